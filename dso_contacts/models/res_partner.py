@@ -1,0 +1,322 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL, index_exists
+
+from ..tools.phone import e164_candidates, looks_like_phone, to_e164
+
+COLLECTION_INDEX = "res_partner_dso_one_collection_contact_uniq"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    contact_role_id = fields.Many2one(
+        "dso.contact.role",
+        string="Role",
+        ondelete="restrict",
+        help="What this person does for the customer: accountant, purchaser...",
+    )
+    is_collection_contact = fields.Boolean(
+        string="Contact for collection",
+        copy=False,
+        tracking=True,
+        help="The person of the customer who receives every automatic payment "
+        "reminder, by email and SMS. A customer has at most one.",
+    )
+    is_company_role = fields.Boolean(
+        string="Company role",
+        copy=False,
+        readonly=True,
+        help="Contact that comes from the customers file (the ERP side). The next "
+        "customers import replaces it: it is not created or edited by hand.",
+    )
+    collection_contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact for Collection",
+        compute="_compute_collection_contact_id",
+        store=True,
+        index="btree_not_null",
+        help="The contact of this customer who receives the payment reminders.",
+    )
+    dso_contact_ids = fields.One2many(
+        "res.partner",
+        "parent_id",
+        string="Customer Contacts",
+        domain=[("type", "=", "contact")],
+    )
+    dso_phone_search = fields.Char(
+        string="Phones (E.164)",
+        compute="_compute_dso_phone_search",
+        store=True,
+        index="trigram",
+        help="Phone and mobile in E.164 form, used to find a contact whatever "
+        "the format typed in the search.",
+    )
+    dso_contact_search = fields.Char(
+        string="Customer or contact",
+        compute="_compute_dso_contact_search",
+        search="_search_dso_contact_search",
+        help="Name, email or phone of the customer or of one of its contacts.",
+    )
+    dso_collection_warning = fields.Char(
+        string="Collection warning",
+        compute="_compute_dso_collection_warning",
+    )
+
+    @api.depends("child_ids.is_collection_contact", "is_collection_contact")
+    def _compute_collection_contact_id(self):
+        commercials = self.filtered(lambda p: p.commercial_partner_id == p)
+        (self - commercials).collection_contact_id = False
+        if not commercials:
+            return
+        flagged = self.with_context(active_test=False).search(
+            [
+                ("commercial_partner_id", "in", commercials.ids),
+                ("is_collection_contact", "=", True),
+            ]
+        )
+        by_commercial = {contact.commercial_partner_id: contact for contact in flagged}
+        for partner in commercials:
+            partner.collection_contact_id = by_commercial.get(partner, False)
+
+    @api.depends(
+        "phone",
+        "mobile",
+        "country_id",
+        "parent_id.country_id",
+        "company_id.country_id",
+    )
+    def _compute_dso_phone_search(self):
+        for partner in self:
+            country_code = partner._dso_phone_country().code
+            numbers = [
+                to_e164(number, country_code) for number in (partner.phone, partner.mobile)
+            ]
+            partner.dso_phone_search = " ".join(n for n in numbers if n) or False
+
+    def _compute_dso_contact_search(self):
+        self.dso_contact_search = False
+
+    def _search_dso_contact_search(self, operator, value):
+        if operator not in ("ilike", "=ilike", "like", "="):
+            return NotImplemented
+        if not isinstance(value, str) or not value.strip():
+            return []
+        term = value.strip()
+        people_domain = [
+            "|",
+            ("name", operator, term),
+            ("email", operator, term),
+        ]
+        if looks_like_phone(term):
+            for e164 in e164_candidates(term, self._dso_search_country_codes()):
+                people_domain = ["|", ("dso_phone_search", "ilike", e164), *people_domain]
+        # the user's record rules apply to both queries: a contact of another
+        # company's customer is neither found nor used to find its customer
+        people = self._search(people_domain)
+        return [
+            "|",
+            ("id", "in", people),
+            ("id", "in", people.subselect("commercial_partner_id")),
+        ]
+
+    @api.depends_context("company")
+    @api.depends("collection_contact_id.email", "collection_contact_id.mobile")
+    def _compute_dso_collection_warning(self):
+        for partner in self:
+            partner.dso_collection_warning = partner._dso_get_collection_warning()
+
+    @api.constrains("is_collection_contact", "parent_id", "is_company")
+    def _check_collection_contact(self):
+        for partner in self.filtered("is_collection_contact"):
+            if not partner.parent_id or partner.is_company:
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s cannot be the contact for collection: only a person "
+                        "among the contacts of a customer can.",
+                        name=partner.display_name,
+                    )
+                )
+
+    def init(self):
+        super().init()
+        # A partial unique index cannot be declared with _sql_constraints: it is
+        # the database guarantee that no code path ever leaves two contacts for
+        # collection on one customer.
+        if not index_exists(self.env.cr, COLLECTION_INDEX):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE UNIQUE INDEX %s ON res_partner (commercial_partner_id) "
+                    "WHERE is_collection_contact",
+                    SQL.identifier(COLLECTION_INDEX),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("is_company_role") for vals in vals_list):
+            self._dso_check_company_role_access()
+        flags = [vals.pop("is_collection_contact", False) for vals in vals_list]
+        for vals in vals_list:
+            parent_id = vals.get("parent_id")
+            if parent_id and "company_id" not in vals:
+                # a contact belongs to its customer's company (multi-company rule)
+                vals["company_id"] = self.browse(parent_id).company_id.id
+        partners = super().create(vals_list)
+        flagged = partners.browse(
+            partner.id for partner, flag in zip(partners, flags, strict=True) if flag
+        )
+        if flagged:
+            flagged._dso_set_collection_contact()
+        return partners
+
+    def write(self, vals):
+        if not self.env.su and (
+            vals.get("is_company_role")
+            or (
+                set(vals) - self._dso_company_role_sync_fields()
+                and any(self.mapped("is_company_role"))
+            )
+        ):
+            self._dso_check_company_role_access()
+        vals = dict(vals)
+        flag = vals.pop("is_collection_contact", None)
+        if "parent_id" in vals or vals.get("active") is False or flag is False:
+            # a contact that leaves its customer, or is archived, stops
+            # receiving its reminders
+            self.filtered("is_collection_contact")._dso_clear_collection_flag()
+        res = super().write(vals) if vals else True
+        if flag:
+            # when several contacts of one customer are written, the last one wins
+            self._dso_set_collection_contact()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_company_role(self):
+        if not self.env.su and any(self.mapped("is_company_role")):
+            self._dso_check_company_role_access()
+
+    def _dso_set_collection_contact(self):
+        """Make each of ``self`` the contact for collection of its customer.
+
+        Other contacts of the customer lose the flag first, in the same
+        transaction; when several of ``self`` belong to one customer, the last
+        one wins.
+        """
+        winners = {}
+        for partner in self:
+            winners[partner.commercial_partner_id] = partner
+        winners = self.browse(partner.id for partner in winners.values())
+        losers = (
+            self.with_context(active_test=False)
+            .search(
+                [
+                    ("commercial_partner_id", "in", winners.commercial_partner_id.ids),
+                    ("is_collection_contact", "=", True),
+                    ("id", "not in", winners.ids),
+                ]
+            )
+        )
+        losers._dso_clear_collection_flag()
+        super(ResPartner, winners).write({"is_collection_contact": True})
+
+    def _dso_clear_collection_flag(self):
+        if self:
+            super(ResPartner, self).write({"is_collection_contact": False})
+            # written before the new flag so that the unique index never sees two
+            self.flush_recordset(["is_collection_contact"])
+
+    @api.model
+    def _dso_company_role_sync_fields(self):
+        """Fields Odoo itself writes on a contact to keep it in sync with its
+        customer (address, commercial fields, company), and the choice of the
+        contact for collection, which stays free on Company-role contacts."""
+        return {
+            *self._address_fields(),
+            *self._commercial_fields(),
+            "company_id",
+            "is_collection_contact",
+        }
+
+    def _dso_check_company_role_access(self):
+        if not self.env.user.has_group("dso_contacts.group_company_role_manager"):
+            raise AccessError(
+                self.env._(
+                    "Company-role contacts come from the customers file and are "
+                    "replaced at each customers import: they cannot be created, "
+                    "edited or deleted by hand. Change them in the customers file "
+                    "and import it again."
+                )
+            )
+
+    def _dso_phone_country(self):
+        self.ensure_one()
+        return (
+            self.country_id
+            or self.commercial_partner_id.country_id
+            or self.company_id.country_id
+            or self.env.company.country_id
+        )
+
+    @api.model
+    def _dso_search_country_codes(self):
+        """Countries a national phone number typed in a search may belong to."""
+        countries = self.env.company.country_id | self.env.companies.country_id
+        return [code for code in countries.mapped("code") if code]
+
+    def _dso_get_collection_warning(self):
+        self.ensure_one()
+        if self.commercial_partner_id != self or not self.id:
+            return False
+        contact = self.collection_contact_id
+        if not contact:
+            if self.credit > 0:
+                return self.env._(
+                    "This customer owes money and has no contact for collection: "
+                    "no automatic reminder can be sent."
+                )
+            return False
+        if not contact.email and not contact.mobile:
+            return self.env._(
+                "The contact for collection %(name)s has neither an email nor a "
+                "mobile number: reminders cannot reach them.",
+                name=contact.name,
+            )
+        return False
+
+    def _dso_collection_contacts(self):
+        """The customer's contacts to propose as recipients: the contact for
+        collection first, then the others with an email."""
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        contacts = commercial.child_ids.filtered(
+            lambda c: c.type == "contact" and not c.is_company and c.email
+        )
+        first = commercial.collection_contact_id
+        return first + (contacts - first)
+
+    def _dso_prepend_suggested_contacts(self, thread, recipients):
+        """Put the customer's contacts in front of ``recipients``, the
+        suggested recipients of ``thread`` (the customer or one of its
+        documents), the contact for collection first."""
+        contact_recipients = []
+        for contact in self._dso_collection_contacts():
+            reason = (
+                self.env._("Contact for collection")
+                if contact.is_collection_contact
+                else contact.contact_role_id.name or self.env._("Customer contact")
+            )
+            thread._message_add_suggested_recipient(
+                contact_recipients, partner=contact, reason=reason
+            )
+        known = {r.get("partner_id") for r in contact_recipients}
+        return contact_recipients + [
+            r for r in recipients if not r.get("partner_id") or r["partner_id"] not in known
+        ]
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        if self.commercial_partner_id != self:
+            return recipients
+        return self._dso_prepend_suggested_contacts(self, recipients)
