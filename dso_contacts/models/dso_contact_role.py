@@ -14,9 +14,7 @@ class DsoContactRole(models.Model):
     )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    partner_count = fields.Integer(
-        string="Contacts", compute="_compute_partner_count"
-    )
+    partner_count = fields.Integer(string="Contacts", compute="_compute_partner_count")
 
     _sql_constraints = [
         ("code_uniq", "unique (code)", "A role code must be unique."),

@@ -1,0 +1,4 @@
+from . import test_contacts
+from . import test_contacts_search
+from . import test_contacts_invoicing
+from . import test_phone_tools

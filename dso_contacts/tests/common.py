@@ -1,0 +1,53 @@
+from odoo.tests import TransactionCase, new_test_user
+
+
+class DsoContactsCommon(TransactionCase):
+    """A French customer with contacts, and a plain accounting (Billing) user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.country_id = cls.env.ref("base.fr")
+        cls.role_accountant = cls.env.ref("dso_contacts.contact_role_accountant")
+        cls.role_purchaser = cls.env.ref("dso_contacts.contact_role_purchaser")
+        cls.billing_user = new_test_user(
+            cls.env,
+            login="dso_billing",
+            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Lumière Distribution",
+                "is_company": True,
+                "ref": "C1001",
+                "country_id": cls.env.ref("base.fr").id,
+                "city": "Lyon",
+                "customer_rank": 1,
+            }
+        )
+        cls.accountant = cls._create_contact(
+            "Claire Martin",
+            email="claire.martin@lumiere.example.com",
+            phone="+33 1 23 45 67 89",
+            contact_role_id=cls.role_accountant.id,
+        )
+        cls.purchaser = cls._create_contact(
+            "Hugo Bernard",
+            email="hugo.bernard@lumiere.example.com",
+            mobile="06 12 34 56 78",
+            contact_role_id=cls.role_purchaser.id,
+        )
+
+    @classmethod
+    def _create_contact(cls, name, customer=None, **vals):
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "parent_id": (customer or cls.customer).id,
+                "type": "contact",
+                **vals,
+            }
+        )

@@ -1,0 +1,30 @@
+from odoo.tests import BaseCase, tagged
+
+from ..tools.phone import e164_candidates, looks_like_phone, to_e164
+
+
+@tagged("post_install", "-at_install")
+class TestPhoneTools(BaseCase):
+    def test_to_e164_reads_national_and_international_forms(self):
+        for typed in ("+33 1 23 45 67 89", "01.23.45.67.89", "0123456789", "0033123456789"):
+            with self.subTest(typed=typed):
+                self.assertEqual(to_e164(typed, "FR"), "+33123456789")
+
+    def test_to_e164_refuses_what_is_not_a_number(self):
+        self.assertIsNone(to_e164("call me", "FR"))
+        self.assertIsNone(to_e164("12", "FR"))
+        self.assertIsNone(to_e164("0123456789", None))
+        self.assertIsNone(to_e164("", "FR"))
+
+    def test_looks_like_phone(self):
+        self.assertTrue(looks_like_phone("01.23.45.67.89"))
+        self.assertTrue(looks_like_phone("+33 (0)1 23 45 67 89"))
+        self.assertFalse(looks_like_phone("Claire"))
+        self.assertFalse(looks_like_phone("12 34"))
+        self.assertFalse(looks_like_phone("claire@example.com"))
+
+    def test_e164_candidates_per_country(self):
+        self.assertEqual(e164_candidates("0033123456789", ["FR", "BE"]), ["+33123456789"])
+        self.assertEqual(e164_candidates("02 123 45 67", ["BE"]), ["+3221234567"])
+        self.assertEqual(e164_candidates("02 123 45 67", ["BE", "FR"])[0], "+3221234567")
+        self.assertEqual(e164_candidates("hello", ["FR"]), [])
