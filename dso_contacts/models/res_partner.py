@@ -261,9 +261,19 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _dso_search_country_codes(self):
-        """Countries a national phone number typed in a search may belong to."""
+    def _dso_search_country_codes(self, limit=20):
+        """Countries a national phone number typed in a search may belong to:
+        those of the user's companies, then the countries where most customers
+        are (a contact's number is read in its customer's country)."""
         countries = self.env.company.country_id | self.env.companies.country_id
+        customer_countries = self._read_group(
+            [("is_company", "=", True), ("country_id", "!=", False)],
+            ["country_id"],
+            order="__count desc",
+            limit=limit,
+        )
+        for (country,) in customer_countries:
+            countries |= country
         return [code for code in countries.mapped("code") if code]
 
     def _dso_get_collection_warning(self):

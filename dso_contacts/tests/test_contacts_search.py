@@ -37,6 +37,12 @@ class TestContactSearch(DsoContactsCommon):
             with self.subTest(typed=typed):
                 self.assertIn(self.customer, self._search_customers(typed))
 
+    def test_national_number_read_in_customers_country(self):
+        # the user's company is Belgian, the customer French: "06 12 34 56 78"
+        # is still read as a French number
+        self.company.country_id = self.env.ref("base.be")
+        self.assertIn(self.customer, self._search_customers("06 12 34 56 78"))
+
     def test_phone_of_contact_read_in_its_own_country(self):
         # a contact's address follows its customer's, unless it is an address of its own
         belgian = self._create_contact(
