@@ -139,6 +139,16 @@ class ResPartner(models.Model):
                     )
                 )
 
+    @api.onchange("dso_contact_ids")
+    def _onchange_dso_contact_ids(self):
+        # show at once what saving will do: the contact just flagged keeps the
+        # flag, the customer's other contacts lose it
+        flagged = self.dso_contact_ids.filtered("is_collection_contact")
+        if len(flagged) > 1:
+            newly_flagged = flagged.filtered(lambda c: not c._origin.is_collection_contact)
+            winner = newly_flagged[-1:] or flagged[-1:]
+            (flagged - winner).is_collection_contact = False
+
     def init(self):
         res = super().init()
         # A partial unique index cannot be declared with _sql_constraints: it is
@@ -197,6 +207,11 @@ class ResPartner(models.Model):
     def _unlink_except_company_role(self):
         if not self.env.su and any(self.mapped("is_company_role")):
             self._dso_check_company_role_access()
+
+    def action_set_collection_contact(self):
+        self.ensure_one()
+        self.is_collection_contact = True
+        return True
 
     def _dso_set_collection_contact(self):
         """Make each of ``self`` the contact for collection of its customer.

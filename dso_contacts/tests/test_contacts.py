@@ -110,6 +110,25 @@ class TestCollectionContact(DsoContactsCommon):
         self.assertEqual(self.customer.collection_contact_id, sophie)
         self.assertFalse(self.accountant.is_collection_contact)
 
+    def test_customer_form_shows_single_flag_before_saving(self):
+        self.accountant.is_collection_contact = True
+        with Form(self.customer.with_user(self.billing_user)) as customer_form:
+            names = [line["name"] for line in customer_form.dso_contact_ids._records]
+            with customer_form.dso_contact_ids.edit(names.index("Hugo Bernard")) as line:
+                line.is_collection_contact = True
+            flags = {
+                line["name"]: line["is_collection_contact"]
+                for line in customer_form.dso_contact_ids._records
+            }
+            self.assertEqual(flags, {"Claire Martin": False, "Hugo Bernard": True})
+        self.assertEqual(self.customer.collection_contact_id, self.purchaser)
+
+    def test_list_button_sets_collection_contact(self):
+        self.accountant.is_collection_contact = True
+        self.purchaser.with_user(self.billing_user).action_set_collection_contact()
+        self.assertEqual(self.customer.collection_contact_id, self.purchaser)
+        self.assertFalse(self.accountant.is_collection_contact)
+
     def test_contact_form_sets_flag(self):
         self.accountant.is_collection_contact = True
         with Form(self.purchaser.with_user(self.billing_user)) as contact_form:
