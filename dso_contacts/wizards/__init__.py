@@ -1,0 +1,1 @@
+from . import dso_contact_import

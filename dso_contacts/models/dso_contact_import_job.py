@@ -1,0 +1,272 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import base64
+import csv
+import io
+import itertools
+import logging
+import time
+
+from odoo import Command, api, fields, models, modules, tools
+
+from .dso_import_mapping import IMPORT_TYPES
+
+_logger = logging.getLogger(__name__)
+
+# a cron run stops taking new batches after this many seconds, reports its
+# progress and is called again soon (ir.cron's own time limit is much longer)
+CRON_TIME_BUDGET = 120
+
+
+class DsoContactImportJob(models.Model):
+    """A large import, run in the background by a scheduled job in batches.
+
+    Each batch is committed with the job's position in the file, so an
+    interrupted import resumes at the first batch not committed; the add-only
+    rule of the import (a contact already there is skipped) makes a batch
+    replayed after a crash harmless.
+    """
+
+    _name = "dso.contact.import.job"
+    _inherit = ["mail.thread"]
+    _description = "Background Import of Contacts or Customers"
+    _order = "id desc"
+
+    name = fields.Char(required=True, readonly=True)
+    user_id = fields.Many2one(
+        "res.users", required=True, readonly=True, default=lambda self: self.env.user
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+    )
+    import_type = fields.Selection(IMPORT_TYPES, required=True, readonly=True)
+    import_file = fields.Binary(string="File", attachment=True, readonly=True)
+    import_filename = fields.Char(string="File name", readonly=True)
+    encoding = fields.Char(readonly=True)
+    delimiter = fields.Char(readonly=True)
+    sheet_name = fields.Char(readonly=True)
+    column_map = fields.Json(readonly=True)
+    skip_invalid = fields.Boolean(readonly=True)
+    state = fields.Selection(
+        [
+            ("queued", "Waiting"),
+            ("validating", "Validating"),
+            ("running", "Importing"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        default="queued",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    row_count = fields.Integer(string="Rows", readonly=True)
+    done_count = fields.Integer(
+        string="Rows processed", readonly=True, help="Position reached in the file."
+    )
+    progress = fields.Float(compute="_compute_progress")
+    created_count = fields.Integer(string="Created", readonly=True)
+    updated_count = fields.Integer(string="Updated", readonly=True)
+    skipped_count = fields.Integer(string="Skipped (already present)", readonly=True)
+    error_count = fields.Integer(string="Rejected", readonly=True)
+    warning_count = fields.Integer(string="Warnings", readonly=True)
+    result_message = fields.Text(string="Warnings and notes", readonly=True)
+    rejected_rows = fields.Text(readonly=True, groups="base.group_system")
+    report_file = fields.Binary(string="Rejected rows", attachment=True, readonly=True)
+    report_filename = fields.Char(readonly=True)
+
+    @api.depends("done_count", "row_count")
+    def _compute_progress(self):
+        for job in self:
+            job.progress = 100.0 * job.done_count / job.row_count if job.row_count else 0.0
+
+    @api.model
+    def _cron_process_jobs(self):
+        """Work on the oldest unfinished job for a while, then report progress."""
+        started = time.monotonic()
+        domain = [("state", "in", ("queued", "validating", "running"))]
+        while time.monotonic() - started < CRON_TIME_BUDGET:
+            job = self.search(domain, order="id", limit=1)
+            if not job:
+                break
+            job._process(started)
+        jobs = self.search(domain)
+        self.env["ir.cron"]._notify_progress(
+            done=sum(jobs.mapped("done_count")),
+            remaining=sum(max(job.row_count - job.done_count, 0) for job in jobs)
+            + len(jobs.filtered(lambda job: job.state == "validating")),
+        )
+
+    def _process(self, started):
+        self.ensure_one()
+        wizard = self._wizard()
+        try:
+            reader = wizard._dso_open_file()
+            mapping = wizard._dso_column_mapping(reader)
+        except Exception as error:
+            _logger.warning("Background import %s failed: %s", self.id, error)
+            self._finish(failed_message=str(error.args[0] if error.args else error))
+            return
+        if self.state == "queued":
+            self.write(
+                {
+                    "state": "running" if self.skip_invalid else "validating",
+                    "row_count": reader.count_rows(),
+                }
+            )
+        dry_run = self.state == "validating"
+        run = wizard._dso_new_run(reader)
+        run.with_header = False
+        rows = itertools.islice(reader.rows(), self.done_count, None)
+        base = {
+            fname: self[fname]
+            for fname in ("created_count", "updated_count", "skipped_count", "error_count")
+        }
+        base_rejected = self.sudo().rejected_rows or ""
+        base_warnings = self.result_message or ""
+        base_warning_count = self.warning_count
+
+        def on_batch(batch, run):
+            values = {
+                "done_count": self.done_count + len(batch),
+                "error_count": base["error_count"] + run.rejected,
+                "warning_count": base_warning_count + run.warning_count,
+                "result_message": "\n".join(filter(None, [base_warnings, *run.warnings])),
+            }
+            if not dry_run:
+                values.update(
+                    created_count=base["created_count"] + run.created,
+                    updated_count=base["updated_count"] + run.updated,
+                    skipped_count=base["skipped_count"] + run.skipped,
+                )
+            self.write(values)
+            self.sudo().rejected_rows = base_rejected + (
+                run.report.getvalue() if run.report else ""
+            )
+            self.env["ir.cron"]._notify_progress(
+                done=self.done_count, remaining=max(self.row_count - self.done_count, 0)
+            )
+            self._commit()
+            if time.monotonic() - started > CRON_TIME_BUDGET:
+                raise _Pause()
+
+        try:
+            wizard._dso_process_rows(
+                reader, rows, mapping, dry_run, run=run, on_batch=on_batch
+            )
+        except _Pause:
+            return
+        if dry_run:
+            if self.error_count:
+                self._finish(
+                    failed_message=self.env._(
+                        'Nothing was imported: %(count)s rows are invalid and "Skip '
+                        'invalid rows" is off. Fix them (see the report) and import '
+                        "the file again.",
+                        count=self.error_count,
+                    ),
+                    reader=reader,
+                    run=run,
+                )
+            else:
+                # every row is valid: now write them, from the first one
+                self.write({"state": "running", "done_count": 0, "warning_count": 0,
+                            "result_message": False})  # fmt: skip
+                self._commit()
+            return
+        self._finish(reader=reader, run=run)
+
+    def _wizard(self):
+        """The import wizard of the job's user and company, on the job's file
+        and mapping: the same code path as an import run from the screen."""
+        field_name = "contact_field" if self.import_type == "contacts" else "customer_field"
+        return (
+            self.env["dso.contact.import"]
+            .with_user(self.user_id)
+            .with_company(self.company_id)
+            .with_context(allowed_company_ids=[self.company_id.id])
+            .create(
+                {
+                    "import_file": self.import_file,
+                    "import_filename": self.import_filename,
+                    "import_type": self.import_type,
+                    "encoding": self.encoding or False,
+                    "delimiter": self.delimiter or False,
+                    "sheet_name": self.sheet_name or False,
+                    "skip_invalid": self.skip_invalid,
+                    "state": "mapping",
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "column_index": int(index),
+                                "column_name": str(index),
+                                field_name: target,
+                            }
+                        )
+                        for index, target in (self.column_map or {}).items()
+                    ],
+                }
+            )
+        )
+
+    def _finish(self, failed_message=None, reader=None, run=None):
+        values = {"state": "failed" if failed_message else "done"}
+        if failed_message:
+            values["result_message"] = "\n".join(
+                filter(None, [failed_message, self.result_message])
+            )
+        rejected = self.sudo().rejected_rows
+        if rejected and reader and run:
+            report = io.StringIO()
+            run.write_header(csv.writer(report, delimiter=run.delimiter))
+            base = (self.import_filename or "import").rsplit(".", 1)[0]
+            values["report_file"] = base64.b64encode(
+                (report.getvalue() + rejected).encode("utf-8-sig")
+            )
+            values["report_filename"] = f"{base}_rejected.csv"
+        self.write(values)
+        self._notify_user()
+        self._commit()
+
+    def _notify_user(self):
+        if self.state == "done":
+            body = self.env._(
+                "The import of %(file)s is done: %(created)s created, %(updated)s "
+                "updated, %(skipped)s skipped (already present), %(rejected)s rejected.",
+                file=self.import_filename,
+                created=self.created_count,
+                updated=self.updated_count,
+                skipped=self.skipped_count,
+                rejected=self.error_count,
+            )
+        else:
+            body = self.env._(
+                "The import of %(file)s failed: %(reason)s",
+                file=self.import_filename,
+                reason=self.result_message,
+            )
+        self.message_post(
+            body=body,
+            partner_ids=self.user_id.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=[],
+        )
+        self.user_id._bus_send(
+            "simple_notification",
+            {
+                "type": "success" if self.state == "done" else "danger",
+                "title": self.env._("Import of contacts"),
+                "message": body,
+                "sticky": True,
+            },
+        )
+
+    def _commit(self):
+        # A background import must not hold one transaction for its whole
+        # length: each batch is committed with the job's position, so that an
+        # interruption resumes after the last committed batch. Never in tests.
+        if not (modules.module.current_test or tools.config["test_enable"]):
+            self.env.cr.commit()
+
+
+class _Pause(Exception):
+    """The cron run's time budget is spent: stop here, resume next run."""
