@@ -26,6 +26,14 @@
     "demo": [
         "demo/res_partner_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "dso_contacts/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "dso_contacts/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": False,
 }

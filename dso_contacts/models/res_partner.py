@@ -103,18 +103,9 @@ class ResPartner(models.Model):
             return NotImplemented
         if not isinstance(value, str) or not value.strip():
             return []
-        term = value.strip()
-        people_domain = [
-            "|",
-            ("name", operator, term),
-            ("email", operator, term),
-        ]
-        if looks_like_phone(term):
-            for e164 in e164_candidates(term, self._dso_search_country_codes()):
-                people_domain = ["|", ("dso_phone_search", "ilike", e164), *people_domain]
         # the user's record rules apply to both queries: a contact of another
         # company's customer is neither found nor used to find its customer
-        people = self._search(people_domain)
+        people = self._search(self._dso_people_domain(value.strip(), operator))
         return [
             "|",
             ("id", "in", people),
@@ -290,6 +281,52 @@ class ResPartner(models.Model):
         for (country,) in customer_countries:
             countries |= country
         return [code for code in countries.mapped("code") if code]
+
+    @api.model
+    def _dso_people_domain(self, term, operator="ilike"):
+        """Partners whose name or email matches ``term``, or whose phone or
+        mobile is the number ``term`` in any common format."""
+        domain = ["|", ("name", operator, term), ("email", operator, term)]
+        if looks_like_phone(term):
+            for e164 in e164_candidates(term, self._dso_search_country_codes()):
+                domain = ["|", ("dso_phone_search", "ilike", e164), *domain]
+        return domain
+
+    @api.model
+    def dso_quick_search(self, term, limit=8):
+        """Customers matching a person's name, an email or a phone number, with
+        the contacts that matched: the systray's quick search. Runs with the
+        user's rights, like the customer list's search."""
+        term = (term or "").strip()
+        if len(term) < 2:
+            return []
+        people = self.search(self._dso_people_domain(term), limit=limit * 5)
+        customers = people.commercial_partner_id._filtered_access("read")
+        results = {}
+        for person in people:
+            customer = person.commercial_partner_id
+            if customer not in customers:
+                continue
+            if customer.id not in results:
+                if len(results) == limit:
+                    break
+                results[customer.id] = {
+                    "id": customer.id,
+                    "name": customer.name,
+                    "ref": customer.ref or "",
+                    "contacts": [],
+                }
+            if person != customer:
+                results[customer.id]["contacts"].append(
+                    {
+                        "id": person.id,
+                        "name": person.name,
+                        "role": person.contact_role_id.name or "",
+                        "detail": person.email or person.mobile or person.phone or "",
+                        "is_collection_contact": person.is_collection_contact,
+                    }
+                )
+        return list(results.values())
 
     def _dso_get_collection_warning(self):
         self.ensure_one()
