@@ -1,5 +1,7 @@
 # dso_contacts: setup, run, test, bench and lint targets.
 #
+SHELL := /bin/bash
+
 # Needs PostgreSQL (a role for the current user) and Odoo 18.0, either
 # importable by $(PYTHON) or as a source tree given with ODOO_SRC=/path/to/odoo.
 
@@ -27,10 +29,16 @@ CORE_TEST_FILES = \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers.py \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers_blacklist.py
 
-.PHONY: setup run test test-addon test-pytest test-core bench lint
+.PHONY: setup run test test-addon test-pytest test-core test-wheel bench lint
 
+# Python dependencies, and the Chromium that Odoo's browser tours need (Debian's
+# package, installed when missing and when run as root; otherwise install it yourself)
 setup:
 	$(PYTHON) -m pip install -r requirements.txt
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
+		|| command -v google-chrome >/dev/null \
+		|| { [ "$$(id -u)" = 0 ] && apt-get install -y chromium; } \
+		|| { echo "Chromium is needed for the browser tours: apt-get install chromium"; exit 1; }
 
 run: setup
 	$(ODOO_BIN) $(call ODOO_ARGS,$(DEMO_DB)) -i dso_contacts --stop-after-init
@@ -38,24 +46,49 @@ run: setup
 
 test: setup
 	dropdb --if-exists $(TEST_DB)
-	$(MAKE) test-addon test-pytest test-core
+	$(MAKE) test-addon test-pytest test-core test-wheel
 
-# install on a fresh database with --test-enable: install-time problems and the
-# at_install and post_install tests of the addon
+TEST_LOG_DIR ?= $(CURDIR)/.test-logs
+# Odoo skips a browser tour silently (logged "skipped") when websocket-client or
+# Chromium is missing: a skipped test fails the run, so green means they ran
+FAIL_ON_SKIPPED = if grep -E "$(1)" $(2); then echo "Some tests were skipped: failing"; exit 1; fi
+
+# install on a fresh database with --test-enable: install-time problems, the
+# at_install and post_install tests of the addon, and its browser tours
 test-addon:
-	$(ODOO_BIN) $(call ODOO_ARGS,$(TEST_DB)) -i dso_contacts --without-demo=all \
+	mkdir -p $(TEST_LOG_DIR)
+	set -o pipefail; $(ODOO_BIN) $(call ODOO_ARGS,$(TEST_DB)) -i dso_contacts --without-demo=all \
 		--test-enable --test-tags=/dso_contacts --http-port=$(TEST_HTTP_PORT) \
-		--stop-after-init --log-level=test
+		--stop-after-init --log-level=test 2>&1 | tee $(TEST_LOG_DIR)/odoo.log
+	@$(call FAIL_ON_SKIPPED,INFO .* skipped .* : ,$(TEST_LOG_DIR)/odoo.log)
 
+# the same tests again through pytest-odoo, on the installed database
 test-pytest:
-	$(PYTHON) -m pytest -p no:cacheprovider --odoo-database=$(TEST_DB) \
-		--odoo-addons-path=$(ADDONS_PATH) --odoo-log-level=warn dso_contacts/tests
+	mkdir -p $(TEST_LOG_DIR)
+	printf '[options]\naddons_path = $(ADDONS_PATH)\nhttp_port = $(TEST_HTTP_PORT)\n' \
+		> $(TEST_LOG_DIR)/pytest-odoo.conf
+	set -o pipefail; $(PYTHON) -m pytest -p no:cacheprovider -rs --odoo-database=$(TEST_DB) \
+		--odoo-config=$(TEST_LOG_DIR)/pytest-odoo.conf --odoo-http --odoo-log-level=warn \
+		dso_contacts/tests 2>&1 | tee $(TEST_LOG_DIR)/pytest.log
+	@$(call FAIL_ON_SKIPPED,[0-9]+ skipped,$(TEST_LOG_DIR)/pytest.log)
 
 test-core:
 	set -e; for file in $(CORE_TEST_FILES); do \
+		test -f $$file || { echo "missing $$file"; exit 1; }; \
 		$(ODOO_BIN) $(call ODOO_ARGS,$(TEST_DB)) --test-file=$$file \
 			--http-port=$(TEST_HTTP_PORT) --stop-after-init --log-level=test; \
 	done
+
+# the addon builds as a wheel (whool backend), with its Python dependencies declared
+test-wheel:
+	rm -rf $(TEST_LOG_DIR)/wheel
+	$(PYTHON) -m pip wheel --no-deps ./dso_contacts -w $(TEST_LOG_DIR)/wheel
+	$(PYTHON) -c "import glob, zipfile; \
+		whl = glob.glob('$(TEST_LOG_DIR)/wheel/odoo_addon_dso_contacts-18.0.*.whl')[0]; \
+		z = zipfile.ZipFile(whl); names = z.namelist(); \
+		assert 'odoo/addons/dso_contacts/__manifest__.py' in names, names; \
+		meta = z.read([n for n in names if n.endswith('METADATA')][0]).decode(); \
+		assert 'Requires-Dist: phonenumbers' in meta, meta; print('wheel ok:', whl)"
 
 bench:
 	$(PYTHON) bench/run.py
