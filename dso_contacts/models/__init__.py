@@ -3,3 +3,7 @@ from . import res_partner
 from . import account_move
 from . import dso_import_mapping
 from . import dso_contact_import_job
+from . import dso_reminder_level
+from . import dso_reminder
+from . import res_company
+from . import res_config_settings

@@ -1,1 +1,2 @@
 from . import dso_contact_import
+from . import dso_reminder_send

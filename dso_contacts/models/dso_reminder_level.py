@@ -1,0 +1,93 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class DsoReminderLevel(models.Model):
+    _name = "dso.reminder.level"
+    _description = "Payment Reminder Level"
+    _order = "company_id, days, sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    days = fields.Integer(
+        string="Days after due date",
+        required=True,
+        help="The level is reached when the oldest unpaid invoice of the customer "
+        "is due since this many days. Negative: a courtesy notice sent before "
+        "the due date.",
+    )
+    channel = fields.Selection(
+        [("email", "Email"), ("sms", "SMS"), ("both", "Email and SMS")],
+        required=True,
+        default="email",
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email template",
+        domain=[("model", "=", "dso.reminder")],
+        ondelete="restrict",
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS template",
+        domain=[("model", "=", "dso.reminder")],
+        ondelete="restrict",
+    )
+    attach_invoices = fields.Boolean(
+        string="Attach invoice PDFs",
+        help="Attach the PDF of each overdue invoice to the email.",
+    )
+    reminder_count = fields.Integer(string="Reminders", compute="_compute_reminder_count")
+
+    _sql_constraints = [
+        (
+            "days_company_uniq",
+            "unique (company_id, days)",
+            "Two reminder levels of one company cannot have the same number of days.",
+        ),
+    ]
+
+    def _compute_reminder_count(self):
+        counts = dict(
+            self.env["dso.reminder"]._read_group(
+                [("level_id", "in", self.ids)], ["level_id"], ["__count"]
+            )
+        )
+        for level in self:
+            level.reminder_count = counts.get(level, 0)
+
+    @api.constrains("channel", "mail_template_id", "sms_template_id")
+    def _check_templates(self):
+        for level in self:
+            if level.channel in ("email", "both") and not level.mail_template_id:
+                raise ValidationError(
+                    self.env._(
+                        "The reminder level %(name)s sends emails: choose its email template.",
+                        name=level.name,
+                    )
+                )
+            if level.channel in ("sms", "both") and not level.sms_template_id:
+                raise ValidationError(
+                    self.env._(
+                        "The reminder level %(name)s sends SMS: choose its SMS template.",
+                        name=level.name,
+                    )
+                )
+
+    def action_view_reminders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dso_contacts.dso_reminder_action"
+        )
+        action["domain"] = [("level_id", "=", self.id)]
+        action["context"] = {"search_default_hide_drafts": 1}
+        return action

@@ -1,0 +1,124 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# (days, level name, channel, email template, sms template) of the levels
+# every company starts with; the templates are XML ids of data/
+DEFAULT_REMINDER_LEVELS = [
+    (-3, "Courtesy notice", "email", "mail_template_reminder_courtesy", None),
+    (5, "First reminder", "email", "mail_template_reminder_first", None),
+    (
+        15,
+        "Second reminder",
+        "both",
+        "mail_template_reminder_second",
+        "sms_template_reminder_second",
+    ),
+    (
+        30,
+        "Final notice",
+        "both",
+        "mail_template_reminder_final",
+        "sms_template_reminder_final",
+    ),
+]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    dso_reminder_auto = fields.Boolean(
+        string="Automatic payment reminders",
+        help="The scheduled action sends the payment reminders of this company.",
+    )
+    dso_reminder_min_amount = fields.Monetary(
+        string="Minimum overdue amount",
+        currency_field="currency_id",
+        help="No automatic reminder is sent for a customer owing less than this "
+        "amount (in the company currency) in one currency.",
+    )
+    dso_reminder_monday = fields.Boolean(string="Monday", default=True)
+    dso_reminder_tuesday = fields.Boolean(string="Tuesday", default=True)
+    dso_reminder_wednesday = fields.Boolean(string="Wednesday", default=True)
+    dso_reminder_thursday = fields.Boolean(string="Thursday", default=True)
+    dso_reminder_friday = fields.Boolean(string="Friday", default=True)
+    dso_reminder_saturday = fields.Boolean(string="Saturday")
+    dso_reminder_sunday = fields.Boolean(string="Sunday")
+    dso_reminder_hour_from = fields.Float(
+        string="Send from",
+        default=8.0,
+        help="Hour (in the company's time zone) from which reminders are sent.",
+    )
+    dso_reminder_hour_to = fields.Float(
+        string="Send until",
+        default=18.0,
+        help="Hour (in the company's time zone) after which reminders wait for "
+        "the next sending day.",
+    )
+    dso_reminder_user_id = fields.Many2one(
+        "res.users",
+        string="Reminders sender",
+        domain=[("share", "=", False)],
+        help="User the reminders come from. Empty: the customer's salesperson, "
+        "else the company.",
+    )
+    dso_reminder_level_ids = fields.One2many(
+        "dso.reminder.level", "company_id", string="Reminder levels"
+    )
+
+    @api.constrains("dso_reminder_hour_from", "dso_reminder_hour_to")
+    def _check_dso_reminder_hours(self):
+        for company in self:
+            if not (0 <= company.dso_reminder_hour_from < company.dso_reminder_hour_to <= 24):
+                raise ValidationError(
+                    self.env._(
+                        "The sending hours of the payment reminders must be between "
+                        "0 and 24, the start before the end."
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._dso_create_default_reminder_levels()
+        return companies
+
+    @api.model
+    def _dso_setup_reminder_levels(self):
+        """Give every company without levels the default ones (at install)."""
+        self.sudo().with_context(active_test=False).search(
+            []
+        )._dso_create_default_reminder_levels()
+
+    def _dso_create_default_reminder_levels(self):
+        """Give each company of ``self`` without reminder levels the default
+        collection scenario (see ``DEFAULT_REMINDER_LEVELS``)."""
+        Level = self.env["dso.reminder.level"].sudo().with_context(active_test=False)
+        with_levels = Level._read_group([("company_id", "in", self.ids)], ["company_id"])
+        companies = self - self.browse(company.id for (company,) in with_levels)
+        vals_list = []
+        for company in companies:
+            for days, name, channel, mail_xmlid, sms_xmlid in DEFAULT_REMINDER_LEVELS:
+                mail_template = self.env.ref(f"dso_contacts.{mail_xmlid}", False)
+                sms_template = sms_xmlid and self.env.ref(f"dso_contacts.{sms_xmlid}", False)
+                if not mail_template or (sms_xmlid and not sms_template):
+                    # templates deleted by hand: nothing sensible to create
+                    continue
+                vals_list.append(
+                    {
+                        "company_id": company.id,
+                        "name": name,
+                        "days": days,
+                        "sequence": len(vals_list) + 1,
+                        "channel": channel,
+                        "mail_template_id": mail_template.id,
+                        "sms_template_id": sms_template.id if sms_template else False,
+                    }
+                )
+        return Level.create(vals_list)
+
+    def _dso_reminder_weekdays(self):
+        """Weekdays (0 = Monday) on which the company sends reminders."""
+        self.ensure_one()
+        names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        return {day for day, name in enumerate(names) if self[f"dso_reminder_{name}"]}

@@ -1,0 +1,480 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from odoo.addons.dso_contacts.models.dso_reminder import DsoReminder
+
+from .common_reminder import NOW, TODAY, ReminderCommon
+
+NUMBER = "+32456123456"
+
+
+class SimulatedCrash(BaseException):
+    """A worker killed in the middle of a run: not an ``Exception``, so no
+    code of the run catches it."""
+
+
+@tagged("post_install", "-at_install")
+class TestReminderCron(ReminderCommon):
+    # ------------------------------------------------------------------
+    # recipient, number, chatter
+    # ------------------------------------------------------------------
+
+    @freeze_time(NOW)
+    def test_reminder_goes_to_contact_for_collection_by_email_and_sms(self):
+        other, _ = self._create_customer("Other", "0456 99 88 77")
+        self.env["res.partner"].create(
+            {
+                "name": "Purchaser",
+                "parent_id": self.customer.id,
+                "email": "buy@alpha.example.com",
+            }
+        )
+        invoice = self._create_invoice(self.customer, TODAY - timedelta(days=16), 250.0)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+
+        reminder = self._reminders(self.customer)
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(reminder.level_id, self.level_second)
+        self.assertEqual(reminder.move_ids, invoice)
+        self.assertEqual(reminder.contact_id, self.contact)
+        self.assertEqual((reminder.email_state, reminder.sms_state), ("queued", "queued"))
+        self.assertEqual(reminder.state, "sent")
+        # queued, not sent inside the loop: Odoo's queues send them
+        self.assertMailMail(
+            self.contact,
+            "outgoing",
+            content=invoice.name,
+            fields_values={
+                "subject": f"{self.company.name}: second payment reminder (Alpha SA)"
+            },
+        )
+        self.assertEqual(len(self._new_mails), 1, "no email for the other contact or customer")
+        self.assertSMSOutgoing(self.contact, NUMBER, content=invoice.name)
+        self.assertEqual(reminder.mail_id.recipient_ids, self.contact)
+        self.assertEqual(reminder.sms_id.number, NUMBER)
+        self.assertFalse(self._reminders(other), "the other customer owes nothing")
+        # the chatter of the customer and of the invoice say what went where
+        note = self.customer.message_ids[:1]
+        self.assertIn(invoice.name, note.body)
+        self.assertIn("payer@alpha.example.com", note.body)
+        self.assertIn(NUMBER, note.body)
+        self.assertIn(NUMBER, invoice.message_ids[:1].body)
+        self.assertEqual(invoice.dso_reminder_count, 1)
+        self.assertEqual(self.customer.dso_reminder_count, 1)
+
+    @freeze_time(NOW)
+    def test_emails_and_sms_are_sent_by_odoo_queues(self):
+        self._create_invoice(self.customer, TODAY - timedelta(days=20))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+            self.env["mail.mail"].process_email_queue()
+            self.env["sms.sms"].sudo()._process_queue()
+        self.assertSentEmail(
+            self.company.partner_id,
+            [self.contact],
+            subject=f"{self.company.name}: second payment reminder (Alpha SA)",
+        )
+        self.assertSMSIapSent([NUMBER])
+
+    @freeze_time(NOW)
+    def test_sms_goes_to_phone_when_no_mobile(self):
+        self.contact.write({"mobile": False, "phone": "+32 2 123 45 67"})
+        self._create_invoice(self.customer, TODAY - timedelta(days=16))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        self.assertSMSOutgoing(self.contact, "+3221234567")
+
+    @freeze_time(NOW)
+    def test_sender_is_salesperson_else_company(self):
+        self.customer.user_id = self.accountant
+        other, _ = self._create_customer("Beta", "0456 99 88 77")
+        self._create_invoice(self.customer, TODAY - timedelta(days=6))
+        self._create_invoice(other, TODAY - timedelta(days=6))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        self.assertEqual(
+            self._reminders(self.customer).mail_id.author_id, self.accountant.partner_id
+        )
+        self.assertIn(
+            "anna@company.example.com", self._reminders(self.customer).mail_id.email_from
+        )
+        self.assertEqual(self._reminders(other).mail_id.author_id, self.company.partner_id)
+
+    # ------------------------------------------------------------------
+    # levels over the days, no duplicate
+    # ------------------------------------------------------------------
+
+    def test_level_progression_over_days(self):
+        due = TODAY
+        invoice = self._create_invoice(self.customer, due)
+        expected = [
+            (-4, False),
+            (-3, self.level_courtesy),
+            (-3, False),  # run again the same day
+            (2, False),
+            (5, self.level_first),
+            (6, False),
+            (15, self.level_second),
+            (29, False),
+            (30, self.level_final),
+            (45, False),
+        ]
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            for days, level in expected:
+                with freeze_time(due + timedelta(days=days, hours=10)):
+                    before = self._reminders()
+                    self._run_cron()
+                    new = self._reminders() - before
+                    self.assertEqual(
+                        new.level_id, level or self.env["dso.reminder.level"], f"day {days}"
+                    )
+        self.assertEqual(len(self._mails_to(self.contact)), 4)
+        self.assertEqual(
+            len(self.env["sms.sms"].search([("partner_id", "=", self.contact.id)])), 2
+        )
+        self.assertEqual(invoice.dso_reminder_count, 4)
+
+    @freeze_time(NOW)
+    def test_first_run_sends_only_the_highest_level_reached(self):
+        old = self._create_invoice(self.customer, TODAY - timedelta(days=40))
+        recent = self._create_invoice(self.customer, TODAY - timedelta(days=1))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+            self._run_cron()
+        reminder = self._reminders(self.customer)
+        self.assertEqual(reminder.level_id, self.level_final, "no burst of the earlier levels")
+        self.assertEqual(reminder.move_ids, old | recent, "one reminder groups the invoices")
+        self.assertEqual(reminder.amount_due, 200.0)
+        self.assertEqual(len(self._new_mails), 1)
+        self.assertEqual(len(self._new_sms), 1)
+
+    def test_invoice_already_reminded_at_a_level_is_not_reminded_again(self):
+        first = self._create_invoice(self.customer, TODAY)
+        second = self._create_invoice(self.customer, TODAY + timedelta(days=2))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            with freeze_time(TODAY + timedelta(days=5, hours=10)):
+                self._run_cron()
+            self._pay(first)
+            with freeze_time(TODAY + timedelta(days=7, hours=10)):
+                # second is now the oldest and reaches +5, but it was in the
+                # +5 reminder already
+                self._run_cron()
+        self.assertEqual(len(self._reminders(self.customer)), 1)
+        self.assertEqual(self._reminders(self.customer).move_ids, first | second)
+
+    @freeze_time(NOW)
+    def test_one_reminder_per_currency(self):
+        eur = self.company.currency_id
+        other_currency = self.setup_other_currency("CHF")
+        self._create_invoice(self.customer, TODAY - timedelta(days=6), 100.0)
+        self._create_invoice(
+            self.customer, TODAY - timedelta(days=6), 300.0, currency=other_currency
+        )
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        reminders = self._reminders(self.customer)
+        self.assertEqual(len(reminders), 2)
+        self.assertEqual(set(reminders.currency_id.ids), {eur.id, other_currency.id})
+        self.assertEqual(len(self._mails_to(self.contact)), 2)
+
+    # ------------------------------------------------------------------
+    # crash, failing customer
+    # ------------------------------------------------------------------
+
+    @freeze_time(NOW)
+    def test_crash_in_the_middle_then_rerun_sends_the_rest_once(self):
+        customers = self.customer
+        for name in ("Beta", "Gamma"):
+            customers |= self._create_customer(name, "0456 99 88 77")[0]
+        for customer in customers:
+            self._create_invoice(customer, TODAY - timedelta(days=6))
+        origin = DsoReminder._dso_create_and_send
+        calls = []
+
+        def crash_on_second_batch(model, company, batch, today):
+            calls.append(batch)
+            if len(calls) == 2:
+                raise SimulatedCrash()
+            return origin(model, company, batch, today)
+
+        Reminder = self.env["dso.reminder"]
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            # not self.assertRaises(): it would roll back the whole run
+            try:
+                with patch.object(DsoReminder, "_dso_create_and_send", crash_on_second_batch):
+                    Reminder._cron_send_reminders(batch_size=1)
+            except SimulatedCrash:
+                pass
+            else:
+                self.fail("the run did not crash")
+            self.assertEqual(self._reminders().partner_id, customers[0])
+            Reminder._cron_send_reminders(batch_size=1)
+        self.assertEqual(self._reminders().partner_id, customers)
+        for customer in customers:
+            self.assertEqual(len(self._mails_to(customer.collection_contact_id)), 1)
+
+    @freeze_time(NOW)
+    def test_failing_customer_is_logged_and_does_not_stop_the_run(self):
+        beta, _ = self._create_customer("Beta", "0456 99 88 77")
+        gamma, _ = self._create_customer("Gamma", "0456 99 88 66")
+        for customer in self.customer | beta | gamma:
+            self._create_invoice(customer, TODAY - timedelta(days=6))
+        origin = DsoReminder._dso_prepare_vals
+
+        def fail_for_beta(model, company, customer, *args, **kwargs):
+            if customer == beta:
+                raise ValueError("template exploded")
+            return origin(model, company, customer, *args, **kwargs)
+
+        with (
+            self.mock_mail_gateway(),
+            self.mockSMSGateway(),
+            patch.object(DsoReminder, "_dso_prepare_vals", fail_for_beta),
+            self.assertLogs("odoo.addons.dso_contacts.models.dso_reminder", "ERROR"),
+        ):
+            self.env["dso.reminder"]._cron_send_reminders()
+        self.assertEqual(self._reminders().partner_id, self.customer | gamma)
+        self.assertIn("template exploded", beta.dso_reminder_problem)
+        self.assertIn("template exploded", beta.message_ids[:1].body)
+
+    # ------------------------------------------------------------------
+    # paid, excluded, minimum amount, window
+    # ------------------------------------------------------------------
+
+    @freeze_time(NOW)
+    def test_paid_invoice_gets_nothing(self):
+        invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        self._pay(invoice)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        self.assertFalse(self._reminders())
+        self.assertFalse(self._new_mails)
+        self.assertFalse(self._new_sms)
+
+    @freeze_time(NOW)
+    def test_excluded_customer_gets_nothing_until_the_end_date(self):
+        self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        self.customer.write(
+            {"dso_reminder_exclude": True, "dso_reminder_exclude_until": TODAY}
+        )
+        self.assertEqual(self.customer.dso_next_reminder_date, TODAY + timedelta(days=1))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+            self.assertFalse(self._reminders())
+            with freeze_time(TODAY + timedelta(days=1, hours=10)):
+                self._run_cron()
+        self.assertEqual(self._reminders().level_id, self.level_first)
+
+    @freeze_time(NOW)
+    def test_customer_excluded_without_end_date_gets_nothing(self):
+        self._create_invoice(self.customer, TODAY - timedelta(days=40))
+        self.customer.dso_reminder_exclude = True
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        self.assertFalse(self._reminders())
+        self.assertFalse(self.customer.dso_next_reminder_level_id)
+
+    @freeze_time(NOW)
+    def test_next_planned_reminder(self):
+        self._create_invoice(self.customer, TODAY - timedelta(days=6))
+        self.assertEqual(self.customer.dso_next_reminder_level_id, self.level_first)
+        self.assertEqual(self.customer.dso_next_reminder_date, TODAY)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.dso_next_reminder_level_id, self.level_second)
+        self.assertEqual(self.customer.dso_next_reminder_date, TODAY + timedelta(days=9))
+
+    @freeze_time(NOW)
+    def test_minimum_amount(self):
+        self.company.dso_reminder_min_amount = 150.0
+        small, _ = self._create_customer("Small", "0456 99 88 77")
+        self._create_invoice(small, TODAY - timedelta(days=6), 100.0)
+        self._create_invoice(self.customer, TODAY - timedelta(days=6), 100.0)
+        self._create_invoice(self.customer, TODAY - timedelta(days=1), 60.0)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        self.assertFalse(self._reminders(small))
+        self.assertEqual(self._reminders(self.customer).amount_due, 160.0)
+
+    def test_sending_window(self):
+        self.company.write(
+            {
+                "dso_reminder_saturday": False,
+                "dso_reminder_sunday": False,
+                "dso_reminder_hour_from": 8.0,
+                "dso_reminder_hour_to": 18.0,
+            }
+        )
+        self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            with freeze_time("2025-03-08 10:00:00"):  # a Saturday
+                self._run_cron()
+            self.assertFalse(self._reminders())
+            trigger = self.env["ir.cron.trigger"].search(
+                [("cron_id", "=", self.cron.id)], order="id desc", limit=1
+            )
+            self.assertEqual(
+                str(trigger.call_at), "2025-03-10 08:00:00", "waits for Monday 8:00"
+            )
+            with freeze_time("2025-03-10 18:30:00"):  # Monday evening
+                self._run_cron()
+            self.assertFalse(self._reminders())
+            with freeze_time("2025-03-11 07:59:00"):
+                self._run_cron()
+            self.assertFalse(self._reminders())
+            with freeze_time("2025-03-11 08:00:00"):
+                self._run_cron()
+        self.assertTrue(self._reminders())
+
+    @freeze_time(NOW)
+    def test_automatic_reminders_off_sends_nothing(self):
+        self.company.dso_reminder_auto = False
+        self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        self.assertFalse(self._reminders())
+
+    # ------------------------------------------------------------------
+    # missing data, blacklists: never a silent skip
+    # ------------------------------------------------------------------
+
+    def _assert_problem(self, customer, *texts):
+        self.assertTrue(customer.dso_reminder_problem)
+        for text in texts:
+            self.assertIn(text, customer.dso_reminder_problem)
+        activity = customer.activity_ids
+        self.assertEqual(len(activity), 1)
+        for text in texts:
+            self.assertIn(text, activity.note)
+        flagged = self.env["res.partner"].search([("dso_reminder_problem", "!=", False)])
+        self.assertIn(customer, flagged, "the filter finds the customer")
+
+    @freeze_time(NOW)
+    def test_missing_contact_for_collection(self):
+        self.contact.is_collection_contact = False
+        self._create_invoice(self.customer, TODAY - timedelta(days=16))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+            self._run_cron()
+        reminder = self._reminders(self.customer)
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(reminder.state, "failed")
+        self.assertEqual(
+            (reminder.email_state, reminder.sms_state), ("missing_contact", "missing_contact")
+        )
+        self.assertFalse(self._new_mails)
+        self.assertFalse(self._new_sms)
+        self._assert_problem(self.customer, "No contact for collection")
+
+    @freeze_time(NOW)
+    def test_missing_mobile_sends_the_email_only(self):
+        self.contact.write({"mobile": False, "phone": False})
+        self._create_invoice(self.customer, TODAY - timedelta(days=16))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        reminder = self._reminders(self.customer)
+        self.assertEqual(
+            (reminder.email_state, reminder.sms_state), ("queued", "missing_number")
+        )
+        self.assertEqual(reminder.state, "partial")
+        self.assertMailMail(self.contact, "outgoing")
+        self.assertFalse(self._new_sms)
+        self._assert_problem(self.customer, "Alpha Payer has no valid mobile or phone number")
+
+    @freeze_time(NOW)
+    def test_missing_email(self):
+        self.contact.email = False
+        self._create_invoice(self.customer, TODAY - timedelta(days=6))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        self.assertEqual(self._reminders(self.customer).email_state, "missing_email")
+        self.assertFalse(self._new_mails)
+        self._assert_problem(self.customer, "Alpha Payer has no valid email address")
+
+    @freeze_time(NOW)
+    def test_blacklisted_email_and_number(self):
+        self.env["mail.blacklist"].sudo()._add("payer@alpha.example.com")
+        self.env["phone.blacklist"].sudo()._add([NUMBER])
+        self._create_invoice(self.customer, TODAY - timedelta(days=16))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        reminder = self._reminders(self.customer)
+        self.assertEqual(
+            (reminder.email_state, reminder.sms_state), ("blacklisted", "blacklisted")
+        )
+        self.assertFalse(self._new_mails)
+        self.assertFalse(self._new_sms)
+        self._assert_problem(self.customer, "blacklisted", "SMS opt-out")
+
+    @freeze_time(NOW)
+    def test_problem_flag_cleared_by_a_later_complete_reminder(self):
+        self.contact.write({"mobile": False, "phone": False})
+        invoice = self._create_invoice(self.customer, TODAY - timedelta(days=16))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+            self.assertTrue(self.customer.dso_reminder_problem)
+            self.contact.mobile = "0456 12 34 56"
+            self._reminders(self.customer).with_user(self.accountant).action_retry()
+        self.assertSMSOutgoing(self.contact, NUMBER, content=invoice.name)
+        self.assertEqual(len(self._new_mails), 1, "the email queued already is not sent again")
+        self.assertEqual(self._reminders(self.customer).state, "sent")
+        self.assertFalse(self.customer.dso_reminder_problem)
+
+    # ------------------------------------------------------------------
+    # multi-company
+    # ------------------------------------------------------------------
+
+    @freeze_time(NOW)
+    def test_each_company_its_levels_and_settings(self):
+        company_2 = self.setup_other_company(name="Second Company")["company"]
+        company_2.write(
+            {
+                "email": "billing@second.example.com",
+                "dso_reminder_auto": True,
+                "dso_reminder_hour_from": 0.0,
+                "dso_reminder_hour_to": 24.0,
+                "dso_reminder_saturday": True,
+                "dso_reminder_sunday": True,
+            }
+        )
+        levels_2 = self.env["dso.reminder.level"].search([("company_id", "=", company_2.id)])
+        self.assertEqual(
+            sorted(levels_2.mapped("days")), [-3, 5, 15, 30], "defaults for new companies"
+        )
+        levels_2.filtered(lambda lvl: lvl.days == 5).days = 8
+        customer_2, _contact_2 = self._create_customer(
+            "Delta", "0456 99 88 77", company=company_2
+        )
+        invoice_2 = self._create_invoice(
+            customer_2, TODAY - timedelta(days=6), company=company_2
+        )
+        self.assertEqual(invoice_2.company_id, company_2)
+        self._create_invoice(self.customer, TODAY - timedelta(days=6))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+            self.assertEqual(self._reminders(self.customer).level_id, self.level_first)
+            self.assertEqual(
+                self._reminders(customer_2).level_id.mapped("days"),
+                [-3],
+                "6 days late is below company 2's own +8 level",
+            )
+            with freeze_time(TODAY + timedelta(days=2, hours=10)):
+                self._run_cron()
+        reminder_2 = self._reminders(customer_2)[-1]
+        self.assertEqual(reminder_2.level_id.days, 8)
+        self.assertEqual(reminder_2.company_id, company_2)
+        self.assertEqual(reminder_2.level_id.company_id, company_2)
+        self.assertEqual(reminder_2.mail_id.author_id, company_2.partner_id)
+        self.assertIn("billing@second.example.com", reminder_2.mail_id.email_from)
+        # record rules: a user of the first company does not see company 2's history
+        self.assertEqual(
+            self.env["dso.reminder"].with_user(self.accountant).search([]).company_id,
+            self.company,
+        )

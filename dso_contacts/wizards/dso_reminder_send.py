@@ -1,0 +1,279 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount
+
+
+class DsoReminderSend(models.TransientModel):
+    _name = "dso.reminder.send"
+    _description = "Send a Payment Reminder"
+
+    state = fields.Selection(
+        [("compose", "Compose"), ("preview", "Preview")], default="compose", required=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        "dso_reminder_send_partner_rel",
+        "wizard_id",
+        "partner_id",
+        string="Customers",
+        required=True,
+    )
+    customer_count = fields.Integer(compute="_compute_customer_count")
+    level_id = fields.Many2one(
+        "dso.reminder.level",
+        string="Level",
+        required=True,
+        domain="[('company_id', '=', company_id)]",
+        compute="_compute_level_id",
+        store=True,
+        readonly=False,
+    )
+    channel = fields.Selection(
+        [("email", "Email"), ("sms", "SMS"), ("both", "Email and SMS")],
+        required=True,
+        compute="_compute_channel",
+        store=True,
+        readonly=False,
+    )
+    proposed_recipient_ids = fields.Many2many(
+        "res.partner", compute="_compute_proposed_recipient_ids"
+    )
+    recipient_ids = fields.Many2many(
+        "res.partner",
+        "dso_reminder_send_recipient_rel",
+        "wizard_id",
+        "partner_id",
+        string="Email recipients",
+        compute="_compute_recipient_ids",
+        store=True,
+        readonly=False,
+        help="The customer's contacts who receive the email; the contact for "
+        "collection is proposed. With several customers, each customer's contact "
+        "for collection receives it.",
+    )
+    reminder_ids = fields.Many2many(
+        "dso.reminder", "dso_reminder_send_reminder_rel", "wizard_id", "reminder_id"
+    )
+    can_edit_body = fields.Boolean(compute="_compute_can_edit_body")
+    subject = fields.Char()
+    body_html = fields.Html(string="Email", sanitize_style=True)
+    sms_body = fields.Text(string="SMS")
+    preview_summary = fields.Html(compute="_compute_preview_summary", sanitize=False)
+
+    @api.depends("partner_ids")
+    def _compute_customer_count(self):
+        for wizard in self:
+            wizard.customer_count = len(wizard.partner_ids)
+
+    @api.depends("partner_ids", "company_id")
+    def _compute_level_id(self):
+        Reminder = self.env["dso.reminder"]
+        for wizard in self:
+            levels = Reminder._dso_levels(wizard.company_id)
+            customers = wizard.partner_ids._origin
+            groups = (
+                Reminder._dso_due_groups(
+                    wizard.company_id,
+                    customers,
+                    Reminder._dso_company_today(wizard.company_id),
+                    automatic=False,
+                )
+                if customers
+                else []
+            )
+            reached = [group["level"] for group in groups if group["level"]]
+            wizard.level_id = (
+                max(reached, key=lambda level: level.days) if reached else levels[:1]
+            )
+
+    @api.depends("level_id")
+    def _compute_channel(self):
+        for wizard in self:
+            wizard.channel = wizard.level_id.channel or "email"
+
+    @api.depends("partner_ids")
+    def _compute_proposed_recipient_ids(self):
+        for wizard in self:
+            customers = wizard.partner_ids._origin
+            wizard.proposed_recipient_ids = (
+                customers._dso_collection_contacts() if len(customers) == 1 else False
+            )
+
+    @api.depends("partner_ids")
+    def _compute_recipient_ids(self):
+        for wizard in self:
+            customers = wizard.partner_ids._origin
+            wizard.recipient_ids = (
+                customers.collection_contact_id if len(customers) == 1 else False
+            )
+
+    @api.depends("reminder_ids")
+    def _compute_can_edit_body(self):
+        for wizard in self:
+            wizard.can_edit_body = len(wizard.reminder_ids) == 1
+
+    @api.depends("reminder_ids")
+    def _compute_preview_summary(self):
+        for wizard in self:
+            rows = Markup("").join(
+                Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
+                % (
+                    reminder.partner_id.display_name,
+                    format_amount(self.env, reminder.amount_due, reminder.currency_id),
+                    ", ".join(reminder.move_ids.mapped("name")),
+                    Markup("<br/>").join(reminder._dso_channel_summary()),
+                )
+                for reminder in wizard.reminder_ids
+            )
+            wizard.preview_summary = (
+                Markup(
+                    '<table class="table table-sm"><thead><tr><th>%s</th><th>%s</th>'
+                    "<th>%s</th><th>%s</th></tr></thead><tbody>%s</tbody></table>"
+                )
+                % (
+                    self.env._("Customer"),
+                    self.env._("Amount due"),
+                    self.env._("Invoices"),
+                    self.env._("Sent to"),
+                    rows,
+                )
+                if wizard.reminder_ids
+                else False
+            )
+
+    @api.model
+    def default_get(self, fields_list):
+        self._dso_check_send_rights()
+        values = super().default_get(fields_list)
+        if (
+            "partner_ids" in fields_list
+            and not values.get("partner_ids")
+            and self.env.context.get("active_model") == "res.partner"
+        ):
+            partners = self.env["res.partner"].browse(self.env.context.get("active_ids") or [])
+            values["partner_ids"] = [fields.Command.set(partners.commercial_partner_id.ids)]
+        return values
+
+    def action_preview(self):
+        """Prepare the reminders (drafts in the history, not sent) and render
+        them for review."""
+        self.ensure_one()
+        self._dso_check_send_rights()
+        self.reminder_ids.filtered("is_draft").sudo().unlink()
+        Reminder = self.env["dso.reminder"]
+        customers = self.partner_ids
+        customers.check_access("read")
+        level = self.level_id
+        today = Reminder._dso_company_today(self.company_id)
+        groups = Reminder._dso_due_groups(self.company_id, customers, today, automatic=False)
+        if not groups:
+            raise UserError(
+                self.env._(
+                    "%(customers)s: no unpaid invoice reached a reminder level.",
+                    customers=", ".join(customers.mapped("display_name")),
+                )
+            )
+        vals_list = []
+        for group in groups:
+            customer = group["partner"]
+            contacts = (
+                self.recipient_ids._origin
+                if len(customers) == 1
+                else customer.collection_contact_id
+            )
+            vals = Reminder._dso_prepare_vals(
+                self.company_id,
+                customer,
+                level,
+                group["moves"],
+                group["currency"],
+                group["amount_due"],
+                date=today,
+                contacts=contacts,
+                channel=self.channel,
+            )
+            vals["is_draft"] = True
+            vals_list.append(vals)
+        # the history is written by the reminder engine, after the rights check
+        reminders = (
+            Reminder.sudo()
+            .with_context(
+                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+            )
+            .create(vals_list)
+        )
+        values = {"reminder_ids": [fields.Command.set(reminders.ids)], "state": "preview"}
+        first = reminders[:1]
+        if self.channel in ("email", "both") and level.mail_template_id:
+            rendered = level.mail_template_id._generate_template(
+                first.ids, ("subject", "body_html")
+            )[first.id]
+            values.update(subject=rendered.get("subject"), body_html=rendered.get("body_html"))
+        if self.channel in ("sms", "both") and level.sms_template_id:
+            values["sms_body"] = level.sms_template_id._render_field(
+                "body", first.ids, compute_lang=True
+            )[first.id]
+        self.write(values)
+        return self._dso_reopen()
+
+    def action_back(self):
+        self.ensure_one()
+        self.reminder_ids.filtered("is_draft").sudo().unlink()
+        self.write(
+            {"state": "compose", "subject": False, "body_html": False, "sms_body": False}
+        )
+        return self._dso_reopen()
+
+    def action_send(self):
+        """Send the reminders previewed: queued in Odoo's email and SMS queues
+        and recorded in the history, like the automatic ones."""
+        self.ensure_one()
+        self._dso_check_send_rights()
+        if self.state != "preview":
+            self.action_preview()
+        reminders = self.reminder_ids.sudo().filtered("is_draft")
+        if not reminders:
+            raise UserError(self.env._("These reminders were already sent."))
+        overrides = {}
+        if len(reminders) == 1:
+            overrides[reminders.id] = {
+                key: value
+                for key, value in (
+                    ("subject", self.subject),
+                    ("body_html", self.body_html),
+                    ("sms_body", self.sms_body),
+                )
+                if value
+            }
+        reminders.write({"is_draft": False})
+        reminders._dso_send(email_values=overrides)
+        reminders._dso_trigger_queues()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dso_contacts.dso_reminder_action"
+        )
+        action["domain"] = [("id", "in", reminders.ids)]
+        action["context"] = {}
+        return action
+
+    def _dso_reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "context": self.env.context,
+        }
+
+    @api.model
+    def _dso_check_send_rights(self):
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise UserError(
+                self.env._("Only accounting users (Invoicing) may send payment reminders.")
+            )
