@@ -923,9 +923,9 @@ class DsoContactImport(models.TransientModel):
         for all the batch's customers at once and given to ``create``.
         """
         partner_model = self.env["res.partner"]
-        commercial_fields = partner_model._commercial_fields()
+        commercial_fields = self._dso_commercial_sync_fields()
         address_fields = partner_model._address_fields()
-        parents.fetch([*commercial_fields, *address_fields, "lang", "company_id"])
+        parents.fetch([*commercial_fields, *address_fields, "lang", "company_id", "user_id"])
         parents.commercial_partner_id.fetch(commercial_fields)
         sync = {}
         for parent in parents:
@@ -934,8 +934,32 @@ class DsoContactImport(models.TransientModel):
                 values.update(parent._update_fields_values(address_fields))
             values["lang"] = parent.lang
             values["company_id"] = parent.company_id.id
+            # precomputed at create from the parent (one new record per contact
+            # otherwise): a contact's salesperson is its customer's
+            values["user_id"] = parent.user_id.id
             sync[parent.id] = values
         return sync
+
+    @api.model
+    def _dso_commercial_sync_fields(self):
+        """The commercial fields to copy from the customer at create.
+
+        A commercial field computed from a company-dependent commercial field
+        (the pricelist, computed from ``specific_property_product_pricelist``)
+        is given through that stored field: the contact computes the same
+        value, without running the computed field's inverse (a search) once per
+        contact, as Odoo's per-contact sync does.
+        """
+        partner_model = self.env["res.partner"]
+        stored_sources = set(partner_model._company_dependent_commercial_fields())
+        sync_fields = []
+        for fname in partner_model._commercial_fields():
+            field = partner_model._fields[fname]
+            depends = set(self.pool.field_depends[field])
+            if not field.store and field.inverse and stored_sources & depends:
+                continue
+            sync_fields.append(fname)
+        return [*sync_fields, *(stored_sources - set(sync_fields))]
 
     def _dso_create_contacts(self, rows, parents, run, extra_vals=None):
         """Create the contacts of ``rows`` (``(line, cells, vals)``) in one
@@ -944,10 +968,16 @@ class DsoContactImport(models.TransientModel):
         if not rows:
             return self.env["res.partner"]
         sync = self._dso_parent_sync_values(parents)
-        vals_list = []
-        for _line, _cells, vals in rows:
-            vals_list.append({**sync[vals["parent_id"]], **vals, **(extra_vals or {})})
         partner_model = self._dso_partner_model()
+        vals_list = [
+            {**sync[vals["parent_id"]], **vals, **(extra_vals or {})} for _l, _c, vals in rows
+        ]
+        # the defaults are the same for every row: read them once per batch
+        # rather than once per contact inside create()
+        given = set().union(*vals_list)
+        missing = [fname for fname in partner_model._fields if fname not in given]
+        defaults = partner_model.default_get(missing)
+        vals_list = [{**defaults, **vals} for vals in vals_list]
         try:
             with self.env.cr.savepoint():
                 contacts = partner_model.create(vals_list)
