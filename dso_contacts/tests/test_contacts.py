@@ -95,7 +95,12 @@ class TestCollectionContact(DsoContactsCommon):
 
     def test_customer_form_adds_contact_with_role_and_flag(self):
         self.accountant.is_collection_contact = True
-        with Form(self.customer.with_user(self.billing_user)) as customer_form:
+        # the context of Accounting's customer menu, whose defaults must not leak
+        # into the contacts added from the form
+        customer = self.customer.with_user(self.billing_user).with_context(
+            default_is_company=True, default_customer_rank=1
+        )
+        with Form(customer) as customer_form:
             with customer_form.dso_contact_ids.new() as contact_form:
                 contact_form.name = "Sophie Laurent"
                 contact_form.contact_role_id = self.env.ref(
