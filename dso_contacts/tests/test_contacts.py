@@ -176,6 +176,18 @@ class TestCompanyRole(DsoContactsCommon):
                 {"name": "Hand made", "parent_id": self.customer.id, "is_company_role": True}
             )
 
+    def test_import_as_superuser_creates_company_role_contact(self):
+        # the customers import checks its own access, then writes as superuser
+        erp = (
+            self.env["res.partner"]
+            .with_user(self.billing_user)
+            .sudo()
+            .create(
+                {"name": "From ERP", "parent_id": self.customer.id, "is_company_role": True}
+            )
+        )
+        self.assertTrue(erp.is_company_role)
+
     def test_billing_user_cannot_edit_company_role_contact(self):
         with self.assertRaisesRegex(AccessError, "customers file"):
             self.erp_contact.with_user(self.billing_user).email = "other@lumiere.example.com"
