@@ -330,6 +330,7 @@ class DsoReminder(models.Model):
                 if time.monotonic() - started > time_budget:
                     # ir.cron runs the job again soon while work remains
                     self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+                    self._dso_trigger_queues()
                     return
                 reminders._dso_process_batch(company, batch, today)
                 done += len(batch)
@@ -820,6 +821,7 @@ class DsoReminder(models.Model):
                             fields.Command.create(
                                 dict(
                                     vals,
+                                    type="binary",
                                     res_model="mail.message",
                                     res_id=mail.mail_message_id.id,
                                 )

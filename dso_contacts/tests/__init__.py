@@ -7,3 +7,5 @@ from . import test_import_contacts
 from . import test_import_customers
 from . import test_quick_search
 from . import test_tours
+from . import test_reminder_cron
+from . import test_reminder_send

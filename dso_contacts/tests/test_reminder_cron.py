@@ -83,6 +83,16 @@ class TestReminderCron(ReminderCommon):
         self.assertSMSIapSent([NUMBER])
 
     @freeze_time(NOW)
+    def test_invoice_pdfs_attached_when_the_level_asks(self):
+        self.level_first.attach_invoices = True
+        invoice = self._create_invoice(self.customer, TODAY - timedelta(days=6))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        attachments = self._reminders(self.customer).mail_id.attachment_ids
+        self.assertEqual(len(attachments), 1)
+        self.assertIn(invoice.name.replace("/", "_"), attachments.name)
+
+    @freeze_time(NOW)
     def test_sms_goes_to_phone_when_no_mobile(self):
         self.contact.write({"mobile": False, "phone": "+32 2 123 45 67"})
         self._create_invoice(self.customer, TODAY - timedelta(days=16))
@@ -218,6 +228,28 @@ class TestReminderCron(ReminderCommon):
         self.assertEqual(self._reminders().partner_id, customers)
         for customer in customers:
             self.assertEqual(len(self._mails_to(customer.collection_contact_id)), 1)
+
+    @freeze_time(NOW)
+    def test_progress_reported_per_batch(self):
+        for name in ("Beta", "Gamma"):
+            customer, _ = self._create_customer(name, "0456 99 88 77")
+            self._create_invoice(customer, TODAY - timedelta(days=6))
+        self._create_invoice(self.customer, TODAY - timedelta(days=6))
+        progress = []
+        with (
+            self.mock_mail_gateway(),
+            self.mockSMSGateway(),
+            patch.object(
+                type(self.env["ir.cron"]),
+                "_notify_progress",
+                lambda cron, done, remaining, deactivate=False: progress.append(
+                    (done, remaining)
+                ),
+            ),
+        ):
+            self.env["dso.reminder"]._cron_send_reminders(batch_size=2)
+        self.assertEqual(progress, [(2, 1), (3, 0)])
+        self.assertEqual(len(self._reminders()), 3)
 
     @freeze_time(NOW)
     def test_failing_customer_is_logged_and_does_not_stop_the_run(self):
