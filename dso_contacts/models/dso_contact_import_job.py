@@ -98,8 +98,8 @@ class DsoContactImportJob(models.Model):
 
     def _process(self, started):
         self.ensure_one()
-        wizard = self._wizard()
         try:
+            wizard = self._wizard()
             reader = wizard._dso_open_file()
             mapping = wizard._dso_column_mapping(reader)
         except Exception as error:
@@ -265,7 +265,7 @@ class DsoContactImportJob(models.Model):
         # length: each batch is committed with the job's position, so that an
         # interruption resumes after the last committed batch. Never in tests.
         if not (modules.module.current_test or tools.config["test_enable"]):
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
 
 class _Pause(Exception):

@@ -301,7 +301,9 @@ class TestImportContacts(DsoImportCommon):
     def test_contacts_import_never_creates_company_role_contacts(self):
         data = self._csv([["Customer code", "Name", "Company role"], ["C001", "Sneaky", "1"]])
         wizard = self._wizard(data=data)
-        self.assertEqual(wizard.line_ids.mapped("contact_field"), ["customer_ref", "name", False])
+        self.assertEqual(
+            wizard.line_ids.mapped("contact_field"), ["customer_ref", "name", False]
+        )
         wizard.action_import()
         self.assertFalse(self._contacts(self.customer_fr).filtered("is_company_role"))
 
@@ -356,3 +358,24 @@ class TestImportContacts(DsoImportCommon):
         job_model._cron_process_jobs()
         self.assertEqual((job.created_count, job.skipped_count), (0, 3))
         self.assertEqual(len(self._contacts(self.customer_fr)), 2)
+
+    def test_background_import_without_skip_writes_nothing_when_a_row_is_invalid(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "dso_contacts.import_background_rows", "2"
+        )
+        count = self.partner_model.search_count([])
+        wizard = self._wizard("bad_rows.csv", skip_invalid=False)
+        wizard.action_import()
+        job = wizard.job_id
+        self.env["dso.contact.import.job"]._cron_process_jobs()
+        self.assertEqual(job.state, "failed")
+        self.assertEqual((job.created_count, job.error_count), (0, 4))
+        self.assertIn("Nothing was imported", job.result_message)
+        self.assertTrue(job.report_file)
+        self.assertEqual(self.partner_model.search_count([]), count)
+        # all rows valid: validated first, then imported
+        valid = self._wizard("contacts_duplicates.csv", skip_invalid=False)
+        valid.action_import()
+        self.env["dso.contact.import.job"]._cron_process_jobs()
+        self.assertEqual(valid.job_id.state, "done")
+        self.assertEqual((valid.job_id.created_count, valid.job_id.skipped_count), (4, 1))

@@ -111,18 +111,14 @@ def detect_encoding(sample):
         if even.count(0) > len(even) * 0.4 and odd.count(0) < len(odd) * 0.1:
             return "utf-16-be"
         raise FileReadError("binary")
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        # final=False: a character cut at the end of the sample is not an error
-        decoder.decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        sample.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            # final=False: a character cut at the end of the sample is no error
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return "latin-1"
 
 
 def detect_delimiter(text_sample):

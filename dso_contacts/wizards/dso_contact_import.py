@@ -650,7 +650,7 @@ class DsoContactImport(models.TransientModel):
                 if key:
                     langs.setdefault(normalize(key), lang.code)
         roles = {}
-        role_records = self.env["dso.contact.role"].search([])
+        role_records = self.env["dso.contact.role"].search([("active", "=", True)])
         for lang_code in {*langs.values(), "en_US"}:
             for role in role_records.with_context(lang=lang_code):
                 roles.setdefault(normalize(role.name), role.id)
@@ -662,8 +662,10 @@ class DsoContactImport(models.TransientModel):
             if code in by_code:
                 roles.setdefault(word, by_code[code])
         countries = {}
+        country_records = self.env["res.country"].search_fetch(
+            [("code", "!=", False)], ["code", "name"]
+        )
         if self.import_type == "customers":
-            country_records = self.env["res.country"].search([])
             for lang_code in {self.env.lang or "en_US", "en_US"}:
                 for country in country_records.with_context(lang=lang_code):
                     countries.setdefault(normalize(country.name), country.id)
@@ -673,7 +675,7 @@ class DsoContactImport(models.TransientModel):
             "langs": langs,
             "roles": roles,
             "countries": countries,
-            "country_codes": {c.id: c.code for c in self.env["res.country"].search([])},
+            "country_codes": {country.id: country.code for country in country_records},
             "company_country": self.env.company.country_id.code,
         }
 
@@ -1104,8 +1106,10 @@ class DsoContactImport(models.TransientModel):
                 else:
                     run.skipped += 1
             return
-        created = self._dso_write_customers(to_create, to_update, run)
-        self._dso_write_company_role_contacts(contact_plans, created)
+        created, failed = self._dso_write_customers(to_create, to_update, run)
+        self._dso_write_company_role_contacts(
+            [plan for plan in contact_plans if plan[0] not in failed], created
+        )
 
     def _dso_customer_vals(self, values, customers, ambiguous, context):
         ref = values["ref"]
@@ -1154,35 +1158,69 @@ class DsoContactImport(models.TransientModel):
         return (current or False) != (value or False)
 
     def _dso_write_customers(self, to_create, to_update, run):
-        """Create and update the customers; ``{ref: new customer}``."""
+        """Create and update the customers.
+
+        :return: ``({ref: new customer}, lines of the rows that failed)``; a
+            row refused by the ORM (a constraint, a tax ID check) is rejected
+            with the ORM's message, the others go through
+        """
         partner_model = self._dso_partner_model().with_context(
             _partners_skip_fields_sync=False
         )
-        created = {}
-        if to_create:
-            vals_list = [
-                {
-                    **vals,
-                    "is_company": True,
-                    "customer_rank": 1,
-                    "company_id": self.env.company.id,
-                }
-                for _line, _cells, vals in to_create
-            ]
-            with self.env.cr.savepoint():
-                customers = partner_model.create(vals_list)
+        created, failed = {}, set()
+        rows = [
+            (line, cells, {**vals, "is_company": True, "customer_rank": 1,
+                           "company_id": self.env.company.id})
+            for line, cells, vals in to_create
+        ]  # fmt: skip
+        if rows:
+            try:
+                with self.env.cr.savepoint():
+                    customers = partner_model.create([vals for _l, _c, vals in rows])
+            except (UserError, ValidationError, DatabaseError):
+                customers = partner_model
+                for line, cells, vals in rows:
+                    error = self._dso_try(lambda vals=vals: partner_model.create([vals]))
+                    if isinstance(error, models.BaseModel):
+                        customers |= error
+                    else:
+                        self._dso_row_failed(run, failed, line, cells, error)
             for customer in customers:
                 created[customer.ref] = customer
             run.created += len(customers)
-        for _line, _cells, customer, changes in to_update:
-            if changes:
-                customer.write(changes)
+        for line, cells, customer, changes in to_update:
+            if not customer.customer_rank:
+                changes = {**changes, "customer_rank": 1}
+            if not changes:
+                run.skipped += 1
+                continue
+            error = self._dso_try(
+                lambda customer=customer, changes=changes: customer.write(changes)
+            )
+            if error is True:
                 run.updated += 1
             else:
-                run.skipped += 1
-            if not customer.customer_rank:
-                customer.customer_rank = 1
-        return created
+                self._dso_row_failed(run, failed, line, cells, error)
+        return created, failed
+
+    def _dso_try(self, function):
+        """``function()``'s result, or the ORM's error message when it fails
+        (under a savepoint, so that the failure writes nothing)."""
+        try:
+            with self.env.cr.savepoint():
+                return function()
+        except (UserError, ValidationError, DatabaseError) as error:
+            if not self.skip_invalid:
+                raise UserError(
+                    self.env._(
+                        "The import stopped, nothing was imported: %(error)s", error=error
+                    )
+                ) from error
+            return str(error.args[0] if error.args else error)
+
+    def _dso_row_failed(self, run, failed, line, cells, message):
+        failed.add(line)
+        run.reject(line, cells, message)
 
     def _dso_write_company_role_contacts(self, plans, created):
         """Make the row's contact data the single Company-role contact of each
