@@ -1,0 +1,328 @@
+"""Benchmark of the contacts import of dso_contacts.
+
+Imports the same contacts file (10,000 contacts of 5,000 customers) three
+ways, each on a fresh copy (``createdb -T``) of the same database:
+
+1. the dso_contacts wizard (``dso.contact.import``: validation, phone
+   normalisation, duplicate detection and Odoo's sync from the customer
+   included);
+2. Odoo's own import (``base_import.import.execute_import``, the customer
+   mapped by name, as a user maps it);
+3. a bare ``res.partner.create(vals_list)`` of the same rows in batches of
+   1,000 (customers looked up by code beforehand).
+
+Then reads a 1,000,000-row CSV and a 200,000-row XLSX through the wizard's
+reader (``dso_contacts/tools/file_reader.py``) in a child process each, and
+prints the peak RSS.
+
+    python3 bench/bench_import.py [--rows 10000] [--customers 5000] [--keep]
+
+Needs PostgreSQL (createdb/dropdb) and Odoo 18.0 importable (or ODOO_SRC).
+Databases are named dso_imp_bench_*; they are dropped at the end unless --keep.
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+OUT = os.path.join(HERE, "out")
+TEMPLATE_DB = os.environ.get("BENCH_TEMPLATE_DB", "")
+BASE_DB = "dso_imp_bench_base"
+METHODS = ("wizard", "odoo_import", "bare_create")
+
+
+def odoo_src():
+    if os.environ.get("ODOO_SRC"):
+        return os.environ["ODOO_SRC"]
+    import odoo
+
+    return os.path.dirname(os.path.dirname(odoo.__file__))
+
+
+def addons_path():
+    src = odoo_src()
+    return ",".join([os.path.join(src, "addons"), os.path.join(src, "odoo", "addons"), REPO])
+
+
+def run(cmd, **kwargs):
+    return subprocess.run(cmd, check=True, **kwargs)
+
+
+def make_files(rows, customers):
+    """The customers list and the contacts file, with realistic values."""
+    os.makedirs(OUT, exist_ok=True)
+    rng = random.Random(42)
+    first = ["Marie", "Jean", "Anne", "Paul", "Claire", "Hugo", "Léa", "Louis", "Emma", "Noé"]
+    last = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand"]
+    roles = ["accountant", "purchaser", "manager", "financial_director", "other"]
+    path = os.path.join(OUT, f"contacts_{rows}.csv")
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(
+            ["Customer code", "Customer", "Contact name", "Job position", "Role", "Email",
+             "Phone", "Mobile", "Contact for collection"]
+        )  # fmt: skip
+        for index in range(rows):
+            customer = index % customers
+            name = f"{rng.choice(first)} {rng.choice(last)} {index}"
+            writer.writerow(
+                [
+                    f"C{customer:05d}",
+                    f"Customer {customer:05d}",
+                    name,
+                    "Accounts payable",
+                    rng.choice(roles),
+                    f"contact{index}@customer{customer}.example.com",
+                    f"01 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} "
+                    f"{rng.randint(10, 99)}",
+                    f"06{rng.randint(10000000, 99999999)}",
+                    "1" if index < customers else "",
+                ]
+            )
+    return path
+
+
+SETUP_SCRIPT = """
+import sys, odoo
+from odoo.tools import config
+config.parse_config(["-d", DB, "--addons-path", ADDONS])
+registry = odoo.modules.registry.Registry(DB)
+with registry.cursor() as cr:
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    fr = env.ref("base.fr")
+    env.company.country_id = fr
+    env["res.partner"].create([
+        {"name": f"Customer {i:05d}", "ref": f"C{i:05d}", "is_company": True,
+         "customer_rank": 1, "country_id": fr.id, "street": f"{i} rue du Commerce",
+         "zip": "75001", "city": "Paris"}
+        for i in range(CUSTOMERS)
+    ])
+    env["ir.config_parameter"].set_param("dso_contacts.import_background_rows", "1000000")
+    env["ir.config_parameter"].set_param("dso_contacts.import_max_size_mb", "200")
+"""
+
+IMPORT_SCRIPT = """
+import base64, csv, json, time, odoo
+from odoo.tools import config
+config.parse_config(["-d", DB, "--addons-path", ADDONS])
+registry = odoo.modules.registry.Registry(DB)
+with open(PATH, "rb") as file:
+    data = file.read()
+with registry.cursor() as cr:
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    admin = env.ref("base.user_admin")
+    env = env(user=admin.id, context={"lang": "en_US", "tz": "UTC"})
+    before = env["res.partner"].search_count([("parent_id", "!=", False)])
+    cr.commit()
+    started = time.perf_counter()
+    if METHOD == "wizard":
+        wizard = env["dso.contact.import"].create({
+            "import_file": base64.b64encode(data), "import_filename": "contacts.csv",
+            "import_type": "contacts"})
+        wizard.action_import()
+        info = {"created": wizard.created_count, "skipped": wizard.skipped_count,
+                "rejected": wizard.error_count}
+    elif METHOD == "odoo_import":
+        importer = env["base_import.import"].create({
+            "res_model": "res.partner", "file": data, "file_name": "contacts.csv",
+            "file_type": "text/csv"})
+        options = {"quoting": '"', "separator": ",", "encoding": "utf-8",
+                   "has_headers": True, "date_format": "", "datetime_format": "",
+                   "float_thousand_separator": ",", "float_decimal_separator": ".",
+                   "fields": [], "import_skip_records": [], "import_set_empty_fields": [],
+                   "name_create_enabled_fields": {}}
+        fields = [False, "parent_id", "name", "function", False, "email", "phone",
+                  "mobile", False]
+        columns = ["Customer code", "Customer", "Contact name", "Job position", "Role",
+                   "Email", "Phone", "Mobile", "Contact for collection"]
+        result = importer.execute_import(fields, columns, options)
+        errors = [m for m in result.get("messages", []) if m.get("type") == "error"]
+        info = {"created": len(result.get("ids") or []), "errors": len(errors),
+                "first_error": errors[0]["message"] if errors else None}
+    else:
+        rows = list(csv.reader(data.decode().splitlines()))[1:]
+        Partner = env["res.partner"]
+        for start in range(0, len(rows), 1000):
+            batch = rows[start:start + 1000]
+            customers = {p.ref: p.id for p in Partner.search(
+                [("ref", "in", list({r[0] for r in batch})), ("parent_id", "=", False)])}
+            Partner.create([
+                {"parent_id": customers[r[0]], "name": r[2], "function": r[3],
+                 "email": r[5], "phone": r[6], "mobile": r[7], "type": "contact"}
+                for r in batch])
+        info = {"created": len(rows)}
+    env.flush_all()
+    cr.commit()
+    elapsed = time.perf_counter() - started
+    after = env["res.partner"].search_count([("parent_id", "!=", False)])
+    info.update(seconds=elapsed, contacts_added=after - before)
+    print("RESULT " + json.dumps(info))
+"""
+
+READ_SCRIPT = """
+import json, sys, time
+sys.path.insert(0, REPO)
+import importlib.util
+spec = importlib.util.spec_from_file_location(
+    "file_reader", REPO + "/dso_contacts/tools/file_reader.py")
+reader_module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(reader_module)
+def memory(key):
+    # VmHWM is the peak resident set of this process since its exec
+    # (ru_maxrss would include the parent's memory before the exec)
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+start_rss = memory("VmHWM")
+started = time.perf_counter()
+with open(PATH, "rb") as file:
+    data = file.read()
+reader = reader_module.ImportFile(data, PATH)
+count = 0
+for _line, cells in reader.rows():
+    count += 1
+print("RESULT " + json.dumps({
+    "rows": count, "seconds": time.perf_counter() - started,
+    "file_mb": len(data) / 1024 / 1024,
+    "start_rss_mb": start_rss,
+    "peak_rss_mb": memory("VmHWM")}))
+"""
+
+
+def python_script(script, **names):
+    header = "".join(f"{name} = {value!r}\n" for name, value in names.items())
+    result = run(
+        [sys.executable, "-c", header + script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": odoo_src()},
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT ") :])
+    raise RuntimeError(result.stdout[-2000:] + result.stderr[-4000:])
+
+
+def prepare_base(customers):
+    run(["dropdb", "--if-exists", BASE_DB])
+    if TEMPLATE_DB:
+        run(["createdb", "-T", TEMPLATE_DB, BASE_DB])
+    odoo_bin = os.path.join(odoo_src(), "odoo-bin")
+    run(
+        [sys.executable, odoo_bin, "-d", BASE_DB, "--addons-path", addons_path(),
+         "-i", "dso_contacts,base_import", "--without-demo=all", "--stop-after-init",
+         "--http-port=8279", "--log-level=warn"],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    python_script(SETUP_SCRIPT + "\nprint('RESULT {}')\n", DB=BASE_DB, ADDONS=addons_path(),
+                  CUSTOMERS=customers)  # fmt: skip
+
+
+def bench_imports(path, rows):
+    results = {}
+    for method in METHODS:
+        db = f"dso_imp_bench_{method}"
+        run(["dropdb", "--if-exists", db])
+        run(["createdb", "-T", BASE_DB, db])
+        result = python_script(
+            IMPORT_SCRIPT, DB=db, ADDONS=addons_path(), PATH=path, METHOD=method
+        )
+        result["rate"] = result["contacts_added"] / result["seconds"]
+        results[method] = result
+        print(
+            f"{method:12} {result['contacts_added']:7d} contacts in {result['seconds']:8.1f} s"
+            f" = {result['rate']:8.1f} rows/s   {result}",
+            flush=True,
+        )
+    return results
+
+
+def make_big_csv(rows):
+    path = os.path.join(OUT, f"big_{rows}.csv")
+    if not os.path.exists(path):
+        with open(path, "w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file, delimiter=";")
+            writer.writerow(["Customer code", "Contact name", "Email", "Phone", "Mobile"])
+            for index in range(rows):
+                writer.writerow(
+                    [f"C{index % 5000:05d}", f"Contact number {index}",
+                     f"contact{index}@example.com", "01 23 45 67 89", "06 12 34 56 78"]
+                )  # fmt: skip
+    return path
+
+
+def make_big_xlsx(rows):
+    import openpyxl
+
+    path = os.path.join(OUT, f"big_{rows}.xlsx")
+    if not os.path.exists(path):
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("Contacts")
+        sheet.append(["Customer code", "Contact name", "Email", "Phone", "Mobile"])
+        for index in range(rows):
+            sheet.append(
+                [f"C{index % 5000:05d}", f"Contact number {index}",
+                 f"contact{index}@example.com", 33123456789, 612345678]
+            )  # fmt: skip
+        workbook.save(path)
+    return path
+
+
+def bench_memory():
+    results = {}
+    for label, path in (
+        ("csv_1000000", make_big_csv(1_000_000)),
+        ("xlsx_200000", make_big_xlsx(200_000)),
+    ):
+        result = python_script(READ_SCRIPT, REPO=REPO, PATH=path)
+        results[label] = result
+        print(
+            f"read {label:12} {result['rows']:8d} rows, file {result['file_mb']:6.1f} MB, "
+            f"{result['seconds']:6.1f} s, peak RSS {result['peak_rss_mb']:6.1f} MB "
+            f"(interpreter at start {result['start_rss_mb']:.1f} MB)",
+            flush=True,
+        )
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--customers", type=int, default=5_000)
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--memory-only", action="store_true")
+    args = parser.parse_args()
+    if args.memory_only:
+        bench_memory()
+        return
+    path = make_files(args.rows, args.customers)
+    print(f"contacts file: {path} ({args.rows} rows, {args.customers} customers)", flush=True)
+    started = time.perf_counter()
+    prepare_base(args.customers)
+    print(
+        f"base database {BASE_DB} ready in {time.perf_counter() - started:.0f} s", flush=True
+    )
+    try:
+        results = bench_imports(path, args.rows)
+    finally:
+        if not args.keep:
+            for db in [BASE_DB, *(f"dso_imp_bench_{m}" for m in METHODS)]:
+                run(["dropdb", "--if-exists", db])
+    wizard, odoo_import, bare = (results[m]["rate"] for m in METHODS)
+    print(f"wizard / Odoo import = {wizard / odoo_import:5.1f}x   (target >= 5x)")
+    print(f"wizard / bare create = {wizard / bare:5.2f}x   (target > 1x)")
+    if not args.skip_memory:
+        bench_memory()
+
+
+if __name__ == "__main__":
+    main()
