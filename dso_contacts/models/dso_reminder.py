@@ -77,7 +77,6 @@ class DsoReminder(models.Model):
     )
     level_id = fields.Many2one(
         "dso.reminder.level",
-        string="Level",
         required=True,
         index=True,
         ondelete="restrict",
@@ -338,7 +337,7 @@ class DsoReminder(models.Model):
                 if auto_commit:
                     # one transaction per batch: what was queued stays queued
                     # (and recorded) if a later batch crashes
-                    self.env.cr.commit()
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
         self._dso_trigger_queues()
 
     @api.model

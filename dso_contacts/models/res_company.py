@@ -87,7 +87,7 @@ class ResCompany(models.Model):
     def _dso_setup_reminder_levels(self):
         """Give every company without levels the default ones (at install)."""
         self.sudo().with_context(active_test=False).search(
-            []
+            [("dso_reminder_level_ids", "=", False)]
         )._dso_create_default_reminder_levels()
 
     def _dso_create_default_reminder_levels(self):

@@ -27,7 +27,6 @@ class DsoReminderSend(models.TransientModel):
     customer_count = fields.Integer(compute="_compute_customer_count")
     level_id = fields.Many2one(
         "dso.reminder.level",
-        string="Level",
         required=True,
         domain="[('company_id', '=', company_id)]",
         compute="_compute_level_id",
