@@ -205,10 +205,16 @@ class TestImportContacts(DsoImportCommon):
         wizard = form.save()
         wizard.action_import()
         self.assertEqual(wizard.created_count, 1)
-        saved = self.env["dso.import.mapping"].with_user(self.billing_user).search([])
+        saved = (
+            self.env["dso.import.mapping"]
+            .with_user(self.billing_user)
+            .search([("company_id", "!=", False)])
+        )
         self.assertEqual(len(saved), 1)
         self.assertEqual(saved.column_map, {"0": "customer_ref", "1": "name", "2": "email"})
         # the next file with the same headers is mapped at once
+        wizard.action_new_file()
+        self.assertEqual((wizard.state, wizard.line_ids.ids), ("upload", []))
         data = self._csv([["col a", "COL B", "Col C"], ["C002", "Other", ""]])
         second = self._wizard(data=data, import_type="contacts")
         self.assertEqual(second.mapping_id, saved)
@@ -219,6 +225,20 @@ class TestImportContacts(DsoImportCommon):
         self.assertEqual(second.created_count, 1)
         # not for a customers file, nor in another company
         self.assertFalse(self._wizard(data=data, import_type="customers").mapping_id)
+        # another company does not see it, nor gets it applied
+        other = self.env["res.company"].create({"name": "Other Co"})
+        self.billing_user.company_ids |= other
+        in_other = self.env(
+            user=self.billing_user, context={"allowed_company_ids": [other.id]}
+        )
+        self.assertFalse(
+            in_other["dso.import.mapping"].search([("import_type", "=", "contacts")])
+        )
+        other_wizard = in_other["dso.contact.import"].create(
+            {"import_file": base64.b64encode(data), "import_filename": "erp_export.csv"}
+        )
+        self.assertFalse(other_wizard.mapping_id)
+        self.assertEqual(set(other_wizard.line_ids.mapped("contact_field")), {False})
         # users see and delete their saved mappings
         saved.with_user(self.billing_user).unlink()
         self.assertFalse(self._wizard(data=data).mapping_id)
@@ -354,7 +374,7 @@ class TestImportContacts(DsoImportCommon):
         self.assertIn("is done", job.message_ids[0].body)
         self.assertIn(self.billing_user.partner_id, job.message_ids[0].partner_ids)
         # replaying the job from the start (an interrupted run) creates nothing twice
-        job.write({"state": "running", "done_count": 0, "created_count": 0})
+        job.sudo().write({"state": "running", "done_count": 0, "created_count": 0})
         job_model._cron_process_jobs()
         self.assertEqual((job.created_count, job.skipped_count), (0, 3))
         self.assertEqual(len(self._contacts(self.customer_fr)), 2)

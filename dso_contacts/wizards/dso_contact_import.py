@@ -243,9 +243,28 @@ class DsoContactImport(models.TransientModel):
         self._dso_run(dry_run=False, reader=reader, mapping=mapping)
         return self._dso_reopen()
 
-    def action_back(self):
+    def action_new_file(self):
+        """Start again with another file, keeping the import type."""
         self.ensure_one()
-        self.write({"state": "mapping" if self.line_ids else "upload", "is_dry_run": False})
+        self.write(
+            {
+                "state": "upload",
+                "import_file": False,
+                "import_filename": False,
+                "line_ids": [Command.clear()],
+                "mapping_id": False,
+                "is_dry_run": False,
+                "report_file": False,
+                "report_filename": False,
+                "result_message": False,
+                "job_id": False,
+                **dict.fromkeys(
+                    ["row_count", "created_count", "updated_count", "skipped_count",
+                     "error_count", "warning_count"],
+                    0,
+                ),
+            }
+        )  # fmt: skip
         return self._dso_reopen()
 
     def action_open_job(self):
