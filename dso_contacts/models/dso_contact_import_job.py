@@ -7,7 +7,9 @@ import logging
 import time
 
 from odoo import Command, api, fields, models, modules, tools
+from odoo.exceptions import UserError
 
+from ..tools.file_reader import BATCH_SIZE, iter_chunks
 from .dso_import_mapping import IMPORT_TYPES
 
 _logger = logging.getLogger(__name__)
@@ -110,13 +112,13 @@ class DsoContactImportJob(models.Model):
             self.write(
                 {
                     "state": "running" if self.skip_invalid else "validating",
-                    "row_count": reader.count_rows(),
+                    "row_count": wizard._dso_count_rows(reader),
                 }
             )
         dry_run = self.state == "validating"
         run = wizard._dso_new_run(reader)
         run.with_header = False
-        rows = itertools.islice(reader.rows(), self.done_count, None)
+        rows = itertools.islice(wizard._dso_rows(reader), self.done_count, None)
         base = {
             fname: self[fname]
             for fname in ("created_count", "updated_count", "skipped_count", "error_count")
@@ -150,10 +152,24 @@ class DsoContactImportJob(models.Model):
                 raise _Pause()
 
         try:
-            wizard._dso_process_rows(
-                reader, rows, mapping, dry_run, run=run, on_batch=on_batch
-            )
+            for batch in iter_chunks(rows, BATCH_SIZE):
+                # a batch that fails halfway leaves nothing of itself behind
+                with self.env.cr.savepoint():
+                    wizard._dso_process_rows(reader, batch, mapping, dry_run, run=run)
+                on_batch(batch, run)
         except _Pause:
+            return
+        except UserError as error:
+            _logger.warning("Background import %s stopped: %s", self.id, error)
+            self._finish(
+                failed_message=self.env._(
+                    "The import stopped after %(done)s rows: %(reason)s",
+                    done=self.done_count,
+                    reason=error.args[0],
+                ),
+                reader=reader,
+                run=run,
+            )
             return
         if dry_run:
             if self.error_count:

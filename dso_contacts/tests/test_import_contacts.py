@@ -311,6 +311,16 @@ class TestImportContacts(DsoImportCommon):
         headers_only.action_import()
         self.assertEqual((headers_only.created_count, headers_only.error_count), (0, 0))
 
+    def test_file_unreadable_halfway_writes_nothing(self):
+        rows = [["Customer code", "Name"]] + [["C001", f"Person {i}"] for i in range(6000)]
+        data = self._csv(rows) + "C001,Ren\xe9\n".encode("cp1252")
+        count = self.partner_model.search_count([])
+        wizard = self._wizard(data=data)
+        self.assertEqual(wizard.detected_encoding, "utf-8", "the start of the file is UTF-8")
+        with self.assertRaisesRegex(UserError, "cannot be read with the utf-8 encoding"):
+            wizard.action_import()
+        self.assertEqual(self.partner_model.search_count([]), count)
+
     def test_file_over_the_size_limit_is_refused(self):
         self.env["ir.config_parameter"].sudo().set_param(
             "dso_contacts.import_max_size_mb", "0.0001"

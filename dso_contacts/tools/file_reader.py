@@ -24,6 +24,8 @@ from decimal import Decimal
 from xml.etree import ElementTree
 
 SAMPLE_SIZE = 64 * 1024
+# rows read, validated and written together by an import
+BATCH_SIZE = 1000
 DELIMITERS = (";", ",", "\t", "|")
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1")
 # an XLSX or ODS whose content inflates beyond this is refused (zip bomb)

@@ -15,6 +15,7 @@ from odoo.tools.mail import email_normalize, plaintext2html
 
 from ..models.dso_import_mapping import IMPORT_TYPES
 from ..tools.file_reader import (
+    BATCH_SIZE,
     DELIMITERS,
     FileReadError,
     ImportFile,
@@ -63,7 +64,6 @@ REQUIRED_FIELDS = {"contacts": ("customer_ref",), "customers": ("ref",)}
 # longest value accepted per target field; longer cells reject their row
 MAX_LENGTHS = {"comment": 10000, "street": 256, "street2": 256}
 DEFAULT_MAX_LENGTH = 256
-BATCH_SIZE = 1000
 PREVIEW_ROWS = 5
 MAX_LISTED_WARNINGS = 200
 # one address, a local part and a domain with a dot: what a reminder can reach
@@ -238,7 +238,7 @@ class DsoContactImport(models.TransientModel):
         reader = self._dso_open_file()
         mapping = self._dso_column_mapping(reader)
         self._dso_save_mapping(reader, mapping)
-        if reader.count_rows() > self._dso_background_rows():
+        if self._dso_count_rows(reader) > self._dso_background_rows():
             return self._dso_start_background_job(reader, mapping)
         self._dso_run(dry_run=False, reader=reader, mapping=mapping)
         return self._dso_reopen()
@@ -369,6 +369,16 @@ class DsoContactImport(models.TransientModel):
         except FileReadError as error:
             raise UserError(self._dso_file_error_message(error)) from error
 
+    def _dso_rows(self, reader):
+        """The file's rows; a problem met while reading them is a UserError."""
+        try:
+            yield from reader.rows()
+        except FileReadError as error:
+            raise UserError(self._dso_file_error_message(error)) from error
+
+    def _dso_count_rows(self, reader):
+        return sum(1 for _row in self._dso_rows(reader))
+
     def _dso_file_error_message(self, error):
         params = error.params
         messages = {
@@ -420,7 +430,7 @@ class DsoContactImport(models.TransientModel):
         reader = self._dso_open_file()
         header = reader.header
         samples = [""] * len(header)
-        for _line, cells in reader.rows():
+        for _line, cells in self._dso_rows(reader):
             for index, value in enumerate(cells[: len(header)]):
                 if value and not samples[index]:
                     samples[index] = value[:100]
@@ -515,7 +525,7 @@ class DsoContactImport(models.TransientModel):
         try:
             reader = self._dso_open_file()
             rows = []
-            for _line, cells in reader.rows():
+            for _line, cells in self._dso_rows(reader):
                 rows.append(cells)
                 if len(rows) >= PREVIEW_ROWS:
                     break
@@ -583,8 +593,9 @@ class DsoContactImport(models.TransientModel):
         """Read every row and import it (or only validate it when ``dry_run``).
 
         With "Skip invalid rows" off, every row is validated first and nothing
-        is written when one is invalid; the writes then happen under one
-        savepoint, so an unexpected error leaves nothing half-written.
+        is written when one is invalid. The writes happen under one savepoint:
+        an error (a line that cannot be read halfway through the file, say)
+        leaves nothing half-written.
         """
         self.ensure_one()
         self._dso_check_import_access()
@@ -595,7 +606,9 @@ class DsoContactImport(models.TransientModel):
                 self.env._("You are not allowed to create contacts: ask an administrator.")
             )
         if not dry_run and not self.skip_invalid:
-            check = self._dso_process_rows(reader, reader.rows(), mapping, dry_run=True)
+            check = self._dso_process_rows(
+                reader, self._dso_rows(reader), mapping, dry_run=True
+            )
             if check.rejected:
                 check.created = check.updated = check.skipped = 0
                 self._dso_store_result(reader, check, dry_run=False, rows_read=None)
@@ -606,14 +619,17 @@ class DsoContactImport(models.TransientModel):
                     count=check.rejected,
                 ) + ("\n" + self.result_message if self.result_message else "")
                 return check
-            with self.env.cr.savepoint():
-                run = self._dso_process_rows(reader, reader.rows(), mapping, dry_run=False)
+        rows = self._dso_rows(reader)
+        if dry_run:
+            run = self._dso_process_rows(reader, rows, mapping, dry_run=True)
         else:
-            run = self._dso_process_rows(reader, reader.rows(), mapping, dry_run=dry_run)
+            # a file that turns out unreadable halfway leaves nothing written
+            with self.env.cr.savepoint():
+                run = self._dso_process_rows(reader, rows, mapping, dry_run=False)
         self._dso_store_result(reader, run, dry_run=dry_run)
         return run
 
-    def _dso_process_rows(self, reader, rows, mapping, dry_run, run=None, on_batch=None):
+    def _dso_process_rows(self, reader, rows, mapping, dry_run, run=None):
         """Import ``rows`` (an iterable of ``(line, cells)``) batch by batch."""
         run = run or self._dso_new_run(reader)
         context = self._dso_lookup_context()
@@ -624,8 +640,6 @@ class DsoContactImport(models.TransientModel):
         )
         for batch in iter_chunks(rows, BATCH_SIZE):
             process(batch, mapping, context, run, dry_run)
-            if on_batch:
-                on_batch(batch, run)
         return run
 
     def _dso_new_run(self, reader):
