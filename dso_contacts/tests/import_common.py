@@ -81,13 +81,17 @@ class DsoImportCommon(TransactionCase):
             )
         )
 
-    def _form_wizard(self, name, import_type="contacts", user=None):
-        """A wizard filled through its form, as the user does."""
+    def _form_wizard(self, name, import_type="contacts", user=None, data=None):
+        """A wizard filled through its form and read (Continue), as the user does."""
         form = Form(self.env["dso.contact.import"].with_user(user or self.billing_user))
         form.import_type = import_type
         form.import_filename = name
-        form.import_file = base64.b64encode(self._sample(name))
-        return form
+        form.import_file = base64.b64encode(self._sample(name) if data is None else data)
+        self.assertEqual(form.state, "upload")
+        wizard = form.save()
+        wizard.action_load()
+        self.assertEqual(wizard.state, "mapping")
+        return wizard
 
     @staticmethod
     def _csv(rows, delimiter=","):

@@ -10,10 +10,8 @@ from .import_common import DsoImportCommon
 @tagged("post_install", "-at_install")
 class TestImportContacts(DsoImportCommon):
     def test_import_through_the_form_creates_contacts(self):
-        form = self._form_wizard("contacts_en_utf8_comma.csv")
-        self.assertEqual(form.state, "mapping")
-        self.assertEqual(form.detected_delimiter, ",")
-        wizard = form.save()
+        wizard = self._form_wizard("contacts_en_utf8_comma.csv")
+        self.assertEqual(wizard.detected_delimiter, ",")
         self.assertEqual(
             wizard.line_ids.mapped("contact_field"),
             ["customer_ref", "name", "function", "role", "email", "phone", "mobile",
@@ -59,6 +57,20 @@ class TestImportContacts(DsoImportCommon):
         self.assertEqual(rows[1][0], "C999")
         self.assertIn("No customer has the code C999", rows[1][-1])
         self.assertEqual(wizard.report_filename, "contacts_en_utf8_comma_rejected.csv")
+
+    def test_changing_delimiter_or_encoding_reads_the_file_again(self):
+        wizard = self._form_wizard("contacts_fr_cp1252_semicolon.csv")
+        self.assertEqual(
+            (wizard.detected_encoding, wizard.detected_delimiter), ("cp1252", ";")
+        )
+        form = Form(wizard)
+        form.delimiter = ","
+        self.assertEqual(len(form.line_ids), 1)
+        form.delimiter = ";"
+        self.assertEqual(len(form.line_ids), 10)
+        self.assertIn("Hélène Lefèvre", form.preview_html)
+        with self.assertRaisesRegex(UserError, "cannot be read with the utf-8 encoding"):
+            form.encoding = "utf-8"
 
     def test_import_same_file_twice_creates_nothing_the_second_time(self):
         self._wizard("contacts_en_utf8_comma.csv").action_import()
@@ -196,9 +208,9 @@ class TestImportContacts(DsoImportCommon):
     def test_mapping_is_remembered_for_the_same_headers(self):
         headers = ["Col A", "Col B", "Col C"]
         data = self._csv([headers, ["C001", "Someone", "some@dupont.example.com"]])
-        form = Form(self.env["dso.contact.import"].with_user(self.billing_user))
-        form.import_filename = "erp_export.csv"
-        form.import_file = base64.b64encode(data)
+        wizard = self._form_wizard("erp_export.csv", data=data)
+        self.assertEqual(set(wizard.line_ids.mapped("contact_field")), {False})
+        form = Form(wizard)
         for index, target in enumerate(["customer_ref", "name", "email"]):
             with form.line_ids.edit(index) as line:
                 line.contact_field = target

@@ -8,8 +8,7 @@ from .import_common import DsoImportCommon
 @tagged("post_install", "-at_install")
 class TestImportCustomers(DsoImportCommon):
     def test_customers_import_creates_and_updates_customers(self):
-        form = self._form_wizard("customers_en.csv", import_type="customers")
-        wizard = form.save()
+        wizard = self._form_wizard("customers_en.csv", import_type="customers")
         self.assertEqual(
             wizard.line_ids.mapped("customer_field"),
             ["ref", "name", "street", "zip", "city", "country", "vat", "phone", "email",

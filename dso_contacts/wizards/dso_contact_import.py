@@ -206,7 +206,9 @@ class DsoContactImport(models.TransientModel):
         "import_file", "import_filename", "import_type", "encoding", "delimiter", "sheet_name"
     )
     def _onchange_import_file(self):
-        if self.import_file and self.import_filename:
+        """In the mapping step, a changed encoding, delimiter or sheet reads
+        the file again; a new file goes back to the upload step."""
+        if self.state == "mapping" and self.import_file and self.import_filename:
             self._dso_load_file()
         else:
             self.line_ids = [Command.clear()]
