@@ -94,8 +94,9 @@ class DsoContactImportJob(models.Model):
         jobs = self.search(domain)
         self.env["ir.cron"]._notify_progress(
             done=sum(jobs.mapped("done_count")),
-            remaining=sum(max(job.row_count - job.done_count, 0) for job in jobs)
-            + len(jobs.filtered(lambda job: job.state == "validating")),
+            # an unfinished job counts at least one row, even before its
+            # rows are counted, so that the scheduler calls again soon
+            remaining=sum(max(job.row_count - job.done_count, 1) for job in jobs),
         )
 
     def _process(self, started):
