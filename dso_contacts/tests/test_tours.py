@@ -20,3 +20,32 @@ class TestCollectionContactTour(HttpCase):
         sophie = customer.child_ids.filtered(lambda c: c.name == "Sophie Tour")
         self.assertEqual(customer.collection_contact_id, sophie)
         self.assertEqual(sophie.contact_role_id.code, "financial_director")
+
+
+@tagged("post_install", "-at_install")
+class TestContactImportTour(HttpCase):
+    def test_accountant_imports_contacts_file_tour(self):
+        new_test_user(
+            self.env,
+            login="dso_tour_importer",
+            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
+        )
+        customer = self.env["res.partner"].create(
+            {
+                "name": "Tour Import SARL",
+                "is_company": True,
+                "ref": "TOUR01",
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
+        self.start_tour(
+            "/odoo/action-account.res_partner_action_customer",
+            "dso_contacts_import",
+            login="dso_tour_importer",
+        )
+        self.assertEqual(
+            sorted(customer.child_ids.mapped("name")), ["Marie Dupont", "Paul Martin"]
+        )
+        marie = customer.child_ids.filtered(lambda c: c.name == "Marie Dupont")
+        self.assertEqual(customer.collection_contact_id, marie)
+        self.assertEqual(marie.mobile, "+33612345678")
