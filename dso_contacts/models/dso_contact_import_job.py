@@ -86,21 +86,25 @@ class DsoContactImportJob(models.Model):
         """Work on the oldest unfinished job for a while, then report progress."""
         started = time.monotonic()
         domain = [("state", "in", ("queued", "validating", "running"))]
+        done = 0
         while time.monotonic() - started < CRON_TIME_BUDGET:
             job = self.search(domain, order="id", limit=1)
             if not job:
                 break
-            job._process(started)
+            done += job._process(started)
         jobs = self.search(domain)
         self.env["ir.cron"]._notify_progress(
-            done=sum(jobs.mapped("done_count")),
+            done=done,
             # an unfinished job counts at least one row, even before its
             # rows are counted, so that the scheduler calls again soon
             remaining=sum(max(job.row_count - job.done_count, 1) for job in jobs),
         )
 
     def _process(self, started):
+        """Import the job's next batches until the file's end or the time
+        budget; return the number of rows processed."""
         self.ensure_one()
+        processed = 0
         try:
             wizard = self._wizard()
             reader = wizard._dso_open_file()
@@ -108,7 +112,7 @@ class DsoContactImportJob(models.Model):
         except Exception as error:
             _logger.warning("Background import %s failed: %s", self.id, error)
             self._finish(failed_message=str(error.args[0] if error.args else error))
-            return
+            return processed
         if self.state == "queued":
             self.write(
                 {
@@ -129,6 +133,8 @@ class DsoContactImportJob(models.Model):
         base_warning_count = self.warning_count
 
         def on_batch(batch, run):
+            nonlocal processed
+            processed += len(batch)
             values = {
                 "done_count": self.done_count + len(batch),
                 "error_count": base["error_count"] + run.rejected,
@@ -145,9 +151,6 @@ class DsoContactImportJob(models.Model):
             self.sudo().rejected_rows = base_rejected + (
                 run.report.getvalue() if run.report else ""
             )
-            self.env["ir.cron"]._notify_progress(
-                done=self.done_count, remaining=max(self.row_count - self.done_count, 0)
-            )
             self._commit()
             if time.monotonic() - started > CRON_TIME_BUDGET:
                 raise _Pause()
@@ -159,7 +162,7 @@ class DsoContactImportJob(models.Model):
                     wizard._dso_process_rows(reader, batch, mapping, dry_run, run=run)
                 on_batch(batch, run)
         except _Pause:
-            return
+            return processed
         except UserError as error:
             _logger.warning("Background import %s stopped: %s", self.id, error)
             self._finish(
@@ -171,7 +174,7 @@ class DsoContactImportJob(models.Model):
                 reader=reader,
                 run=run,
             )
-            return
+            return processed
         if dry_run:
             if self.error_count:
                 self._finish(
@@ -189,8 +192,9 @@ class DsoContactImportJob(models.Model):
                 self.write({"state": "running", "done_count": 0, "warning_count": 0,
                             "result_message": False})  # fmt: skip
                 self._commit()
-            return
+            return processed
         self._finish(reader=reader, run=run)
+        return processed
 
     def _wizard(self):
         """The import wizard of the job's user and company, on the job's file

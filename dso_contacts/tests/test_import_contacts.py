@@ -388,8 +388,11 @@ class TestImportContacts(DsoImportCommon):
         self.assertEqual(job.state, "queued")
         self.assertFalse(self._contacts(self.customer_fr), "nothing written yet")
         job_model = self.env["dso.contact.import.job"]
-        job_model._cron_process_jobs()
+        cron = self.env.ref("dso_contacts.ir_cron_dso_contact_import")
+        cron.method_direct_trigger()
         self.assertEqual(job.state, "done")
+        progress = self.env["ir.cron.progress"].search([("cron_id", "=", cron.id)])
+        self.assertEqual((progress.done, progress.remaining), (4, 0))
         self.assertEqual((job.row_count, job.done_count), (4, 4))
         self.assertEqual((job.created_count, job.error_count), (3, 1))
         self.assertTrue(job.report_file)
