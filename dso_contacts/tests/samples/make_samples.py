@@ -8,6 +8,7 @@ Needs openpyxl and, for the .xls file only, xlwt (pip install xlwt).
 import csv
 import io
 import os
+import sys
 import zipfile
 
 import openpyxl
@@ -241,7 +242,7 @@ def main():
                 sheet.write(row_index, col, value, style)
         book.save(path("contacts_pl.xls"))
     except ImportError:
-        print("xlwt missing: contacts_pl.xls not written")
+        sys.stderr.write("xlwt missing: contacts_pl.xls not written\n")
 
     write_text(
         "customers_en.csv",
