@@ -36,7 +36,16 @@ registry.category("web_tour.tours").add("dso_contacts_import", {
             },
         },
         {
-            content: "The file is read at once and its mapping proposed from the French headers",
+            content: "The file is loaded",
+            trigger: ".modal .o_field_widget[name=import_file] .o_clear_file_button",
+        },
+        {
+            content: "Read the file",
+            trigger: ".modal button[name=action_load]",
+            run: "click",
+        },
+        {
+            content: "The mapping is proposed from the French headers",
             trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains(Code client):contains(Customer code)",
         },
         {
