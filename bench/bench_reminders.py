@@ -1,0 +1,340 @@
+"""Benchmark of the automatic payment reminders of dso_contacts.
+
+Builds two databases of customers with overdue invoices (1,000 and 10,000
+customers, one contact for collection each with an email and a mobile, one or
+two overdue invoices each, all at a level that sends an email and an SMS),
+then, in the same run:
+
+1. runs the scheduled action (``dso_contacts.ir_cron_send_reminders``,
+   ``method_direct_trigger()``) once on each: history, emails queued
+   (mail.mail), SMS queued (sms.sms), notes on the customers and invoices,
+   batches committed as in production;
+2. runs the naive loop on a fresh copy (``createdb -T``) of the 1,000 set: per
+   customer, its overdue invoices searched, its history record created, the
+   level's email template posted with ``message_post_with_source`` and the
+   SMS posted with ``_message_sms`` (both queued, as the cron does).
+
+Prints customers per second, SQL queries per customer, the 10k/1k time ratio
+(linear is about 10) and the speed-up over the naive loop.
+
+    python3 bench/bench_reminders.py [--sizes 1000,10000] [--keep]
+        [--addons-path PATH] [--template-db dso_tmpl]
+
+Needs PostgreSQL (createdb/dropdb) and Odoo 18.0 importable (or ODOO_SRC).
+Databases are named dso_rem_bench_*; they are dropped at the end unless --keep.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DB_PREFIX = "dso_rem_bench_"
+
+
+def odoo_src():
+    if os.environ.get("ODOO_SRC"):
+        return os.environ["ODOO_SRC"]
+    import odoo
+
+    return os.path.dirname(os.path.dirname(odoo.__file__))
+
+
+def default_addons_path():
+    src = odoo_src()
+    return ",".join([os.path.join(src, "addons"), os.path.join(src, "odoo", "addons"), REPO])
+
+
+def run(cmd, **kwargs):
+    return subprocess.run(cmd, check=True, **kwargs)
+
+
+# ----------------------------------------------------------------------
+# driver
+# ----------------------------------------------------------------------
+
+
+def worker(args, mode, db, *extra):
+    """Run this script in a child process on ``db`` and return its JSON result."""
+    cmd = [
+        sys.executable, __file__, "--worker", mode, "--db", db,
+        "--addons-path", args.addons_path, *extra,
+    ]  # fmt: skip
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def install_base(args, db):
+    run(["dropdb", "--if-exists", db])
+    if args.template_db:
+        run(["createdb", "-T", args.template_db, db])
+    else:
+        run(["createdb", db])
+    run(
+        [
+            sys.executable, os.path.join(odoo_src(), "odoo-bin"), "-d", db,
+            "--addons-path", args.addons_path, "-i", "dso_contacts", "--without-demo=all",
+            "--stop-after-init", "--log-level=warn", "--http-port", str(args.http_port),
+        ],  # fmt: skip
+        stdout=subprocess.DEVNULL,
+    )
+    return worker(args, "setup", db)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--addons-path", default=None)
+    parser.add_argument("--template-db", default=os.environ.get("BENCH_TEMPLATE_DB", ""))
+    parser.add_argument("--http-port", type=int, default=8289)
+    parser.add_argument("--worker", default=None)
+    parser.add_argument("--db", default=None)
+    parser.add_argument("--customers", type=int, default=0)
+    args = parser.parse_args()
+    args.addons_path = args.addons_path or default_addons_path()
+    if args.worker:
+        return run_worker(args)
+
+    sizes = [int(size) for size in args.sizes.split(",")]
+    base = DB_PREFIX + "base"
+    dbs = [base]
+    print(f"installing dso_contacts on {base} ...", flush=True)
+    install_base(args, base)
+    results = {}
+    for size in sizes:
+        db = f"{DB_PREFIX}{size}"
+        dbs.append(db)
+        run(["dropdb", "--if-exists", db])
+        run(["createdb", "-T", base, db])
+        built = worker(args, "build", db, "--customers", str(size))
+        print(f"built {size} customers, {built['invoices']} invoices in {built['seconds']:.0f}s")
+        if size == sizes[0]:
+            naive_db = f"{DB_PREFIX}{size}_naive"
+            dbs.append(naive_db)
+            run(["dropdb", "--if-exists", naive_db])
+            run(["createdb", "-T", db, naive_db])
+            results[("naive", size)] = worker(args, "naive", naive_db)
+        results[("cron", size)] = worker(args, "cron", db)
+
+    print()
+    print(f"{'run':<22}{'customers':>10}{'seconds':>10}{'cust/s':>10}{'queries/cust':>14}")
+    for (kind, size), res in sorted(results.items(), key=lambda item: (item[0][1], item[0][0])):
+        print(
+            f"{kind + ' ' + str(size):<22}{res['customers']:>10}{res['seconds']:>10.1f}"
+            f"{res['customers'] / res['seconds']:>10.1f}{res['queries'] / res['customers']:>14.1f}"
+        )
+        print(f"{'':<22}  {res['check']}")
+    small, large = sizes[0], sizes[-1]
+    if len(sizes) > 1:
+        ratio = results[("cron", large)]["seconds"] / results[("cron", small)]["seconds"]
+        print(f"\ncron time ratio {large}/{small}: {ratio:.1f} (linear: {large / small:.0f})")
+    naive = results[("naive", small)]
+    cron = results[("cron", small)]
+    speedup = (cron["customers"] / cron["seconds"]) / (naive["customers"] / naive["seconds"])
+    print(f"cron rate / naive rate on {small} customers: {speedup:.1f}x (target >= 3x)")
+    if not args.keep:
+        for db in dbs:
+            run(["dropdb", "--if-exists", db])
+
+
+# ----------------------------------------------------------------------
+# workers (run inside Odoo)
+# ----------------------------------------------------------------------
+
+
+def odoo_env(args):
+    sys.path.insert(0, odoo_src())
+    import odoo
+    from odoo.tools import config
+
+    config.parse_config(
+        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"]
+    )
+    registry = odoo.modules.registry.Registry(args.db)
+    cr = registry.cursor()
+    return odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), odoo
+
+
+def run_worker(args):
+    env, odoo = odoo_env(args)
+    try:
+        result = globals()[f"worker_{args.worker}"](env, args, odoo)
+        env.cr.commit()
+    finally:
+        env.cr.close()
+    print(json.dumps(result))
+
+
+def worker_setup(env, args, odoo):
+    """A chart of accounts and the company's reminder settings."""
+    company = env.ref("base.main_company")
+    if not env["account.account"].search_count([("company_ids", "in", company.ids)], limit=1):
+        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+    company.write(
+        {
+            "country_id": env.ref("base.be").id,
+            "email": "billing@company.example.com",
+            "dso_reminder_auto": True,
+            "dso_reminder_saturday": True,
+            "dso_reminder_sunday": True,
+            "dso_reminder_hour_from": 0.0,
+            "dso_reminder_hour_to": 24.0,
+        }
+    )
+    company.partner_id.tz = "UTC"
+    return {"company": company.id}
+
+
+def worker_build(env, args, odoo):
+    """``args.customers`` customers, each with a contact for collection and one
+    or two overdue invoices (16 to 40 days late: email and SMS levels)."""
+    from datetime import timedelta
+
+    from odoo import Command, fields
+
+    started = time.monotonic()
+    company = env.ref("base.main_company")
+    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True,
+                           mail_create_nosubscribe=True, mail_notrack=True))  # fmt: skip
+    today = fields.Date.context_today(env["res.partner"])
+    journal = env["account.journal"].search(
+        [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+    )
+    be = env.ref("base.be").id
+    invoices = 0
+    chunk = 500
+    for start in range(0, args.customers, chunk):
+        stop = min(start + chunk, args.customers)
+        customers = env["res.partner"].create(
+            [
+                {"name": f"Customer {i:05d}", "is_company": True, "country_id": be,
+                 "company_id": company.id}
+                for i in range(start, stop)
+            ]
+        )  # fmt: skip
+        env["res.partner"].create(
+            [
+                {"name": f"Payer {i:05d}", "parent_id": customer.id, "type": "contact",
+                 "email": f"payer{i:05d}@example.com", "mobile": f"0470 {i:06d}",
+                 "is_collection_contact": True}
+                for i, customer in zip(range(start, stop), customers, strict=True)
+            ]
+        )  # fmt: skip
+        vals_list = []
+        for i, customer in zip(range(start, stop), customers, strict=True):
+            for late in (16 + i % 25,) if i % 3 else (16 + i % 25, 3):
+                due = today - timedelta(days=late)
+                vals_list.append(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": customer.id,
+                        "journal_id": journal.id,
+                        "invoice_date": due - timedelta(days=30),
+                        "invoice_date_due": due,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {"name": "Consulting", "quantity": 1,
+                                 "price_unit": 100.0 + i % 400, "tax_ids": []}
+                            )
+                        ],
+                    }
+                )  # fmt: skip
+        moves = env["account.move"].create(vals_list)
+        moves.action_post()
+        invoices += len(moves)
+        env.cr.commit()
+        env.invalidate_all()
+    return {"invoices": invoices, "seconds": time.monotonic() - started}
+
+
+def _measure(env, function):
+    cr = env.cr
+    queries = cr.sql_log_count
+    started = time.monotonic()
+    function()
+    env.cr.commit()
+    return time.monotonic() - started, cr.sql_log_count - queries
+
+
+def _counts(env):
+    return {
+        "reminders": env["dso.reminder"].search_count([]),
+        "mail.mail": env["mail.mail"].search_count([("model", "=", "dso.reminder")]),
+        "sms.sms": env["sms.sms"].search_count([]),
+    }
+
+
+def worker_cron(env, args, odoo):
+    cron = env.ref("dso_contacts.ir_cron_send_reminders")
+    seconds, queries = _measure(env, cron.method_direct_trigger)
+    counts = _counts(env)
+    return {
+        "customers": counts["reminders"],
+        "seconds": seconds,
+        "queries": queries,
+        "check": counts,
+    }
+
+
+def worker_naive(env, args, odoo):
+    """The per-customer loop the issue measures: one message_post_with_source
+    of the level's email template and one _message_sms per customer."""
+    company = env.ref("base.main_company")
+    Reminder = env["dso.reminder"].with_context(
+        mail_notify_force_send=False, mail_create_nosubscribe=True
+    )
+    today = Reminder._dso_company_today(company)
+    levels = Reminder._dso_levels(company)
+
+    def loop():
+        customers = Reminder._dso_due_customers(company, today)
+        for customer in customers:
+            moves = env["account.move"].search(
+                Reminder._get_reminder_domain(company, today)
+                + [("commercial_partner_id", "=", customer.id)],
+                order="invoice_date_due, id",
+            )
+            late = (today - moves[0].invoice_date_due).days
+            level = levels.filtered(lambda lvl, late=late: lvl.days <= late)[-1]
+            contact = customer.collection_contact_id
+            reminder = Reminder.create(
+                {
+                    "company_id": company.id,
+                    "partner_id": customer.id,
+                    "contact_id": contact.id,
+                    "level_id": level.id,
+                    "move_ids": [odoo.Command.set(moves.ids)],
+                    "trigger_move_id": moves[0].id,
+                    "currency_id": moves[0].currency_id.id,
+                    "amount_due": sum(moves.mapped("amount_residual")),
+                    "channel": level.channel,
+                    "email_state": "queued",
+                    "sms_state": "queued",
+                    "email_from": company.email_formatted,
+                    "author_id": company.partner_id.id,
+                }
+            )
+            reminder.message_post_with_source(
+                level.mail_template_id, subtype_xmlid="mail.mt_comment"
+            )
+            body = level.sms_template_id._render_field("body", reminder.ids)[reminder.id]
+            customer._message_sms(body, partner_ids=contact.ids, put_in_queue=True)
+
+    seconds, queries = _measure(env, loop)
+    counts = _counts(env)
+    counts["mail.mail"] = env["mail.mail"].search_count([])
+    return {
+        "customers": counts["reminders"],
+        "seconds": seconds,
+        "queries": queries,
+        "check": counts,
+    }
+
+
+if __name__ == "__main__":
+    main()
