@@ -61,9 +61,16 @@ def run(cmd, **kwargs):
 def worker(args, mode, db, *extra):
     """Run this script in a child process on ``db`` and return its JSON result."""
     cmd = [
-        sys.executable, __file__, "--worker", mode, "--db", db,
-        "--addons-path", args.addons_path, *extra,
-    ]  # fmt: skip
+        sys.executable,
+        __file__,
+        "--worker",
+        mode,
+        "--db",
+        db,
+        "--addons-path",
+        args.addons_path,
+        *extra,
+    ]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -76,10 +83,20 @@ def install_base(args, db):
         run(["createdb", db])
     run(
         [
-            sys.executable, os.path.join(odoo_src(), "odoo-bin"), "-d", db,
-            "--addons-path", args.addons_path, "-i", "dso_contacts", "--without-demo=all",
-            "--stop-after-init", "--log-level=warn", "--http-port", str(args.http_port),
-        ],  # fmt: skip
+            sys.executable,
+            os.path.join(odoo_src(), "odoo-bin"),
+            "-d",
+            db,
+            "--addons-path",
+            args.addons_path,
+            "-i",
+            "dso_contacts",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+            "--http-port",
+            str(args.http_port),
+        ],
         stdout=subprocess.DEVNULL,
     )
     return worker(args, "setup", db)
@@ -112,7 +129,9 @@ def main():
         run(["dropdb", "--if-exists", db])
         run(["createdb", "-T", base, db])
         built = worker(args, "build", db, "--customers", str(size))
-        print(f"built {size} customers, {built['invoices']} invoices in {built['seconds']:.0f}s")
+        print(
+            f"built {size} customers, {built['invoices']} invoices in {built['seconds']:.0f}s"
+        )
         if size == sizes[0]:
             naive_db = f"{DB_PREFIX}{size}_naive"
             dbs.append(naive_db)
@@ -123,10 +142,12 @@ def main():
 
     print()
     print(f"{'run':<22}{'customers':>10}{'seconds':>10}{'cust/s':>10}{'queries/cust':>14}")
-    for (kind, size), res in sorted(results.items(), key=lambda item: (item[0][1], item[0][0])):
+    for (kind, size), res in sorted(results.items(), key=lambda item: item[0][::-1]):
+        rate = res["customers"] / res["seconds"]
+        queries = res["queries"] / res["customers"]
         print(
             f"{kind + ' ' + str(size):<22}{res['customers']:>10}{res['seconds']:>10.1f}"
-            f"{res['customers'] / res['seconds']:>10.1f}{res['queries'] / res['customers']:>14.1f}"
+            f"{rate:>10.1f}{queries:>14.1f}"
         )
         print(f"{'':<22}  {res['check']}")
     small, large = sizes[0], sizes[-1]
@@ -199,8 +220,15 @@ def worker_build(env, args, odoo):
 
     started = time.monotonic()
     company = env.ref("base.main_company")
-    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True,
-                           mail_create_nosubscribe=True, mail_notrack=True))  # fmt: skip
+    env = env(
+        context=dict(
+            env.context,
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_create_nosubscribe=True,
+            mail_notrack=True,
+        )
+    )
     today = fields.Date.context_today(env["res.partner"])
     journal = env["account.journal"].search(
         [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
@@ -212,19 +240,28 @@ def worker_build(env, args, odoo):
         stop = min(start + chunk, args.customers)
         customers = env["res.partner"].create(
             [
-                {"name": f"Customer {i:05d}", "is_company": True, "country_id": be,
-                 "company_id": company.id}
+                {
+                    "name": f"Customer {i:05d}",
+                    "is_company": True,
+                    "country_id": be,
+                    "company_id": company.id,
+                }
                 for i in range(start, stop)
             ]
-        )  # fmt: skip
+        )
         env["res.partner"].create(
             [
-                {"name": f"Payer {i:05d}", "parent_id": customer.id, "type": "contact",
-                 "email": f"payer{i:05d}@example.com", "mobile": f"0470 {i:06d}",
-                 "is_collection_contact": True}
+                {
+                    "name": f"Payer {i:05d}",
+                    "parent_id": customer.id,
+                    "type": "contact",
+                    "email": f"payer{i:05d}@example.com",
+                    "mobile": f"0470 {i:06d}",
+                    "is_collection_contact": True,
+                }
                 for i, customer in zip(range(start, stop), customers, strict=True)
             ]
-        )  # fmt: skip
+        )
         vals_list = []
         for i, customer in zip(range(start, stop), customers, strict=True):
             for late in (16 + i % 25,) if i % 3 else (16 + i % 25, 3):
@@ -238,12 +275,16 @@ def worker_build(env, args, odoo):
                         "invoice_date_due": due,
                         "invoice_line_ids": [
                             Command.create(
-                                {"name": "Consulting", "quantity": 1,
-                                 "price_unit": 100.0 + i % 400, "tax_ids": []}
+                                {
+                                    "name": "Consulting",
+                                    "quantity": 1,
+                                    "price_unit": 100.0 + i % 400,
+                                    "tax_ids": [],
+                                }
                             )
                         ],
                     }
-                )  # fmt: skip
+                )
         moves = env["account.move"].create(vals_list)
         moves.action_post()
         invoices += len(moves)
@@ -295,8 +336,10 @@ def worker_naive(env, args, odoo):
         customers = Reminder._dso_due_customers(company, today)
         for customer in customers:
             moves = env["account.move"].search(
-                Reminder._get_reminder_domain(company, today)
-                + [("commercial_partner_id", "=", customer.id)],
+                [
+                    *Reminder._get_reminder_domain(company, today),
+                    ("commercial_partner_id", "=", customer.id),
+                ],
                 order="invoice_date_due, id",
             )
             late = (today - moves[0].invoice_date_due).days
