@@ -9,3 +9,4 @@ from . import test_quick_search
 from . import test_tours
 from . import test_reminder_cron
 from . import test_reminder_send
+from . import test_i18n

@@ -1,6 +1,11 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
 from odoo.tests import BaseCase, tagged
 from odoo.tools.misc import file_path
 
+from .common_reminder import NOW, TODAY, ReminderCommon
 from .po_check import po_problems
 
 LANGUAGES = (
@@ -16,3 +21,43 @@ class TestTranslations(BaseCase):
             with self.subTest(lang=lang):
                 po = file_path(f"dso_contacts/i18n/{lang}.po")
                 self.assertEqual(po_problems(pot, po), [])
+
+
+@tagged("post_install", "-at_install")
+class TestReminderInContactLanguage(ReminderCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["dso_contacts"], ["fr_FR"], overwrite=True
+        )
+
+    @freeze_time(NOW)
+    def test_french_contact_receives_french_reminder(self):
+        self.contact.lang = "fr_FR"
+        invoice = self._create_invoice(self.customer, TODAY - timedelta(days=16), 250.0)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        self.assertMailMail(
+            self.contact,
+            "outgoing",
+            content=invoice.name,
+            fields_values={
+                "subject": f"{self.company.name} : deuxième relance de paiement (Alpha SA)"
+            },
+        )
+        self.assertSMSOutgoing(self.contact, "+32456123456", content="doit encore")
+
+    @freeze_time(NOW)
+    def test_english_contact_still_receives_english_reminder(self):
+        self._create_invoice(self.customer, TODAY - timedelta(days=16), 250.0)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        self.assertMailMail(
+            self.contact,
+            "outgoing",
+            fields_values={
+                "subject": f"{self.company.name}: second payment reminder (Alpha SA)"
+            },
+        )
