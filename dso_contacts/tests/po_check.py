@@ -50,5 +50,5 @@ def po_problems(pot_path, po_path):
 
 if __name__ == "__main__":
     issues = po_problems(sys.argv[1], sys.argv[2])
-    print("\n".join(issues) or "ok")
+    sys.stdout.write(("\n".join(issues) or "ok") + "\n")
     sys.exit(1 if issues else 0)

@@ -6,8 +6,8 @@ from .common import DsoContactsCommon
 @tagged("post_install", "-at_install")
 class TestQuickSearch(DsoContactsCommon):
     def test_quick_search_returns_customer_with_matching_contact(self):
-        results = self.env["res.partner"].with_user(self.billing_user).dso_quick_search(
-            "0612345678"
+        results = (
+            self.env["res.partner"].with_user(self.billing_user).dso_quick_search("0612345678")
         )
         self.assertEqual([r["id"] for r in results], [self.customer.id])
         (result,) = results
