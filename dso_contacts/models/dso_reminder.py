@@ -44,6 +44,8 @@ class DsoReminder(models.Model):
     _description = "Payment Reminder"
     _inherit = ["mail.thread"]
     _order = "create_date desc, id desc"
+    # accounting users read the history only, and may still log notes on it
+    _mail_post_access = "read"
     _check_company_auto = True
 
     company_id = fields.Many2one(
@@ -385,7 +387,13 @@ class DsoReminder(models.Model):
             day = (local + timedelta(days=offset)).date()
             start = tz.localize(datetime(day.year, day.month, day.day, hours, minutes))
             if day.weekday() in weekdays and start > local:
-                cron.sudo()._trigger(at=start.astimezone(pytz.utc).replace(tzinfo=None))
+                at = start.astimezone(pytz.utc).replace(tzinfo=None)
+                # the hourly runs outside the window ask for the same time once
+                triggers = self.env["ir.cron.trigger"].sudo()
+                if not triggers.search_count(
+                    [("cron_id", "=", cron.id), ("call_at", "=", at)]
+                ):
+                    cron.sudo()._trigger(at=at)
                 return
 
     # ------------------------------------------------------------------

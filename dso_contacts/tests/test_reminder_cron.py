@@ -355,6 +355,15 @@ class TestReminderCron(ReminderCommon):
             self.assertEqual(
                 str(trigger.call_at), "2025-03-10 08:00:00", "waits for Monday 8:00"
             )
+            with freeze_time("2025-03-08 11:00:00"):
+                self._run_cron()
+            self.assertEqual(
+                self.env["ir.cron.trigger"].search_count(
+                    [("cron_id", "=", self.cron.id), ("call_at", "=", "2025-03-10 08:00:00")]
+                ),
+                1,
+                "the next hourly run does not ask again",
+            )
             with freeze_time("2025-03-10 18:30:00"):  # Monday evening
                 self._run_cron()
             self.assertFalse(self._reminders())
