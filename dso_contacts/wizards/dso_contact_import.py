@@ -1289,7 +1289,16 @@ class DsoContactImport(models.TransientModel):
                     keep.write(changes)
             else:
                 to_create.append(
-                    (_line, [], {**wanted, "parent_id": customer.id, "type": "contact"})
+                    (
+                        _line,
+                        [],
+                        {
+                            **wanted,
+                            "parent_id": customer.id,
+                            "type": "contact",
+                            "is_company_role": True,
+                        },
+                    )
                 )
         if to_archive:
             to_archive.write({"active": False})
@@ -1297,12 +1306,9 @@ class DsoContactImport(models.TransientModel):
             sync = self._dso_parent_sync_values(
                 customers.browse({v["parent_id"] for *_x, v in to_create})
             )
-            contacts = partner_model.create(
+            partner_model.create(
                 [{**sync[vals["parent_id"]], **vals} for _line, _cells, vals in to_create]
             )
-            # res.partner.create() refuses is_company_role for users outside the
-            # Company-role group even as superuser; write() lets superuser set it
-            contacts.write({"is_company_role": True})
 
 
 class DsoContactImportLine(models.TransientModel):
