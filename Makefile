@@ -29,7 +29,7 @@ CORE_TEST_FILES = \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers.py \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers_blacklist.py
 
-.PHONY: setup run test test-addon test-pytest test-core test-wheel bench bench-import bench-reminders lint
+.PHONY: setup run test test-addon test-pytest test-core test-wheel bench bench-import bench-reminders pot lint
 
 # Python dependencies, and the Chromium that Odoo's browser tours need (Debian's
 # package, installed when missing and when run as root; otherwise install it yourself)
@@ -98,6 +98,15 @@ bench-import:
 
 bench-reminders:
 	$(PYTHON) bench/bench_reminders.py
+
+# export the translation template from the test database, and merge it into
+# every language (new terms then need translating: see dso_contacts/tests/po_check.py)
+pot:
+	$(ODOO_BIN) $(call ODOO_ARGS,$(TEST_DB)) --i18n-export=dso_contacts/i18n/dso_contacts.pot \
+		--modules=dso_contacts --stop-after-init --http-port=$(TEST_HTTP_PORT)
+	for po in dso_contacts/i18n/*.po; do \
+		msgmerge -q --no-fuzzy-matching -U --backup=none $$po dso_contacts/i18n/dso_contacts.pot; \
+	done
 
 lint:
 	ruff check .
