@@ -311,6 +311,7 @@ class ResPartner(models.Model):
         if len(term) < 2:
             return []
         people = self.search(self._dso_people_domain(term), limit=limit * 5)
+        by_phone = looks_like_phone(term)
         customers = people.commercial_partner_id._filtered_access("read")
         results = {}
         for person in people:
@@ -332,7 +333,12 @@ class ResPartner(models.Model):
                         "id": person.id,
                         "name": person.name,
                         "role": person.contact_role_id.name or "",
-                        "detail": person.email or person.mobile or person.phone or "",
+                        # what was searched for: the numbers for a phone, else the email
+                        "detail": (
+                            " / ".join(n for n in (person.mobile, person.phone) if n)
+                            if by_phone
+                            else person.email or person.mobile or person.phone or ""
+                        ),
                         "is_collection_contact": person.is_collection_contact,
                     }
                 )

@@ -13,8 +13,8 @@ class TestQuickSearch(DsoContactsCommon):
         (result,) = results
         self.assertEqual(result["ref"], "C1001")
         self.assertEqual(
-            [(c["name"], c["role"]) for c in result["contacts"]],
-            [("Hugo Bernard", "Purchaser")],
+            [(c["name"], c["role"], c["detail"]) for c in result["contacts"]],
+            [("Hugo Bernard", "Purchaser", "06 12 34 56 78")],
         )
 
     def test_quick_search_by_email_and_by_customer_name(self):
