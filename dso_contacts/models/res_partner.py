@@ -171,6 +171,10 @@ class ResPartner(models.Model):
         for vals in vals_list:
             if vals.get("parent_id") and "company_id" not in vals:
                 vals["company_id"] = parent_company[vals["parent_id"]]
+            if vals.get("parent_id") and "is_company" not in vals:
+                # a contact added to a customer is a person: the customers
+                # menu's default_is_company is meant for the customer itself
+                vals["is_company"] = False
         partners = super().create(vals_list)
         flagged = partners.browse(
             partner.id for partner, flag in zip(partners, flags, strict=True) if flag

@@ -134,6 +134,19 @@ class TestCollectionContact(DsoContactsCommon):
         self.assertEqual(self.customer.collection_contact_id, self.purchaser)
         self.assertFalse(self.accountant.is_collection_contact)
 
+    def test_contact_added_from_odoo_contacts_tab_is_a_person(self):
+        customer = self.customer.with_user(self.billing_user).with_context(
+            default_is_company=True, default_customer_rank=1
+        )
+        with Form(customer) as customer_form:
+            with customer_form.child_ids.new() as contact_form:
+                contact_form.type = "contact"
+                contact_form.name = "Léa Petit"
+                contact_form.is_collection_contact = True
+        lea = self.customer.child_ids.filtered(lambda c: c.name == "Léa Petit")
+        self.assertFalse(lea.is_company)
+        self.assertEqual(self.customer.collection_contact_id, lea)
+
     def test_contact_form_sets_flag(self):
         self.accountant.is_collection_contact = True
         with Form(self.purchaser.with_user(self.billing_user)) as contact_form:
