@@ -5,13 +5,6 @@ from odoo import fields, models
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    def _message_get_suggested_recipients(self):
-        recipients = super()._message_get_suggested_recipients()
-        if not self.is_sale_document(include_receipts=True) or not self.partner_id:
-            return recipients
-        return self.partner_id._dso_prepend_suggested_contacts(self, recipients)
-
-    # payment reminders (issue 4)
     dso_reminder_ids = fields.Many2many(
         "dso.reminder",
         "dso_reminder_account_move_rel",
@@ -27,12 +20,18 @@ class AccountMove(models.Model):
 
     def _compute_dso_reminder_count(self):
         self.dso_reminder_count = 0
-        if not self.env["dso.reminder"].has_access("read"):
+        Reminder = self.env["dso.reminder"]
+        if not Reminder.has_access("read"):
             return
-        for move in self:
-            move.dso_reminder_count = len(
-                move.dso_reminder_ids.filtered(lambda r: not r.is_draft)
+        counts = dict(
+            Reminder._read_group(
+                [("move_ids", "in", self.ids), ("is_draft", "=", False)],
+                ["move_ids"],
+                ["__count"],
             )
+        )
+        for move in self:
+            move.dso_reminder_count = counts.get(move._origin, 0)
 
     def action_view_dso_reminders(self):
         self.ensure_one()
@@ -42,3 +41,9 @@ class AccountMove(models.Model):
         action["domain"] = [("move_ids", "in", self.ids)]
         action["context"] = {"search_default_hide_drafts": 1}
         return action
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        if not self.is_sale_document(include_receipts=True) or not self.partner_id:
+            return recipients
+        return self.partner_id._dso_prepend_suggested_contacts(self, recipients)

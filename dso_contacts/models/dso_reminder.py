@@ -13,8 +13,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import email_normalize, format_amount, format_date, split_every
 
-from ..tools.phone import to_e164
-
 _logger = logging.getLogger(__name__)
 
 EMAIL_STATES = [
@@ -693,7 +691,7 @@ class DsoReminder(models.Model):
         if not contact:
             problems.append(self.env._("No contact for collection: no SMS sent."))
             return {"sms_state": "missing_contact"}
-        number = to_e164(contact._dso_reminder_mobile(), contact._dso_phone_country().code)
+        number = contact._dso_reminder_sms_number()
         if not number:
             problems.append(
                 self.env._(
@@ -718,9 +716,7 @@ class DsoReminder(models.Model):
     def _dso_blacklist_cache(self, contacts):
         """Blacklisted emails and numbers among ``contacts``, in two queries."""
         emails = [email_normalize(c.email) for c in contacts if c.email]
-        numbers = [
-            to_e164(c._dso_reminder_mobile(), c._dso_phone_country().code) for c in contacts
-        ]
+        numbers = [contact._dso_reminder_sms_number() for contact in contacts]
         return {
             "emails": self._dso_blacklisted_emails([e for e in emails if e]),
             "numbers": self._dso_blacklisted_numbers([n for n in numbers if n]),

@@ -66,6 +66,39 @@ class ResPartner(models.Model):
         compute="_compute_dso_collection_warning",
     )
 
+    dso_reminder_exclude = fields.Boolean(
+        string="Exclude from automatic reminders",
+        tracking=True,
+        help="No automatic payment reminder is sent to this customer (a dispute, "
+        "a payment plan...), until the date below if one is set.",
+    )
+    dso_reminder_exclude_until = fields.Date(
+        string="Excluded until",
+        tracking=True,
+        help="Automatic reminders start again the day after this date. Empty: "
+        "excluded until the box is unticked.",
+    )
+    dso_reminder_problem = fields.Text(
+        string="Reminder problem",
+        copy=False,
+        help="What prevented the last payment reminder from reaching the "
+        "customer's contact for collection.",
+    )
+    dso_reminder_ids = fields.One2many(
+        "dso.reminder", "partner_id", string="Payment reminders"
+    )
+    dso_reminder_count = fields.Integer(
+        string="Reminders", compute="_compute_dso_reminder_count"
+    )
+    dso_next_reminder_level_id = fields.Many2one(
+        "dso.reminder.level",
+        string="Next reminder",
+        compute="_compute_dso_next_reminder",
+    )
+    dso_next_reminder_date = fields.Date(
+        string="Next reminder on", compute="_compute_dso_next_reminder"
+    )
+
     @api.depends("child_ids.is_collection_contact", "is_collection_contact")
     def _compute_collection_contact_id(self):
         commercials = self.filtered(lambda p: p.commercial_partner_id == p)
@@ -119,6 +152,73 @@ class ResPartner(models.Model):
     def _compute_dso_collection_warning(self):
         for partner in self:
             partner.dso_collection_warning = partner._dso_get_collection_warning()
+
+    def _compute_dso_reminder_count(self):
+        self.dso_reminder_count = 0
+        Reminder = self.env["dso.reminder"]
+        if not Reminder.has_access("read"):
+            return
+        counts = dict(
+            Reminder._read_group(
+                [("partner_id", "in", self.ids), ("is_draft", "=", False)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.dso_reminder_count = counts.get(partner._origin, 0)
+
+    @api.depends_context("company")
+    def _compute_dso_next_reminder(self):
+        self.dso_next_reminder_level_id = False
+        self.dso_next_reminder_date = False
+        Reminder = self.env["dso.reminder"]
+        Move = self.env["account.move"]
+        customers = self.filtered(lambda p: p.id and p.commercial_partner_id == p)
+        if not customers or not (Reminder.has_access("read") and Move.has_access("read")):
+            return
+        company = self.env.company
+        levels = Reminder._dso_levels(company)
+        if not levels:
+            return
+        today = Reminder._dso_company_today(company)
+        rows = Move._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("amount_residual", ">", 0),
+                ("commercial_partner_id", "in", customers.ids),
+            ],
+            ["commercial_partner_id"],
+            ["id:recordset"],
+        )
+        oldest = {
+            partner: moves.sorted(lambda m: (m.invoice_date_due, m.id))[:1]
+            for partner, moves in rows
+        }
+        sent = Reminder._dso_already_sent(Move.union(*oldest.values()))
+        for partner, move in oldest.items():
+            late = (today - move.invoice_date_due).days
+            sent_days = sent.get(move.id)
+            pending = levels.filtered(
+                lambda lvl, sent_days=sent_days: sent_days is None or lvl.days > sent_days
+            )
+            reached = pending.filtered(lambda lvl, late=late: lvl.days <= late)
+            if reached:
+                level, date = reached[-1], today
+            elif pending:
+                level = pending[0]
+                date = move.invoice_date_due + timedelta(days=level.days)
+            else:
+                continue
+            until = partner.dso_reminder_exclude_until
+            if partner.dso_reminder_exclude:
+                if not until:
+                    continue
+                date = max(date, until + timedelta(days=1))
+            partner.dso_next_reminder_level_id = level
+            partner.dso_next_reminder_date = date
 
     @api.constrains("is_collection_contact", "parent_id", "is_company")
     def _check_collection_contact(self):
@@ -213,6 +313,26 @@ class ResPartner(models.Model):
         self.ensure_one()
         self.is_collection_contact = True
         return True
+
+    def action_view_dso_reminders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dso_contacts.dso_reminder_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_hide_drafts": 1}
+        return action
+
+    def action_dso_send_reminder(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dso_contacts.dso_reminder_send_action"
+        )
+        action["context"] = {
+            "active_model": self._name,
+            "active_ids": self.ids,
+            "active_id": self[:1].id,
+        }
+        return action
 
     def _dso_set_collection_contact(self):
         """Make each of ``self`` the contact for collection of its customer.
@@ -404,135 +524,12 @@ class ResPartner(models.Model):
             return recipients
         return self._dso_prepend_suggested_contacts(self, recipients)
 
-    # ------------------------------------------------------------------
-    # Payment reminders (issue 4)
-    # ------------------------------------------------------------------
-
-    dso_reminder_exclude = fields.Boolean(
-        string="Exclude from automatic reminders",
-        tracking=True,
-        help="No automatic payment reminder is sent to this customer (a dispute, "
-        "a payment plan...), until the date below if one is set.",
-    )
-    dso_reminder_exclude_until = fields.Date(
-        string="Excluded until",
-        tracking=True,
-        help="Automatic reminders start again the day after this date. Empty: "
-        "excluded until the box is unticked.",
-    )
-    dso_reminder_problem = fields.Text(
-        string="Reminder problem",
-        copy=False,
-        help="What prevented the last payment reminder from reaching the "
-        "customer's contact for collection.",
-    )
-    dso_reminder_ids = fields.One2many(
-        "dso.reminder", "partner_id", string="Payment reminders"
-    )
-    dso_reminder_count = fields.Integer(
-        string="Reminders", compute="_compute_dso_reminder_count"
-    )
-    dso_next_reminder_level_id = fields.Many2one(
-        "dso.reminder.level",
-        string="Next reminder",
-        compute="_compute_dso_next_reminder",
-    )
-    dso_next_reminder_date = fields.Date(
-        string="Next reminder on", compute="_compute_dso_next_reminder"
-    )
-
-    def _compute_dso_reminder_count(self):
-        self.dso_reminder_count = 0
-        Reminder = self.env["dso.reminder"]
-        if not Reminder.has_access("read"):
-            return
-        counts = dict(
-            Reminder._read_group(
-                [("partner_id", "in", self.ids), ("is_draft", "=", False)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
-        for partner in self:
-            partner.dso_reminder_count = counts.get(partner._origin, 0)
-
-    @api.depends_context("company")
-    def _compute_dso_next_reminder(self):
-        self.dso_next_reminder_level_id = False
-        self.dso_next_reminder_date = False
-        Reminder = self.env["dso.reminder"]
-        Move = self.env["account.move"]
-        customers = self.filtered(lambda p: p.id and p.commercial_partner_id == p)
-        if not customers or not (Reminder.has_access("read") and Move.has_access("read")):
-            return
-        company = self.env.company
-        levels = Reminder._dso_levels(company)
-        if not levels:
-            return
-        today = Reminder._dso_company_today(company)
-        rows = Move._read_group(
-            [
-                ("company_id", "=", company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("amount_residual", ">", 0),
-                ("commercial_partner_id", "in", customers.ids),
-            ],
-            ["commercial_partner_id"],
-            ["id:recordset"],
-        )
-        oldest = {
-            partner: moves.sorted(lambda m: (m.invoice_date_due, m.id))[:1]
-            for partner, moves in rows
-        }
-        sent = Reminder._dso_already_sent(Move.union(*oldest.values()))
-        for partner, move in oldest.items():
-            late = (today - move.invoice_date_due).days
-            sent_days = sent.get(move.id)
-            pending = levels.filtered(
-                lambda lvl, sent_days=sent_days: sent_days is None or lvl.days > sent_days
-            )
-            reached = pending.filtered(lambda lvl, late=late: lvl.days <= late)
-            if reached:
-                level, date = reached[-1], today
-            elif pending:
-                level = pending[0]
-                date = move.invoice_date_due + timedelta(days=level.days)
-            else:
-                continue
-            until = partner.dso_reminder_exclude_until
-            if partner.dso_reminder_exclude:
-                if not until:
-                    continue
-                date = max(date, until + timedelta(days=1))
-            partner.dso_next_reminder_level_id = level
-            partner.dso_next_reminder_date = date
-
-    def action_view_dso_reminders(self):
+    def _dso_reminder_sms_number(self):
+        """The number reminders are sent to by SMS, in E.164: the mobile, else
+        the phone. (``mobile`` is gone in 19.0: the port changes this method
+        only.)"""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dso_contacts.dso_reminder_action"
-        )
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"search_default_hide_drafts": 1}
-        return action
-
-    def action_dso_send_reminder(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dso_contacts.dso_reminder_send_action"
-        )
-        action["context"] = {
-            "active_model": self._name,
-            "active_ids": self.ids,
-            "active_id": self[:1].id,
-        }
-        return action
-
-    def _dso_reminder_mobile(self):
-        """The number reminders are sent to by SMS: the mobile, else the phone.
-        (``mobile`` is gone in 19.0: the port changes this method only.)"""
-        self.ensure_one()
-        return self.mobile or self.phone
+        return to_e164(self.mobile or self.phone, self._dso_phone_country().code)
 
     def _dso_log_reminder_failure(self, error):
         """Record on the customer that its automatic reminder failed."""
