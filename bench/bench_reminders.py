@@ -329,15 +329,16 @@ def worker_naive(env, args, odoo):
     Reminder = env["dso.reminder"].with_context(
         mail_notify_force_send=False, mail_create_nosubscribe=True
     )
-    today = Reminder._dso_company_today(company)
-    levels = Reminder._dso_levels(company)
+    engine = env["dso.reminder.engine"].with_company(company)
+    today = company._dso_reminder_today()
+    levels = company._dso_reminder_levels()
 
     def loop():
-        customers = Reminder._dso_due_customers(company, today)
+        customers = engine._due_customers(today)
         for customer in customers:
             moves = env["account.move"].search(
                 [
-                    *Reminder._get_reminder_domain(company, today),
+                    *engine._get_reminder_domain(today),
                     ("commercial_partner_id", "=", customer.id),
                 ],
                 order="invoice_date_due, id",

@@ -5,5 +5,7 @@ from . import dso_import_mapping
 from . import dso_contact_import_job
 from . import dso_reminder_level
 from . import dso_reminder
+from . import dso_reminder_engine
+from . import dso_reminder_dispatch
 from . import res_company
 from . import res_config_settings

@@ -83,6 +83,12 @@ class DsoReminderLevel(models.Model):
                     )
                 )
 
+    def _reached(self, days_late):
+        """The highest level of ``self`` (levels sorted by days) reached by an
+        invoice ``days_late`` days after its due date; empty when none is."""
+        reached = self.filtered(lambda level: level.days <= days_late)
+        return reached[-1:]
+
     def action_view_reminders(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -1,4 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import datetime, timedelta
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -122,3 +126,59 @@ class ResCompany(models.Model):
         self.ensure_one()
         names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
         return {day for day, name in enumerate(names) if self[f"dso_reminder_{name}"]}
+
+    def _dso_reminder_tz(self):
+        self.ensure_one()
+        return pytz.timezone(self.partner_id.tz or "UTC")
+
+    def _dso_reminder_today(self):
+        """The company's date now, in its time zone: the day reminders count from."""
+        self.ensure_one()
+        return (
+            pytz.utc.localize(fields.Datetime.now()).astimezone(self._dso_reminder_tz()).date()
+        )
+
+    def _dso_reminder_in_window(self, now):
+        """Whether ``now`` (naive UTC) is a sending day and hour of the company."""
+        self.ensure_one()
+        local = pytz.utc.localize(now).astimezone(self._dso_reminder_tz())
+        hour = local.hour + local.minute / 60.0
+        return (
+            local.weekday() in self._dso_reminder_weekdays()
+            and self.dso_reminder_hour_from <= hour < self.dso_reminder_hour_to
+        )
+
+    def _dso_reminder_next_window(self, now):
+        """Start (naive UTC) of the company's next sending window after ``now``,
+        or None when it sends on no day."""
+        self.ensure_one()
+        weekdays = self._dso_reminder_weekdays()
+        tz = self._dso_reminder_tz()
+        local = pytz.utc.localize(now).astimezone(tz)
+        hours, minutes = divmod(round(self.dso_reminder_hour_from * 60), 60)
+        for offset in range(8) if weekdays else ():
+            day = (local + timedelta(days=offset)).date()
+            start = tz.localize(datetime(day.year, day.month, day.day, hours, minutes))
+            if day.weekday() in weekdays and start > local:
+                return start.astimezone(pytz.utc).replace(tzinfo=None)
+        return None
+
+    def _dso_reminder_levels(self):
+        """The company's active reminder levels, lowest first. Levels are
+        configuration: every reminder path may read them."""
+        self.ensure_one()
+        return (
+            self.env["dso.reminder.level"]
+            .sudo()
+            .search([("company_id", "=", self.id)], order="days, sequence, id")
+        )
+
+    def _dso_reminder_sender(self, customer):
+        """(user, author partner, email_from) of the reminders to ``customer``:
+        the reminders sender of the settings, else the customer's salesperson,
+        else the company."""
+        self.ensure_one()
+        user = self.dso_reminder_user_id or customer.user_id
+        if user and user.email:
+            return user, user.partner_id, user.email_formatted
+        return user, self.partner_id, self.email_formatted or user.email_formatted

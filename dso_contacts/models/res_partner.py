@@ -178,10 +178,10 @@ class ResPartner(models.Model):
         if not customers or not (Reminder.has_access("read") and Move.has_access("read")):
             return
         company = self.env.company
-        levels = Reminder._dso_levels(company)
+        levels = company._dso_reminder_levels()
         if not levels:
             return
-        today = Reminder._dso_company_today(company)
+        today = company._dso_reminder_today()
         rows = Move._read_group(
             [
                 ("company_id", "=", company.id),
@@ -197,7 +197,7 @@ class ResPartner(models.Model):
             partner: moves.sorted(lambda m: (m.invoice_date_due, m.id))[:1]
             for partner, moves in rows
         }
-        sent = Reminder._dso_already_sent(Move.union(*oldest.values()))
+        sent = self.env["dso.reminder.engine"]._already_sent(Move.union(*oldest.values()))
         for partner, move in oldest.items():
             late = (today - move.invoice_date_due).days
             sent_days = sent.get(move.id)

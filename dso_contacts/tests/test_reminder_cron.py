@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from odoo.addons.dso_contacts.models.dso_reminder import DsoReminder
+from odoo.addons.dso_contacts.models.dso_reminder_engine import DsoReminderEngine
 
 from .common_reminder import NOW, TODAY, ReminderCommon
 
@@ -204,21 +204,23 @@ class TestReminderCron(ReminderCommon):
             customers |= self._create_customer(name, "0456 99 88 77")[0]
         for customer in customers:
             self._create_invoice(customer, TODAY - timedelta(days=6))
-        origin = DsoReminder._dso_create_and_send
+        origin = DsoReminderEngine._create_and_send
         calls = []
 
-        def crash_on_second_batch(model, company, batch, today):
+        def crash_on_second_batch(model, batch, today):
             calls.append(batch)
             if len(calls) == 2:
                 raise SimulatedCrash()
-            return origin(model, company, batch, today)
+            return origin(model, batch, today)
 
-        Reminder = self.env["dso.reminder"]
+        Reminder = self.env["dso.reminder.engine"]
         with self.mock_mail_gateway(), self.mockSMSGateway():
             # not self.assertRaises(): it would roll back the whole run
             crashed = False
             try:
-                with patch.object(DsoReminder, "_dso_create_and_send", crash_on_second_batch):
+                with patch.object(
+                    DsoReminderEngine, "_create_and_send", crash_on_second_batch
+                ):
                     Reminder._cron_send_reminders(batch_size=1)
             except SimulatedCrash:
                 crashed = True
@@ -247,7 +249,7 @@ class TestReminderCron(ReminderCommon):
                 ),
             ),
         ):
-            self.env["dso.reminder"]._cron_send_reminders(batch_size=2)
+            self.env["dso.reminder.engine"]._cron_send_reminders(batch_size=2)
         self.assertEqual(progress, [(2, 1), (3, 0)])
         self.assertEqual(len(self._reminders()), 3)
 
@@ -257,20 +259,20 @@ class TestReminderCron(ReminderCommon):
         gamma, _ = self._create_customer("Gamma", "0456 99 88 66")
         for customer in self.customer | beta | gamma:
             self._create_invoice(customer, TODAY - timedelta(days=6))
-        origin = DsoReminder._dso_prepare_vals
+        origin = DsoReminderEngine._prepare_vals
 
-        def fail_for_beta(model, company, customer, *args, **kwargs):
-            if customer == beta:
+        def fail_for_beta(model, group, *args, **kwargs):
+            if group["partner"] == beta:
                 raise ValueError("template exploded")
-            return origin(model, company, customer, *args, **kwargs)
+            return origin(model, group, *args, **kwargs)
 
         with (
             self.mock_mail_gateway(),
             self.mockSMSGateway(),
-            patch.object(DsoReminder, "_dso_prepare_vals", fail_for_beta),
-            self.assertLogs("odoo.addons.dso_contacts.models.dso_reminder", "ERROR"),
+            patch.object(DsoReminderEngine, "_prepare_vals", fail_for_beta),
+            self.assertLogs("odoo.addons.dso_contacts.models.dso_reminder_engine", "ERROR"),
         ):
-            self.env["dso.reminder"]._cron_send_reminders()
+            self.env["dso.reminder.engine"]._cron_send_reminders()
         self.assertEqual(self._reminders().partner_id, self.customer | gamma)
         self.assertIn("template exploded", beta.dso_reminder_problem)
         self.assertIn("template exploded", beta.message_ids[:1].body)

@@ -72,17 +72,14 @@ class DsoReminderSend(models.TransientModel):
 
     @api.depends("partner_ids", "company_id")
     def _compute_level_id(self):
-        Reminder = self.env["dso.reminder"]
         for wizard in self:
-            levels = Reminder._dso_levels(wizard.company_id)
+            company = wizard.company_id
+            levels = company._dso_reminder_levels()
             customers = wizard.partner_ids._origin
             groups = (
-                Reminder._dso_due_groups(
-                    wizard.company_id,
-                    customers,
-                    Reminder._dso_company_today(wizard.company_id),
-                    automatic=False,
-                )
+                self.env["dso.reminder.engine"]
+                .with_company(company)
+                ._due_groups(customers, company._dso_reminder_today(), automatic=False)
                 if customers
                 else []
             )
@@ -126,7 +123,7 @@ class DsoReminderSend(models.TransientModel):
                     reminder.partner_id.display_name,
                     format_amount(self.env, reminder.amount_due, reminder.currency_id),
                     ", ".join(reminder.move_ids.mapped("name")),
-                    Markup("<br/>").join(reminder._dso_channel_summary()),
+                    Markup("<br/>").join(reminder._channel_summary()),
                 )
                 for reminder in wizard.reminder_ids
             )
@@ -148,7 +145,7 @@ class DsoReminderSend(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
-        self._dso_check_send_rights()
+        self._check_send_rights()
         values = super().default_get(fields_list)
         if (
             "partner_ids" in fields_list
@@ -163,14 +160,14 @@ class DsoReminderSend(models.TransientModel):
         """Prepare the reminders (drafts in the history, not sent) and render
         them for review."""
         self.ensure_one()
-        self._dso_check_send_rights()
+        self._check_send_rights()
         self.reminder_ids.filtered("is_draft").sudo().unlink()
-        Reminder = self.env["dso.reminder"]
+        engine = self.env["dso.reminder.engine"].with_company(self.company_id)
         customers = self.partner_ids
         customers.check_access("read")
         level = self.level_id
-        today = Reminder._dso_company_today(self.company_id)
-        groups = Reminder._dso_due_groups(self.company_id, customers, today, automatic=False)
+        today = self.company_id._dso_reminder_today()
+        groups = engine._due_groups(customers, today, automatic=False)
         if not groups:
             raise UserError(
                 self.env._(
@@ -186,27 +183,12 @@ class DsoReminderSend(models.TransientModel):
                 if len(customers) == 1
                 else customer.collection_contact_id
             )
-            vals = Reminder._dso_prepare_vals(
-                self.company_id,
-                customer,
-                level,
-                group["moves"],
-                group["currency"],
-                group["amount_due"],
-                date=today,
-                contacts=contacts,
-                channel=self.channel,
+            vals = engine._prepare_vals(
+                group, date=today, level=level, contacts=contacts, channel=self.channel
             )
             vals["is_draft"] = True
             vals_list.append(vals)
-        # the history is written by the reminder engine, after the rights check
-        reminders = (
-            Reminder.sudo()
-            .with_context(
-                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
-            )
-            .create(vals_list)
-        )
+        reminders = engine._create_reminders(vals_list)
         values = {"reminder_ids": [fields.Command.set(reminders.ids)], "state": "preview"}
         first = reminders[:1]
         if self.channel in ("email", "both") and level.mail_template_id:
@@ -219,7 +201,7 @@ class DsoReminderSend(models.TransientModel):
                 "body", first.ids, compute_lang=True
             )[first.id]
         self.write(values)
-        return self._dso_reopen()
+        return self._reopen()
 
     def action_back(self):
         self.ensure_one()
@@ -227,13 +209,13 @@ class DsoReminderSend(models.TransientModel):
         self.write(
             {"state": "compose", "subject": False, "body_html": False, "sms_body": False}
         )
-        return self._dso_reopen()
+        return self._reopen()
 
     def action_send(self):
         """Send the reminders previewed: queued in Odoo's email and SMS queues
         and recorded in the history, like the automatic ones."""
         self.ensure_one()
-        self._dso_check_send_rights()
+        self._check_send_rights()
         if self.state != "preview":
             self.action_preview()
         reminders = self.reminder_ids.sudo().filtered("is_draft")
@@ -251,8 +233,9 @@ class DsoReminderSend(models.TransientModel):
                 if value
             }
         reminders.write({"is_draft": False})
-        reminders._dso_send(email_values=overrides)
-        reminders._dso_trigger_queues()
+        dispatch = self.env["dso.reminder.dispatch"]
+        dispatch._send(reminders, email_values=overrides)
+        dispatch._trigger_queues()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dso_contacts.dso_reminder_action"
         )
@@ -260,7 +243,7 @@ class DsoReminderSend(models.TransientModel):
         action["context"] = {}
         return action
 
-    def _dso_reopen(self):
+    def _reopen(self):
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -271,7 +254,7 @@ class DsoReminderSend(models.TransientModel):
         }
 
     @api.model
-    def _dso_check_send_rights(self):
+    def _check_send_rights(self):
         if not self.env.user.has_group("account.group_account_invoice"):
             raise UserError(
                 self.env._("Only accounting users (Invoicing) may send payment reminders.")

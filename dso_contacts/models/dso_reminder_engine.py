@@ -1,0 +1,476 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import logging
+import threading
+import time
+from datetime import timedelta
+from uuid import uuid4
+
+from odoo import api, fields, models
+from odoo.tools import email_normalize, split_every
+
+_logger = logging.getLogger(__name__)
+
+# customers handled per transaction by the scheduled action
+DEFAULT_BATCH_SIZE = 200
+# seconds after which the scheduled action stops and lets ir.cron run it again
+DEFAULT_TIME_BUDGET = 900
+
+
+class DsoReminderEngine(models.AbstractModel):
+    """What is due, to whom, and the reminders that say it.
+
+    One engine behind every door: the scheduled action (``_cron_send_reminders``)
+    and the manual send (``dso.reminder.send``) both call it, as
+    ``account.move.send`` serves its wizards and its cron. It works for
+    ``self.env.company``, with the caller's rights: the scheduled action runs
+    it as superuser for each company, the wizard as the user who clicks.
+    The reminders it prepares are queued by ``dso.reminder.dispatch``.
+    """
+
+    _name = "dso.reminder.engine"
+    _description = "Payment Reminder Engine"
+
+    # ------------------------------------------------------------------
+    # Scheduled action
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_send_reminders(self, batch_size=None, time_budget=None):
+        """Send the automatic reminders of every company that has them on.
+
+        Customers are handled in batches, each in its own transaction: a crash
+        keeps the batches done, and the history (``trigger_level_uniq``) makes
+        the next run skip what they sent.
+        """
+        params = self.env["ir.config_parameter"].sudo()
+        batch_size = batch_size or int(
+            params.get_param("dso_contacts.reminder_batch_size", DEFAULT_BATCH_SIZE)
+        )
+        time_budget = time_budget or int(
+            params.get_param("dso_contacts.reminder_time_budget", DEFAULT_TIME_BUDGET)
+        )
+        # never commit under tests: the test transaction is rolled back at the end
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        started = time.monotonic()
+        dispatch = self.env["dso.reminder.dispatch"]
+        work = []
+        companies = self.env["res.company"].sudo().search([("dso_reminder_auto", "=", True)])
+        for company in companies:
+            now = fields.Datetime.now()
+            if not company._dso_reminder_in_window(now):
+                self._schedule_next_window(company, now)
+                continue
+            # the scheduled action sends for every company: it reads each
+            # company's invoices as superuser, scoped by the company
+            engine = self.sudo().with_company(company)
+            today = company._dso_reminder_today()
+            customers = engine._due_customers(today)
+            if customers:
+                work.append((engine, today, customers))
+        total = sum(len(customers) for _engine, _today, customers in work)
+        done = 0
+        for engine, today, customers in work:
+            for batch in split_every(batch_size, customers.ids, customers.browse):
+                if time.monotonic() - started > time_budget:
+                    # ir.cron runs the job again soon while work remains
+                    self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+                    dispatch._trigger_queues()
+                    return
+                engine._process_batch(batch, today)
+                done += len(batch)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+                if auto_commit:
+                    # one transaction per batch: what was queued stays queued
+                    # (and recorded) if a later batch crashes
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        dispatch._trigger_queues()
+
+    @api.model
+    def _schedule_next_window(self, company, now):
+        """Ask ir.cron to run the reminders again when ``company``'s next
+        sending window opens (once, whatever the number of hourly runs)."""
+        cron = self.env.ref("dso_contacts.ir_cron_send_reminders", raise_if_not_found=False)
+        at = company._dso_reminder_next_window(now)
+        if not cron or not at:
+            return
+        triggers = self.env["ir.cron.trigger"].sudo()
+        if not triggers.search_count([("cron_id", "=", cron.id), ("call_at", "=", at)]):
+            cron.sudo()._trigger(at=at)
+
+    # ------------------------------------------------------------------
+    # Finding what is due
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_reminder_domain(self, today):
+        """Unpaid posted customer invoices of the company that reached at least
+        its lowest reminder level on ``today``; None when it has no level."""
+        company = self.env.company
+        levels = company._dso_reminder_levels()
+        if not levels:
+            return None
+        return [
+            ("company_id", "=", company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("amount_residual", ">", 0),
+            ("invoice_date_due", "<=", today - timedelta(days=levels[0].days)),
+        ]
+
+    @api.model
+    def _excluded_customers(self, today):
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("dso_reminder_exclude", "=", True),
+                    "|",
+                    ("dso_reminder_exclude_until", "=", False),
+                    ("dso_reminder_exclude_until", ">=", today),
+                ]
+            )
+        )
+
+    @api.model
+    def _due_customers(self, today):
+        """Customers of the company that may have a reminder to receive."""
+        domain = self._get_reminder_domain(today)
+        if domain is None:
+            return self.env["res.partner"]
+        excluded = self._excluded_customers(today)
+        if excluded:
+            domain.append(("commercial_partner_id", "not in", excluded.ids))
+        groups = self.env["account.move"]._read_group(
+            domain, ["commercial_partner_id"], order="commercial_partner_id"
+        )
+        return self.env["res.partner"].browse(partner.id for (partner,) in groups)
+
+    @api.model
+    def _due_groups(self, customers, today, automatic=True):
+        """What each customer owes, per currency, with the level reached.
+
+        :return: list of dicts with keys ``partner``, ``currency``, ``moves``
+            (oldest due first), ``trigger`` (the oldest), ``amount_due``,
+            ``amount_company`` and ``level`` (empty when none is reached)
+        """
+        domain = self._get_reminder_domain(today)
+        if domain is None:
+            return []
+        domain.append(("commercial_partner_id", "in", customers.ids))
+        if automatic:
+            excluded = self._excluded_customers(today)
+            if excluded:
+                domain.append(("commercial_partner_id", "not in", excluded.ids))
+        Move = self.env["account.move"]
+        rows = Move._read_group(
+            domain,
+            ["commercial_partner_id", "currency_id"],
+            ["amount_residual:sum", "amount_residual_signed:sum", "id:array_agg"],
+        )
+        levels = self.env.company._dso_reminder_levels()
+        moves_all = Move.browse(
+            move_id for *_groupby, _amount, _signed, ids in rows for move_id in ids
+        )
+        # one query for the due dates and names of the whole batch
+        moves_all.fetch(["invoice_date_due", "name", "amount_residual"])
+        groups = []
+        for partner, currency, amount, amount_company, ids in rows:
+            moves = Move.browse(ids).sorted(lambda m: (m.invoice_date_due, m.id))
+            trigger = moves[0]
+            groups.append(
+                {
+                    "partner": partner,
+                    "currency": currency,
+                    "moves": moves,
+                    "trigger": trigger,
+                    "amount_due": amount,
+                    "amount_company": amount_company,
+                    "level": levels._reached((today - trigger.invoice_date_due).days),
+                }
+            )
+        return groups
+
+    @api.model
+    def _already_sent(self, triggers):
+        """Highest level days already sent per invoice of ``triggers``, by the
+        scheduled action or by hand: {move id: days}."""
+        sent = {}
+        if not triggers:
+            return sent
+        # the history is the engine's own record: read whole, whoever asks
+        reminders = (
+            self.env["dso.reminder"]
+            .sudo()
+            .search([("move_ids", "in", triggers.ids), ("is_draft", "=", False)])
+        )
+        reminders.fetch(["level_id", "move_ids"])
+        for reminder in reminders:
+            days = reminder.level_id.days
+            for move_id in set(reminder.move_ids.ids) & set(triggers.ids):
+                sent[move_id] = max(sent.get(move_id, days), days)
+        return sent
+
+    # ------------------------------------------------------------------
+    # Processing a batch of customers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _process_batch(self, customers, today):
+        """Create and send the reminders due to ``customers``. A failing batch
+        is retried customer by customer so that one customer's error is logged
+        on it and does not stop the others."""
+        if len(customers) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    return self._create_and_send(customers, today)
+            except Exception:  # retried customer by customer below
+                _logger.warning(
+                    "Payment reminders: a batch of %s customers failed, retrying them "
+                    "one by one",
+                    len(customers),
+                    exc_info=True,
+                )
+                self.env.invalidate_all()
+        reminders = self.env["dso.reminder"]
+        for customer in customers:
+            try:
+                with self.env.cr.savepoint():
+                    reminders |= self._create_and_send(customer, today)
+            except Exception as error:  # logged on the customer
+                _logger.exception(
+                    "Payment reminders: customer %s (id %s) failed",
+                    customer.display_name,
+                    customer.id,
+                )
+                self.env.invalidate_all()
+                customer._dso_log_reminder_failure(error)
+        return reminders
+
+    @api.model
+    def _create_and_send(self, customers, today):
+        company = self.env.company
+        groups = self._due_groups(customers, today)
+        min_amount = company.dso_reminder_min_amount
+        groups = [
+            group
+            for group in groups
+            if group["level"]
+            and company.currency_id.compare_amounts(group["amount_company"], min_amount) >= 0
+        ]
+        sent = self._already_sent(
+            self.env["account.move"].browse(group["trigger"].id for group in groups)
+        )
+        contacts = self.env["res.partner"].union(*(g["partner"] for g in groups))
+        checker = self.with_context(
+            dso_blacklist_cache=self._blacklist_cache(contacts.collection_contact_id)
+        )
+        vals_list = [
+            checker._prepare_vals(group, date=today)
+            for group in groups
+            if sent.get(group["trigger"].id, group["level"].days - 1) < group["level"].days
+        ]
+        if not vals_list:
+            return self.env["dso.reminder"]
+        reminders = self._create_reminders(vals_list)
+        self.env["dso.reminder.dispatch"]._send(reminders)
+        return reminders
+
+    @api.model
+    def _create_reminders(self, vals_list):
+        # the history is the engine's own record, written after the caller's
+        # rights were checked (accounting users read it, never write it)
+        return (
+            self.env["dso.reminder"]
+            .sudo()
+            .with_context(
+                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+            )
+            .create(vals_list)
+        )
+
+    @api.model
+    def _retry(self, reminders):
+        """Use again the channels of ``reminders`` that could not be used, with
+        the current data of the contact for collection. A channel already
+        queued is never queued twice."""
+        dispatch = self.env["dso.reminder.dispatch"].sudo()
+        retried = self.env["dso.reminder"]
+        for reminder in reminders.sudo().filtered(lambda r: r.state in ("failed", "partial")):
+            group = {
+                "partner": reminder.partner_id,
+                "level": reminder.level_id,
+                "moves": reminder.move_ids,
+                "trigger": reminder.trigger_move_id,
+                "currency": reminder.currency_id,
+                "amount_due": reminder.amount_due,
+            }
+            vals = self.with_company(reminder.company_id)._prepare_vals(
+                group,
+                date=reminder.date,
+                channel=reminder.channel,
+                contacts=reminder.recipient_ids if reminder.is_manual else None,
+            )
+            update = {"contact_id": vals["contact_id"], "problem": vals["problem"]}
+            for state, keys in (
+                ("email_state", ("email_state", "recipient_ids", "email_to")),
+                ("sms_state", ("sms_state", "sms_number", "sms_uuid")),
+            ):
+                if reminder[state] not in ("queued", "none"):
+                    update.update({key: vals[key] for key in keys if key in vals})
+            requeue = {
+                state
+                for state in ("email_state", "sms_state")
+                if reminder[state] != "queued" and update.get(state) == "queued"
+            }
+            reminder.write(update)
+            if requeue:
+                retried |= reminder
+                dispatch._queue_emails(
+                    reminder if "email_state" in requeue else reminder.browse(), {}
+                )
+                dispatch._queue_sms(
+                    reminder if "sms_state" in requeue else reminder.browse(), {}
+                )
+        dispatch._log_chatter(retried)
+        dispatch._flag_problems(reminders.sudo())
+        dispatch._trigger_queues()
+        return retried
+
+    # ------------------------------------------------------------------
+    # Preparing one reminder
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _prepare_vals(self, group, date=None, level=None, contacts=None, channel=None):
+        """Values of the reminder of one due group (see ``_due_groups``),
+        recipients checked: the state of each channel says whether it can be
+        used and, if not, why.
+
+        :param level: the level to send (the group's, by default)
+        :param contacts: the email recipients chosen by hand (manual send);
+            None: the customer's contact for collection
+        """
+        company = self.env.company
+        customer = group["partner"]
+        level = level or group["level"]
+        channel = channel or level.channel
+        contact = customer.collection_contact_id
+        email_contacts = contacts if contacts is not None else contact
+        user, author, email_from = company._dso_reminder_sender(customer)
+        vals = {
+            "company_id": company.id,
+            "partner_id": customer.id,
+            "contact_id": contact.id,
+            "level_id": level.id,
+            "move_ids": [fields.Command.set(group["moves"].ids)],
+            "trigger_move_id": group["trigger"].id if contacts is None else False,
+            "currency_id": group["currency"].id,
+            "amount_due": group["amount_due"],
+            "date": date or fields.Date.context_today(self),
+            "is_manual": contacts is not None,
+            "channel": channel,
+            "user_id": user.id,
+            "author_id": author.id,
+            "email_from": email_from,
+        }
+        problems = []
+        if channel in ("email", "both"):
+            vals.update(self._check_email(email_contacts, problems))
+        if channel in ("sms", "both"):
+            vals.update(self._check_sms(contact, problems))
+        vals["problem"] = "\n".join(problems) or False
+        return vals
+
+    @api.model
+    def _check_email(self, contacts, problems):
+        if not contacts:
+            problems.append(self.env._("No contact for collection: no email sent."))
+            return {"email_state": "missing_contact"}
+        emails = {contact: email_normalize(contact.email) for contact in contacts}
+        for contact, email in emails.items():
+            if not email:
+                problems.append(
+                    self.env._(
+                        "%(name)s has no valid email address: no email sent.",
+                        name=contact.name,
+                    )
+                )
+        blacklisted = self._blacklisted_emails([e for e in emails.values() if e])
+        for contact, email in emails.items():
+            if email and email in blacklisted:
+                problems.append(
+                    self.env._(
+                        "The email address of %(name)s (%(email)s) is blacklisted: "
+                        "no email sent.",
+                        name=contact.name,
+                        email=email,
+                    )
+                )
+        valid = [c for c, e in emails.items() if e and e not in blacklisted]
+        if valid:
+            return {
+                "email_state": "queued",
+                "recipient_ids": [fields.Command.set([c.id for c in valid])],
+                "email_to": ", ".join(c.email for c in valid),
+            }
+        if any(emails.values()):
+            return {"email_state": "blacklisted"}
+        return {"email_state": "missing_email"}
+
+    @api.model
+    def _check_sms(self, contact, problems):
+        if not contact:
+            problems.append(self.env._("No contact for collection: no SMS sent."))
+            return {"sms_state": "missing_contact"}
+        number = contact._dso_reminder_sms_number()
+        if not number:
+            problems.append(
+                self.env._(
+                    "%(name)s has no valid mobile or phone number: no SMS sent.",
+                    name=contact.name,
+                )
+            )
+            return {"sms_state": "missing_number"}
+        if self._blacklisted_numbers([number]):
+            problems.append(
+                self.env._(
+                    "The number of %(name)s (%(number)s) is blacklisted (SMS opt-out): "
+                    "no SMS sent.",
+                    name=contact.name,
+                    number=number,
+                )
+            )
+            return {"sms_state": "blacklisted", "sms_number": number}
+        return {"sms_state": "queued", "sms_number": number, "sms_uuid": uuid4().hex}
+
+    @api.model
+    def _blacklist_cache(self, contacts):
+        """Blacklisted emails and numbers among ``contacts``, in two queries."""
+        emails = [email_normalize(c.email) for c in contacts if c.email]
+        numbers = [contact._dso_reminder_sms_number() for contact in contacts]
+        return {
+            "emails": self._blacklisted_emails([e for e in emails if e]),
+            "numbers": self._blacklisted_numbers([n for n in numbers if n]),
+        }
+
+    @api.model
+    def _blacklisted_emails(self, emails):
+        if not emails:
+            return set()
+        cache = self.env.context.get("dso_blacklist_cache")
+        if cache is not None:
+            return {email for email in emails if email in cache["emails"]}
+        records = self.env["mail.blacklist"].sudo().search([("email", "in", emails)])
+        return set(records.mapped("email"))
+
+    @api.model
+    def _blacklisted_numbers(self, numbers):
+        if not numbers:
+            return set()
+        cache = self.env.context.get("dso_blacklist_cache")
+        if cache is not None:
+            return {number for number in numbers if number in cache["numbers"]}
+        records = self.env["phone.blacklist"].sudo().search([("number", "in", numbers)])
+        return set(records.mapped("number"))
