@@ -1,6 +1,7 @@
 from . import dso_contact_role
 from . import res_partner
 from . import account_move
+from . import mail_mail
 from . import dso_import_mapping
 from . import dso_contact_import_job
 from . import dso_reminder_level

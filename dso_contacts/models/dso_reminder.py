@@ -86,8 +86,27 @@ class DsoReminder(models.Model):
         ondelete="set null",
         help="The invoice whose due date set the level of this reminder.",
     )
+    credit_line_ids = fields.Many2many(
+        "account.move.line",
+        "dso_reminder_credit_line_rel",
+        "reminder_id",
+        "line_id",
+        string="Open credits",
+        readonly=True,
+        help="Credit notes and payments not yet matched, deducted from the overdue amount.",
+    )
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
-    amount_due = fields.Monetary(readonly=True, currency_field="currency_id")
+    amount_overdue = fields.Monetary(
+        string="Overdue", readonly=True, currency_field="currency_id"
+    )
+    amount_credit = fields.Monetary(
+        string="Open credits amount", readonly=True, currency_field="currency_id"
+    )
+    amount_due = fields.Monetary(
+        readonly=True,
+        currency_field="currency_id",
+        help="What the customer is asked to pay: the overdue invoices less the open credits.",
+    )
     date = fields.Date(
         required=True,
         readonly=True,
@@ -123,9 +142,18 @@ class DsoReminder(models.Model):
     )
     is_draft = fields.Boolean(readonly=True, help="Prepared by the manual send, not sent yet.")
     problem = fields.Text(readonly=True, help="What prevented a channel from being used.")
-    mail_id = fields.Many2one("mail.mail", string="Email", compute="_compute_mail_id")
+    mail_id = fields.Many2one(
+        "mail.mail",
+        string="Email",
+        readonly=True,
+        ondelete="set null",
+        help="The email in Odoo's queue, until the queue deletes it once sent.",
+    )
     mail_state = fields.Selection(
-        selection="_selection_mail_state", string="Email status", compute="_compute_mail_id"
+        selection="_selection_mail_state",
+        string="Email status",
+        readonly=True,
+        help="Delivery of the email, as Odoo's email queue reports it.",
     )
     sms_id = fields.Many2one("sms.sms", string="SMS", compute="_compute_sms_id")
     sms_sms_state = fields.Selection(
@@ -168,7 +196,7 @@ class DsoReminder(models.Model):
             reminder.render_lang = reminder.contact_id.lang or reminder.partner_id.lang
 
     @api.depends_context("lang")
-    @api.depends("move_ids", "amount_due", "currency_id")
+    @api.depends("move_ids", "credit_line_ids", "amount_due", "currency_id")
     def _compute_texts(self):
         headers = Markup("<tr>%s</tr>") % Markup("").join(
             Markup('<th style="%s">%s</th>') % (style, title)
@@ -178,25 +206,45 @@ class DsoReminder(models.Model):
                 ("text-align: right;", self.env._("Amount due")),
             )
         )
+        row = Markup('<tr><td>%s</td><td>%s</td><td style="text-align: right;">%s</td></tr>')
         for reminder in self:
             moves = reminder.move_ids.sorted(lambda m: (m.invoice_date_due, m.id))
             reminder.amount_due_text = format_amount(
                 self.env, reminder.amount_due, reminder.currency_id
             )
             reminder.invoice_names = ", ".join(moves.mapped("name"))
-            rows = Markup("").join(
-                Markup('<tr><td>%s</td><td>%s</td><td style="text-align: right;">%s</td></tr>')
+            rows = [
+                row
                 % (
                     move.name,
                     format_date(self.env, move.invoice_date_due),
                     format_amount(self.env, move.amount_residual, move.currency_id),
                 )
                 for move in moves
-            )
+            ]
+            for line in reminder.credit_line_ids.sorted(lambda line: (line.date, line.id)):
+                rows.append(
+                    row
+                    % (
+                        self.env._("Credit %(name)s", name=line.move_name),
+                        format_date(self.env, line.date),
+                        format_amount(
+                            self.env, line.amount_residual_currency, line.currency_id
+                        ),
+                    )
+                )
+            if reminder.credit_line_ids:
+                rows.append(
+                    Markup(
+                        '<tr><td colspan="2"><strong>%s</strong></td>'
+                        '<td style="text-align: right;"><strong>%s</strong></td></tr>'
+                    )
+                    % (self.env._("Net amount due"), reminder.amount_due_text)
+                )
             reminder.invoice_table_html = Markup(
                 '<table border="1" cellpadding="4" style="border-collapse: collapse; '
                 'width: 100%%;"><thead>%s</thead><tbody>%s</tbody></table>'
-            ) % (headers, rows)
+            ) % (headers, Markup("").join(rows))
 
     @api.model
     def mail_allowed_qweb_expressions(self):
@@ -232,18 +280,6 @@ class DsoReminder(models.Model):
     @api.model
     def _selection_sms_state(self):
         return self.env["sms.sms"]._fields["state"]._description_selection(self.env)
-
-    def _compute_mail_id(self):
-        mails = (
-            self.env["mail.mail"]
-            .sudo()
-            .search([("model", "=", self._name), ("res_id", "in", self.ids)], order="id")
-        )
-        by_reminder = {mail.res_id: mail for mail in mails}
-        for reminder in self:
-            mail = by_reminder.get(reminder.id)
-            reminder.mail_id = mail.id if mail else False
-            reminder.mail_state = mail.state if mail else False
 
     def _compute_sms_id(self):
         uuids = [uuid for uuid in self.mapped("sms_uuid") if uuid]

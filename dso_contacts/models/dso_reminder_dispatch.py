@@ -108,6 +108,7 @@ class DsoReminderDispatch(models.AbstractModel):
         extras = [(vals.pop("_attachments"), vals.pop("_reminder")) for vals in mail_vals_list]
         mails = self.env["mail.mail"].sudo().create(mail_vals_list)
         for mail, (attachments, reminder) in zip(mails, extras, strict=True):
+            reminder.write({"mail_id": mail.id, "mail_state": mail.state})
             attachment_vals = [{"name": name, "datas": datas} for name, datas in attachments]
             if reminder.level_id.attach_invoices:
                 attachment_vals += self._invoice_pdf_vals(reminder.move_ids)

@@ -9,4 +9,7 @@ from . import test_quick_search
 from . import test_tours
 from . import test_reminder_cron
 from . import test_reminder_send
+from . import test_reminder_security
+from . import test_reminder_credits
+from . import test_reminder_rpc
 from . import test_i18n

@@ -2,19 +2,33 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount
 
 
 class DsoReminderSend(models.TransientModel):
+    """Send a payment reminder by hand, to one or several customers.
+
+    A door of ``dso.reminder.engine``: it collects the level, channel and
+    recipients, and the engine finds what is due (with the user's rights, in
+    the wizard's company, which must be one of the user's) and prepares the
+    reminders. Nothing a client writes on the wizard widens that: the
+    reminders sent are prepared again from the wizard's own choices when it
+    sends, never taken from ``reminder_ids``.
+    """
+
     _name = "dso.reminder.send"
     _description = "Send a Payment Reminder"
+    _check_company_auto = True
 
     state = fields.Selection(
-        [("compose", "Compose"), ("preview", "Preview")], default="compose", required=True
+        [("compose", "Compose"), ("preview", "Preview")],
+        default="compose",
+        required=True,
+        readonly=True,
     )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company
     )
     partner_ids = fields.Many2many(
         "res.partner",
@@ -23,6 +37,7 @@ class DsoReminderSend(models.TransientModel):
         "partner_id",
         string="Customers",
         required=True,
+        check_company=True,
     )
     customer_count = fields.Integer(compute="_compute_customer_count")
     level_id = fields.Many2one(
@@ -32,6 +47,8 @@ class DsoReminderSend(models.TransientModel):
         compute="_compute_level_id",
         store=True,
         readonly=False,
+        precompute=True,
+        check_company=True,
     )
     channel = fields.Selection(
         [("email", "Email"), ("sms", "SMS"), ("both", "Email and SMS")],
@@ -39,6 +56,7 @@ class DsoReminderSend(models.TransientModel):
         compute="_compute_channel",
         store=True,
         readonly=False,
+        precompute=True,
     )
     proposed_recipient_ids = fields.Many2many(
         "res.partner", compute="_compute_proposed_recipient_ids"
@@ -52,12 +70,18 @@ class DsoReminderSend(models.TransientModel):
         compute="_compute_recipient_ids",
         store=True,
         readonly=False,
+        precompute=True,
         help="The customer's contacts who receive the email; the contact for "
         "collection is proposed. With several customers, each customer's contact "
         "for collection receives it.",
     )
     reminder_ids = fields.Many2many(
-        "dso.reminder", "dso_reminder_send_reminder_rel", "wizard_id", "reminder_id"
+        "dso.reminder",
+        "dso_reminder_send_reminder_rel",
+        "wizard_id",
+        "reminder_id",
+        readonly=True,
+        help="The reminders of the preview, drafts not sent.",
     )
     can_edit_body = fields.Boolean(compute="_compute_can_edit_body")
     subject = fields.Char()
@@ -156,41 +180,30 @@ class DsoReminderSend(models.TransientModel):
             values["partner_ids"] = [fields.Command.set(partners.commercial_partner_id.ids)]
         return values
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_send_rights()
+        wizards = super().create(vals_list)
+        wizards._check_company_allowed()
+        return wizards
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "company_id" in vals:
+            self._check_company_allowed()
+        return result
+
     def action_preview(self):
         """Prepare the reminders (drafts in the history, not sent) and render
         them for review."""
         self.ensure_one()
         self._check_send_rights()
-        self.reminder_ids.filtered("is_draft").sudo().unlink()
-        engine = self.env["dso.reminder.engine"].with_company(self.company_id)
-        customers = self.partner_ids
-        customers.check_access("read")
-        level = self.level_id
-        today = self.company_id._dso_reminder_today()
-        groups = engine._due_groups(customers, today, automatic=False)
-        if not groups:
-            raise UserError(
-                self.env._(
-                    "%(customers)s: no unpaid invoice reached a reminder level.",
-                    customers=", ".join(customers.mapped("display_name")),
-                )
-            )
-        vals_list = []
-        for group in groups:
-            customer = group["partner"]
-            contacts = (
-                self.recipient_ids._origin
-                if len(customers) == 1
-                else customer.collection_contact_id
-            )
-            vals = engine._prepare_vals(
-                group, date=today, level=level, contacts=contacts, channel=self.channel
-            )
-            vals["is_draft"] = True
-            vals_list.append(vals)
-        reminders = engine._create_reminders(vals_list)
+        self._check_company_allowed()
+        self._unlink_drafts()
+        reminders = self._prepare_reminders()
         values = {"reminder_ids": [fields.Command.set(reminders.ids)], "state": "preview"}
         first = reminders[:1]
+        level = self.level_id
         if self.channel in ("email", "both") and level.mail_template_id:
             rendered = level.mail_template_id._generate_template(
                 first.ids, ("subject", "body_html")
@@ -205,43 +218,95 @@ class DsoReminderSend(models.TransientModel):
 
     def action_back(self):
         self.ensure_one()
-        self.reminder_ids.filtered("is_draft").sudo().unlink()
+        self._unlink_drafts()
         self.write(
             {"state": "compose", "subject": False, "body_html": False, "sms_body": False}
         )
         return self._reopen()
 
     def action_send(self):
-        """Send the reminders previewed: queued in Odoo's email and SMS queues
-        and recorded in the history, like the automatic ones."""
+        """Send the reminders: prepared again from the wizard's choices, queued
+        in Odoo's email and SMS queues and recorded in the history, like the
+        automatic ones. The text edited in the preview of a single reminder
+        replaces the template's."""
         self.ensure_one()
         self._check_send_rights()
-        if self.state != "preview":
-            self.action_preview()
-        reminders = self.reminder_ids.sudo().filtered("is_draft")
-        if not reminders:
-            raise UserError(self.env._("These reminders were already sent."))
-        overrides = {}
-        if len(reminders) == 1:
-            overrides[reminders.id] = {
-                key: value
-                for key, value in (
-                    ("subject", self.subject),
-                    ("body_html", self.body_html),
-                    ("sms_body", self.sms_body),
-                )
-                if value
-            }
-        reminders.write({"is_draft": False})
+        self._check_company_allowed()
+        edited = {
+            key: value
+            for key, value in (
+                ("subject", self.subject),
+                ("body_html", self.body_html),
+                ("sms_body", self.sms_body),
+            )
+            if value and self.state == "preview"
+        }
+        self._unlink_drafts()
+        reminders = self._prepare_reminders()
+        overrides = {reminders.id: edited} if len(reminders) == 1 and edited else {}
+        reminders.sudo().write({"is_draft": False})
         dispatch = self.env["dso.reminder.dispatch"]
         dispatch._send(reminders, email_values=overrides)
         dispatch._trigger_queues()
+        self.write({"reminder_ids": [fields.Command.clear()]})
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dso_contacts.dso_reminder_action"
         )
         action["domain"] = [("id", "in", reminders.ids)]
         action["context"] = {}
         return action
+
+    def _prepare_reminders(self):
+        """Draft reminders of the wizard's customers, at its level, on its
+        channel, to its recipients: what is due is read with the user's
+        rights, in the wizard's company."""
+        self.ensure_one()
+        engine = self.env["dso.reminder.engine"].with_company(self.company_id)
+        customers = self.partner_ids
+        customers.check_access("read")
+        proposed = customers._dso_collection_contacts() if len(customers) == 1 else False
+        if len(customers) == 1 and self.recipient_ids - proposed:
+            raise UserError(
+                self.env._(
+                    "The email recipients must be contacts of %(customer)s.",
+                    customer=customers.display_name,
+                )
+            )
+        today = self.company_id._dso_reminder_today()
+        groups = engine._due_groups(customers, today, automatic=False)
+        if not groups:
+            raise UserError(
+                self.env._(
+                    "%(customers)s: no unpaid invoice reached a reminder level, or the "
+                    "open credits (credit notes, payments not yet matched) cover it.",
+                    customers=", ".join(customers.mapped("display_name")),
+                )
+            )
+        vals_list = []
+        for group in groups:
+            contacts = (
+                self.recipient_ids
+                if len(customers) == 1
+                else group["partner"].collection_contact_id
+            )
+            vals = engine._prepare_vals(
+                group, date=today, level=self.level_id, contacts=contacts, channel=self.channel
+            )
+            vals["is_draft"] = True
+            vals_list.append(vals)
+        return engine._create_reminders(vals_list)
+
+    def _unlink_drafts(self):
+        """Drop the drafts this user prepared with this wizard (and only
+        those: ``reminder_ids`` is a value a client may write)."""
+        drafts = self.env["dso.reminder"].search(
+            [
+                ("id", "in", self.reminder_ids.ids),
+                ("is_draft", "=", True),
+                ("create_uid", "=", self.env.uid),
+            ]
+        )
+        drafts.sudo().unlink()
 
     def _reopen(self):
         return {
@@ -256,6 +321,17 @@ class DsoReminderSend(models.TransientModel):
     @api.model
     def _check_send_rights(self):
         if not self.env.user.has_group("account.group_account_invoice"):
-            raise UserError(
+            raise AccessError(
                 self.env._("Only accounting users (Invoicing) may send payment reminders.")
             )
+
+    def _check_company_allowed(self):
+        for wizard in self:
+            if wizard.company_id not in self.env.companies:
+                raise AccessError(
+                    self.env._(
+                        "You cannot send payment reminders for %(company)s: it is not one "
+                        "of your companies.",
+                        company=wizard.company_id.name,
+                    )
+                )

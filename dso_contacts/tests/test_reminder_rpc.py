@@ -1,0 +1,100 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
+from xmlrpc.client import Fault
+
+from odoo import Command, fields
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReminderRpc(AccountTestInvoicingHttpCommon):
+    """The manual send driven headless over XML-RPC, as an integration does,
+    by a Billing user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company.email = "billing@company.example.com"
+        cls.billing = new_test_user(
+            cls.env,
+            login="dso_rpc_billing",
+            password="dso_rpc_billing",
+            groups="account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Rpc Customer", "is_company": True, "company_id": cls.company.id}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {
+                "name": "Rpc Payer",
+                "parent_id": cls.customer.id,
+                "email": "payer@rpc.example.com",
+                "is_collection_contact": True,
+            }
+        )
+        today = fields.Date.context_today(cls.customer)
+        cls.invoice = cls.init_invoice(
+            "out_invoice",
+            partner=cls.customer,
+            invoice_date=today - timedelta(days=40),
+            amounts=[321.0],
+            taxes=[],
+            post=False,
+        )
+        cls.invoice.invoice_date_due = today - timedelta(days=7)
+        cls.invoice.action_post()
+
+    def _call(self, method, *args):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            self.billing.id,
+            "dso_rpc_billing",
+            "dso.reminder.send",
+            method,
+            list(args),
+        )
+
+    def test_billing_user_sends_a_reminder_over_xmlrpc(self):
+        wizard_id = self._call("create", {"partner_ids": [(6, 0, self.customer.ids)]})
+        wizard = self.env["dso.reminder.send"].browse(wizard_id)
+        self.assertEqual(wizard.level_id.days, 5, "the level reached, computed at creation")
+        self.assertEqual(wizard.channel, "email")
+        self.assertEqual(wizard.recipient_ids, self.contact)
+        preview = self._call("action_preview", [wizard_id])
+        self.assertEqual(preview["res_id"], wizard_id)
+        sent = self._call("action_send", [wizard_id])
+        self.assertEqual(sent["res_model"], "dso.reminder")
+        reminder = self.env["dso.reminder"].search([("partner_id", "=", self.customer.id)])
+        self.assertRecordValues(
+            reminder,
+            [
+                {
+                    "is_draft": False,
+                    "email_state": "queued",
+                    "amount_due": 321.0,
+                    "is_manual": True,
+                }
+            ],
+        )
+        self.assertEqual(reminder.move_ids, self.invoice)
+        self.assertEqual(reminder.mail_id.recipient_ids, self.contact)
+
+    def test_forged_company_over_xmlrpc_is_refused(self):
+        other = self.setup_other_company(name="Other Co")["company"]
+        with (
+            self.assertRaisesRegex(Fault, "compan"),
+            mute_logger("odoo.http"),
+        ):
+            self._call(
+                "create",
+                {"partner_ids": [(6, 0, self.customer.ids)], "company_id": other.id},
+            )
+        self.assertFalse(
+            self.env["dso.reminder"].search([("partner_id", "=", self.customer.id)])
+        )
