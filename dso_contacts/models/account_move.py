@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
@@ -16,6 +16,14 @@ class AccountMove(models.Model):
     )
     dso_reminder_count = fields.Integer(
         string="Reminders", compute="_compute_dso_reminder_count"
+    )
+    dso_reminder_hold = fields.Boolean(
+        string="No payment reminder",
+        copy=False,
+        tracking=True,
+        help="Leave this invoice out of the payment reminders (a dispute, an "
+        "agreement with the customer...) until the box is unticked. Odoo's own "
+        "payment block ((Un)Block Payment) does the same.",
     )
 
     def _compute_dso_reminder_count(self):
@@ -41,6 +49,15 @@ class AccountMove(models.Model):
         action["domain"] = [("move_ids", "in", self.ids)]
         action["context"] = {"search_default_hide_drafts": 1}
         return action
+
+    @api.model
+    def _dso_reminder_hold_domain(self, today):
+        """Domain leaving out of the payment reminders the invoices held out
+        of them on ``today``: those marked *No payment reminder*, and those
+        whose payment Odoo blocks (``payment_state`` blocked). (18.0 has no
+        "No Follow-up" flag on journal items any more.) Extend it to hold
+        more (a promise to pay, say)."""
+        return [("dso_reminder_hold", "=", False), ("payment_state", "!=", "blocked")]
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()

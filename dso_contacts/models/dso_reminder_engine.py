@@ -2,11 +2,12 @@
 import logging
 import threading
 import time
+from collections import defaultdict
 from datetime import timedelta
 from uuid import uuid4
 
 from odoo import api, fields, models
-from odoo.tools import email_normalize, split_every
+from odoo.tools import split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -102,36 +103,52 @@ class DsoReminderEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _get_reminder_domain(self, today):
+    def _get_reminder_domain(self, today, all_open=False):
         """Unpaid posted customer invoices of the company that reached at least
-        its lowest reminder level on ``today``; None when it has no level."""
+        its lowest reminder level on ``today`` (every unpaid one with
+        ``all_open``), less those held out of the reminders (see
+        ``account.move._dso_reminder_hold_domain``); None when the company has
+        no level."""
         company = self.env.company
         levels = company._dso_reminder_levels()
         if not levels:
             return None
-        return [
+        domain = [
             ("company_id", "=", company.id),
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
             ("amount_residual", ">", 0),
-            ("invoice_date_due", "<=", today - timedelta(days=levels[0].days)),
+            *self.env["account.move"]._dso_reminder_hold_domain(today),
+        ]
+        if not all_open:
+            domain.append(("invoice_date_due", "<=", today - timedelta(days=levels[0].days)))
+        return domain
+
+    @api.model
+    def _get_credit_domain(self, customers):
+        """Open credits of ``customers``: receivable lines not yet matched
+        whose balance is in the customer's favour (credit notes, payments
+        received and not reconciled)."""
+        return [
+            ("company_id", "=", self.env.company.id),
+            ("account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("amount_residual", "<", 0),
+            ("partner_id", "child_of", customers.ids),
         ]
 
     @api.model
-    def _excluded_customers(self, today):
-        return (
-            self.env["res.partner"]
-            .sudo()
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("dso_reminder_exclude", "=", True),
-                    "|",
-                    ("dso_reminder_exclude_until", "=", False),
-                    ("dso_reminder_exclude_until", ">=", today),
-                ]
-            )
-        )
+    def _get_not_excluded_domain(self, today):
+        """Domain of the invoices whose customer is not excluded from the
+        automatic reminders on ``today``."""
+        return [
+            "|",
+            ("commercial_partner_id.dso_reminder_exclude", "=", False),
+            "&",
+            ("commercial_partner_id.dso_reminder_exclude_until", "!=", False),
+            ("commercial_partner_id.dso_reminder_exclude_until", "<", today),
+        ]
 
     @api.model
     def _due_customers(self, today):
@@ -139,45 +156,68 @@ class DsoReminderEngine(models.AbstractModel):
         domain = self._get_reminder_domain(today)
         if domain is None:
             return self.env["res.partner"]
-        excluded = self._excluded_customers(today)
-        if excluded:
-            domain.append(("commercial_partner_id", "not in", excluded.ids))
         groups = self.env["account.move"]._read_group(
-            domain, ["commercial_partner_id"], order="commercial_partner_id"
+            domain + self._get_not_excluded_domain(today),
+            ["commercial_partner_id"],
+            order="commercial_partner_id",
         )
         return self.env["res.partner"].browse(partner.id for (partner,) in groups)
 
     @api.model
-    def _due_groups(self, customers, today, automatic=True):
-        """What each customer owes, per currency, with the level reached.
+    def _due_groups(self, customers, today, automatic=True, all_open=False):
+        """What each customer owes, per currency, open credits deducted, with
+        the level reached. A customer whose open credits cover what is due in
+        a currency has no group in that currency.
 
+        :param automatic: leave out the customers excluded from the automatic
+            reminders
+        :param all_open: every unpaid invoice, not only those that reached a
+            level (for the next reminder planned)
         :return: list of dicts with keys ``partner``, ``currency``, ``moves``
-            (oldest due first), ``trigger`` (the oldest), ``amount_due``,
-            ``amount_company`` and ``level`` (empty when none is reached)
+            (oldest due first), ``trigger`` (the oldest), ``credit_lines``,
+            ``amount_overdue``, ``amount_credit`` (positive), ``amount_due``
+            (the net), ``amount_company`` (the net in the company currency)
+            and ``level`` (empty when none is reached)
         """
-        domain = self._get_reminder_domain(today)
-        if domain is None:
+        domain = self._get_reminder_domain(today, all_open=all_open)
+        if domain is None or not customers:
             return []
-        domain.append(("commercial_partner_id", "in", customers.ids))
         if automatic:
-            excluded = self._excluded_customers(today)
-            if excluded:
-                domain.append(("commercial_partner_id", "not in", excluded.ids))
+            customers = customers.filtered(
+                lambda c: (
+                    not c.dso_reminder_exclude
+                    or (c.dso_reminder_exclude_until and c.dso_reminder_exclude_until < today)
+                )
+            )
         Move = self.env["account.move"]
         rows = Move._read_group(
-            domain,
+            [*domain, ("commercial_partner_id", "in", customers.ids)],
             ["commercial_partner_id", "currency_id"],
-            ["amount_residual:sum", "amount_residual_signed:sum", "id:array_agg"],
+            ["amount_residual:sum", "amount_residual_signed:sum", "id:recordset"],
         )
+        if not rows:
+            return []
+        credits = defaultdict(lambda: [0.0, 0.0, self.env["account.move.line"]])
+        for partner, currency, amount, amount_company, lines in self.env[
+            "account.move.line"
+        ]._read_group(
+            self._get_credit_domain(customers.browse({row[0].id for row in rows})),
+            ["partner_id", "currency_id"],
+            ["amount_residual_currency:sum", "amount_residual:sum", "id:recordset"],
+        ):
+            credit = credits[partner.commercial_partner_id, currency]
+            credit[0] -= amount
+            credit[1] -= amount_company
+            credit[2] |= lines
         levels = self.env.company._dso_reminder_levels()
-        moves_all = Move.browse(
-            move_id for *_groupby, _amount, _signed, ids in rows for move_id in ids
-        )
         # one query for the due dates and names of the whole batch
-        moves_all.fetch(["invoice_date_due", "name", "amount_residual"])
+        Move.union(*(row[4] for row in rows)).fetch(["invoice_date_due", "name"])
         groups = []
-        for partner, currency, amount, amount_company, ids in rows:
-            moves = Move.browse(ids).sorted(lambda m: (m.invoice_date_due, m.id))
+        for partner, currency, amount, amount_company, moves in rows:
+            amount_credit, credit_company, credit_lines = credits[partner, currency]
+            if currency.compare_amounts(amount - amount_credit, 0) <= 0:
+                continue
+            moves = moves.sorted(lambda m: (m.invoice_date_due, m.id))
             trigger = moves[0]
             groups.append(
                 {
@@ -185,8 +225,11 @@ class DsoReminderEngine(models.AbstractModel):
                     "currency": currency,
                     "moves": moves,
                     "trigger": trigger,
-                    "amount_due": amount,
-                    "amount_company": amount_company,
+                    "credit_lines": credit_lines,
+                    "amount_overdue": amount,
+                    "amount_credit": amount_credit,
+                    "amount_due": amount - amount_credit,
+                    "amount_company": amount_company - credit_company,
                     "level": levels._reached((today - trigger.invoice_date_due).days),
                 }
             )
@@ -263,8 +306,9 @@ class DsoReminderEngine(models.AbstractModel):
             self.env["account.move"].browse(group["trigger"].id for group in groups)
         )
         contacts = self.env["res.partner"].union(*(g["partner"] for g in groups))
+        numbers = [c._dso_reminder_sms_number() for c in contacts.collection_contact_id]
         checker = self.with_context(
-            dso_blacklist_cache=self._blacklist_cache(contacts.collection_contact_id)
+            dso_blacklisted_numbers=self._blacklisted_numbers([n for n in numbers if n])
         )
         vals_list = [
             checker._prepare_vals(group, date=today)
@@ -303,7 +347,10 @@ class DsoReminderEngine(models.AbstractModel):
                 "level": reminder.level_id,
                 "moves": reminder.move_ids,
                 "trigger": reminder.trigger_move_id,
+                "credit_lines": reminder.credit_line_ids,
                 "currency": reminder.currency_id,
+                "amount_overdue": reminder.amount_overdue,
+                "amount_credit": reminder.amount_credit,
                 "amount_due": reminder.amount_due,
             }
             vals = self.with_company(reminder.company_id)._prepare_vals(
@@ -366,7 +413,10 @@ class DsoReminderEngine(models.AbstractModel):
             "level_id": level.id,
             "move_ids": [fields.Command.set(group["moves"].ids)],
             "trigger_move_id": group["trigger"].id if contacts is None else False,
+            "credit_line_ids": [fields.Command.set(group["credit_lines"].ids)],
             "currency_id": group["currency"].id,
+            "amount_overdue": group["amount_overdue"],
+            "amount_credit": group["amount_credit"],
             "amount_due": group["amount_due"],
             "date": date or fields.Date.context_today(self),
             "is_manual": contacts is not None,
@@ -388,7 +438,7 @@ class DsoReminderEngine(models.AbstractModel):
         if not contacts:
             problems.append(self.env._("No contact for collection: no email sent."))
             return {"email_state": "missing_contact"}
-        emails = {contact: email_normalize(contact.email) for contact in contacts}
+        emails = {contact: contact.email_normalized for contact in contacts}
         for contact, email in emails.items():
             if not email:
                 problems.append(
@@ -397,7 +447,8 @@ class DsoReminderEngine(models.AbstractModel):
                         name=contact.name,
                     )
                 )
-        blacklisted = self._blacklisted_emails([e for e in emails.values() if e])
+        # mail.thread.blacklist's own flag: one query for the whole batch
+        blacklisted = {email for contact, email in emails.items() if contact.is_blacklisted}
         for contact, email in emails.items():
             if email and email in blacklisted:
                 problems.append(
@@ -446,31 +497,15 @@ class DsoReminderEngine(models.AbstractModel):
         return {"sms_state": "queued", "sms_number": number, "sms_uuid": uuid4().hex}
 
     @api.model
-    def _blacklist_cache(self, contacts):
-        """Blacklisted emails and numbers among ``contacts``, in two queries."""
-        emails = [email_normalize(c.email) for c in contacts if c.email]
-        numbers = [contact._dso_reminder_sms_number() for contact in contacts]
-        return {
-            "emails": self._blacklisted_emails([e for e in emails if e]),
-            "numbers": self._blacklisted_numbers([n for n in numbers if n]),
-        }
-
-    @api.model
-    def _blacklisted_emails(self, emails):
-        if not emails:
-            return set()
-        cache = self.env.context.get("dso_blacklist_cache")
-        if cache is not None:
-            return {email for email in emails if email in cache["emails"]}
-        records = self.env["mail.blacklist"].sudo().search([("email", "in", emails)])
-        return set(records.mapped("email"))
-
-    @api.model
     def _blacklisted_numbers(self, numbers):
+        """The numbers of ``numbers`` (E.164) in ``phone.blacklist``. The
+        contact's number is read in its customer's country, which the
+        contact's own ``phone_sanitized`` does not know: the blacklist is
+        searched with it, once per batch (see ``_create_and_send``)."""
         if not numbers:
             return set()
-        cache = self.env.context.get("dso_blacklist_cache")
+        cache = self.env.context.get("dso_blacklisted_numbers")
         if cache is not None:
-            return {number for number in numbers if number in cache["numbers"]}
+            return set(numbers) & cache
         records = self.env["phone.blacklist"].sudo().search([("number", "in", numbers)])
         return set(records.mapped("number"))

@@ -5,22 +5,26 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 # (days, level name, channel, email template, sms template) of the levels
-# every company starts with; the templates are XML ids of data/
+# every company starts with; the templates are XML ids of data/. The names
+# are created in every installed language (see _dso_create_default_reminder_levels)
 DEFAULT_REMINDER_LEVELS = [
-    (-3, "Courtesy notice", "email", "mail_template_reminder_courtesy", None),
-    (5, "First reminder", "email", "mail_template_reminder_first", None),
+    (-3, _lt("Courtesy notice"), "email", "mail_template_reminder_courtesy", None),
+    (5, _lt("First reminder"), "email", "mail_template_reminder_first", None),
     (
         15,
-        "Second reminder",
+        _lt("Second reminder"),
         "both",
         "mail_template_reminder_second",
         "sms_template_reminder_second",
     ),
     (
         30,
-        "Final notice",
+        _lt("Final notice"),
         "both",
         "mail_template_reminder_final",
         "sms_template_reminder_final",
@@ -101,6 +105,7 @@ class ResCompany(models.Model):
         with_levels = Level._read_group([("company_id", "in", self.ids)], ["company_id"])
         companies = self - self.browse(company.id for (company,) in with_levels)
         vals_list = []
+        names = []
         for company in companies:
             for days, name, channel, mail_xmlid, sms_xmlid in DEFAULT_REMINDER_LEVELS:
                 mail_template = self.env.ref(f"dso_contacts.{mail_xmlid}", False)
@@ -108,10 +113,11 @@ class ResCompany(models.Model):
                 if not mail_template or (sms_xmlid and not sms_template):
                     # templates deleted by hand: nothing sensible to create
                     continue
+                names.append(name)
                 vals_list.append(
                     {
                         "company_id": company.id,
-                        "name": name,
+                        "name": name._translate("en_US"),
                         "days": days,
                         "sequence": len(vals_list) + 1,
                         "channel": channel,
@@ -119,7 +125,13 @@ class ResCompany(models.Model):
                         "sms_template_id": sms_template.id if sms_template else False,
                     }
                 )
-        return Level.create(vals_list)
+        levels = Level.with_context(lang="en_US").create(vals_list)
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for level, name in zip(levels, names, strict=True):
+            level.update_field_translations(
+                "name", {lang: name._translate(lang) for lang in langs if lang != "en_US"}
+            )
+        return levels
 
     def _dso_reminder_weekdays(self):
         """Weekdays (0 = Monday) on which the company sends reminders."""

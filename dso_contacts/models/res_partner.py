@@ -182,22 +182,16 @@ class ResPartner(models.Model):
         if not levels:
             return
         today = company._dso_reminder_today()
-        rows = Move._read_group(
-            [
-                ("company_id", "=", company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("amount_residual", ">", 0),
-                ("commercial_partner_id", "in", customers.ids),
-            ],
-            ["commercial_partner_id"],
-            ["id:recordset"],
-        )
-        oldest = {
-            partner: moves.sorted(lambda m: (m.invoice_date_due, m.id))[:1]
-            for partner, moves in rows
-        }
-        sent = self.env["dso.reminder.engine"]._already_sent(Move.union(*oldest.values()))
+        engine = self.env["dso.reminder.engine"]
+        oldest = {}
+        # what is owed once open credits are deducted, as the reminders count it
+        for group in engine._due_groups(customers, today, automatic=False, all_open=True):
+            partner = group["partner"]
+            oldest[partner] = min(
+                group["trigger"] | oldest.get(partner, Move),
+                key=lambda move: (move.invoice_date_due, move.id),
+            )
+        sent = engine._already_sent(Move.union(*oldest.values()))
         for partner, move in oldest.items():
             late = (today - move.invoice_date_due).days
             sent_days = sent.get(move.id)
@@ -529,7 +523,9 @@ class ResPartner(models.Model):
         the phone. (``mobile`` is gone in 19.0: the port changes this method
         only.)"""
         self.ensure_one()
-        return to_e164(self.mobile or self.phone, self._dso_phone_country().code)
+        return self._phone_format(
+            number=self.mobile or self.phone, country=self._dso_phone_country()
+        )
 
     def _dso_log_reminder_failure(self, error):
         """Record on the customer that its automatic reminder failed."""

@@ -1,3 +1,5 @@
+import base64
+
 import psycopg2
 
 from odoo.exceptions import AccessError, ValidationError
@@ -189,17 +191,28 @@ class TestCompanyRole(DsoContactsCommon):
                 {"name": "Hand made", "parent_id": self.customer.id, "is_company_role": True}
             )
 
-    def test_import_as_superuser_creates_company_role_contact(self):
-        # the customers import checks its own access, then writes as superuser
-        erp = (
-            self.env["res.partner"]
+    def test_billing_user_cannot_smuggle_company_role_through_a_contacts_import(self):
+        # the contacts import writes as superuser after its own checks: a
+        # client-written value never turns a hand-made contact into an ERP one
+        data = b"Customer code,Contact name,Email,Company role\n"
+        data += f"{self.customer.ref},Smuggled,smuggled@lumiere.example.com,1\n".encode()
+        wizard = (
+            self.env["dso.contact.import"]
             .with_user(self.billing_user)
-            .sudo()
             .create(
-                {"name": "From ERP", "parent_id": self.customer.id, "is_company_role": True}
+                {
+                    "import_file": base64.b64encode(data),
+                    "import_filename": "contacts.csv",
+                    "import_type": "contacts",
+                }
             )
         )
-        self.assertTrue(erp.is_company_role)
+        wizard.action_import()
+        smuggled = self.customer.child_ids.filtered(lambda c: c.name == "Smuggled")
+        self.assertEqual(len(smuggled), 1)
+        self.assertFalse(smuggled.is_company_role)
+        with self.assertRaisesRegex(AccessError, "customers file"):
+            smuggled.with_user(self.billing_user).write({"is_company_role": True})
 
     def test_billing_user_cannot_edit_company_role_contact(self):
         with self.assertRaisesRegex(AccessError, "customers file"):

@@ -94,11 +94,11 @@ class TestReminderCron(ReminderCommon):
 
     @freeze_time(NOW)
     def test_sms_goes_to_phone_when_no_mobile(self):
-        self.contact.write({"mobile": False, "phone": "+32 2 123 45 67"})
+        self.contact.write({"mobile": False, "phone": "+32 2 555 12 12"})
         self._create_invoice(self.customer, TODAY - timedelta(days=16))
         with self.mock_mail_gateway(), self.mockSMSGateway():
             self._run_cron()
-        self.assertSMSOutgoing(self.contact, "+3221234567")
+        self.assertSMSOutgoing(self.contact, "+3225551212")
 
     @freeze_time(NOW)
     def test_sender_is_salesperson_else_company(self):
@@ -237,20 +237,34 @@ class TestReminderCron(ReminderCommon):
             customer, _ = self._create_customer(name, "0456 99 88 77")
             self._create_invoice(customer, TODAY - timedelta(days=6))
         self._create_invoice(self.customer, TODAY - timedelta(days=6))
-        progress = []
-        with (
-            self.mock_mail_gateway(),
-            self.mockSMSGateway(),
-            patch.object(
-                type(self.env["ir.cron"]),
-                "_notify_progress",
-                lambda cron, done, remaining, deactivate=False: progress.append(
-                    (done, remaining)
-                ),
-            ),
-        ):
-            self.env["dso.reminder.engine"]._cron_send_reminders(batch_size=2)
-        self.assertEqual(progress, [(2, 1), (3, 0)])
+        self.env["ir.config_parameter"].sudo().set_param(
+            "dso_contacts.reminder_batch_size", "2"
+        )
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        # what ir.cron shows of the run: its progress record, as the UI reads it
+        progress = self.env["ir.cron.progress"].search([("cron_id", "=", self.cron.id)])
+        self.assertEqual(len(progress), 1)
+        self.assertRecordValues(progress, [{"done": 3, "remaining": 0}])
+        self.assertEqual(len(self._reminders()), 3)
+
+    @freeze_time(NOW)
+    def test_time_budget_spent_leaves_the_rest_for_the_next_run(self):
+        for name in ("Beta", "Gamma"):
+            customer, _ = self._create_customer(name, "0456 99 88 77")
+            self._create_invoice(customer, TODAY - timedelta(days=6))
+        self._create_invoice(self.customer, TODAY - timedelta(days=6))
+        params = self.env["ir.config_parameter"].sudo()
+        # a budget spent before the first batch: the run stops at once
+        params.set_param("dso_contacts.reminder_time_budget", "-1")
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        progress = self.env["ir.cron.progress"].search([("cron_id", "=", self.cron.id)])
+        self.assertRecordValues(progress, [{"done": 0, "remaining": 3}])
+        self.assertFalse(self._reminders())
+        params.set_param("dso_contacts.reminder_time_budget", "900")
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
         self.assertEqual(len(self._reminders()), 3)
 
     @freeze_time(NOW)
