@@ -299,7 +299,7 @@ class DsoReminder(models.Model):
         whose contact data has been fixed since."""
         self.env["dso.reminder.send"]._check_send_rights()
         self.check_access("read")
-        self.env["dso.reminder.engine"]._retry(self)
+        self.env["dso.reminder.dispatch"]._retry(self)
         return True
 
     def action_view_invoices(self):

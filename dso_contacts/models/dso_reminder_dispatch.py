@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import base64
 from collections import defaultdict
+from uuid import uuid4
 
 from markupsafe import Markup
 
@@ -9,10 +10,12 @@ from odoo.tools import format_amount, format_date
 
 
 class DsoReminderDispatch(models.AbstractModel):
-    """Sends reminders prepared by ``dso.reminder.engine``: renders their
-    templates, queues the emails (``mail.mail``) and SMS (``sms.sms``) in
-    Odoo's own queues, notes them on the customers and invoices, and raises
-    an activity for what could not be sent. Odoo's queues do the sending.
+    """Sends reminders prepared by ``dso.reminder.engine``: checks their
+    recipients (address, number, blacklists), renders their templates,
+    queues the emails (``mail.mail``) and SMS (``sms.sms``) in Odoo's own
+    queues, notes them on the customers and invoices, raises an activity for
+    what could not be sent, and sends again what failed once the data is
+    fixed. Odoo's queues do the sending.
 
     The records it writes (emails, SMS, notes, activities) are the engine's
     own output: it is called after the caller's rights were checked, and
@@ -52,6 +55,100 @@ class DsoReminderDispatch(models.AbstractModel):
             cron = self.env.ref(xmlid, raise_if_not_found=False)
             if cron:
                 cron.sudo()._trigger()
+
+    # ------------------------------------------------------------------
+    # Recipients
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _check_recipients(self, channel, email_contacts, contact):
+        """Values of the channels of a reminder: for each channel, whether it
+        can be used (``queued``) and, if not, why; ``problem`` says it."""
+        problems = []
+        vals = {}
+        if channel in ("email", "both"):
+            vals.update(self._check_email(email_contacts, problems))
+        if channel in ("sms", "both"):
+            vals.update(self._check_sms(contact, problems))
+        vals["problem"] = "\n".join(problems) or False
+        return vals
+
+    @api.model
+    def _check_email(self, contacts, problems):
+        if not contacts:
+            problems.append(self.env._("No contact for collection: no email sent."))
+            return {"email_state": "missing_contact"}
+        emails = {contact: contact.email_normalized for contact in contacts}
+        for contact, email in emails.items():
+            if not email:
+                problems.append(
+                    self.env._(
+                        "%(name)s has no valid email address: no email sent.",
+                        name=contact.name,
+                    )
+                )
+        # mail.thread.blacklist's own flag: one query for the whole batch
+        blacklisted = {email for contact, email in emails.items() if contact.is_blacklisted}
+        for contact, email in emails.items():
+            if email and email in blacklisted:
+                problems.append(
+                    self.env._(
+                        "The email address of %(name)s (%(email)s) is blacklisted: "
+                        "no email sent.",
+                        name=contact.name,
+                        email=email,
+                    )
+                )
+        valid = [c for c, e in emails.items() if e and e not in blacklisted]
+        if valid:
+            return {
+                "email_state": "queued",
+                "recipient_ids": [fields.Command.set([c.id for c in valid])],
+                "email_to": ", ".join(c.email for c in valid),
+            }
+        if any(emails.values()):
+            return {"email_state": "blacklisted"}
+        return {"email_state": "missing_email"}
+
+    @api.model
+    def _check_sms(self, contact, problems):
+        if not contact:
+            problems.append(self.env._("No contact for collection: no SMS sent."))
+            return {"sms_state": "missing_contact"}
+        number = contact._dso_reminder_sms_number()
+        if not number:
+            problems.append(
+                self.env._(
+                    "%(name)s has no valid mobile or phone number: no SMS sent.",
+                    name=contact.name,
+                )
+            )
+            return {"sms_state": "missing_number"}
+        if self._blacklisted_numbers([number]):
+            problems.append(
+                self.env._(
+                    "The number of %(name)s (%(number)s) is blacklisted (SMS opt-out): "
+                    "no SMS sent.",
+                    name=contact.name,
+                    number=number,
+                )
+            )
+            return {"sms_state": "blacklisted", "sms_number": number}
+        return {"sms_state": "queued", "sms_number": number, "sms_uuid": uuid4().hex}
+
+    @api.model
+    def _blacklisted_numbers(self, numbers):
+        """The numbers of ``numbers`` (E.164) in ``phone.blacklist``. The
+        contact's number is read in its customer's country, which the
+        contact's own ``phone_sanitized`` does not know: the blacklist is
+        searched with it, once per batch (see ``_create_and_send``)."""
+        if not numbers:
+            return set()
+        cache = self.env.context.get("dso_blacklisted_numbers")
+        if cache is not None:
+            return set(numbers) & cache
+        records = self.env["phone.blacklist"].sudo().search([("number", "in", numbers)])
+        return set(records.mapped("number"))
 
     # ------------------------------------------------------------------
     # Emails and SMS
@@ -174,6 +271,46 @@ class DsoReminderDispatch(models.AbstractModel):
                     }
                 )
         return self.env["sms.sms"].sudo().create(sms_vals_list)
+
+    @api.model
+    def _retry(self, reminders):
+        """Use again the channels of ``reminders`` that could not be used, with
+        the current data of the contact for collection. A channel already
+        queued is never queued twice."""
+        dispatch = self.sudo()
+        retried = self.env["dso.reminder"]
+        for reminder in reminders.sudo().filtered(lambda r: r.state in ("failed", "partial")):
+            contact = reminder.partner_id.collection_contact_id
+            vals = dispatch.with_company(reminder.company_id)._check_recipients(
+                reminder.channel,
+                reminder.recipient_ids if reminder.is_manual else contact,
+                contact,
+            )
+            update = {"contact_id": contact.id, "problem": vals["problem"]}
+            for state, keys in (
+                ("email_state", ("email_state", "recipient_ids", "email_to")),
+                ("sms_state", ("sms_state", "sms_number", "sms_uuid")),
+            ):
+                if reminder[state] not in ("queued", "none"):
+                    update.update({key: vals[key] for key in keys if key in vals})
+            requeue = {
+                state
+                for state in ("email_state", "sms_state")
+                if reminder[state] != "queued" and update.get(state) == "queued"
+            }
+            reminder.write(update)
+            if requeue:
+                retried |= reminder
+                dispatch._queue_emails(
+                    reminder if "email_state" in requeue else reminder.browse(), {}
+                )
+                dispatch._queue_sms(
+                    reminder if "sms_state" in requeue else reminder.browse(), {}
+                )
+        dispatch._log_chatter(retried)
+        dispatch._flag_problems(reminders.sudo())
+        dispatch._trigger_queues()
+        return retried
 
     # ------------------------------------------------------------------
     # Notes and activities

@@ -4,7 +4,6 @@ import threading
 import time
 from collections import defaultdict
 from datetime import timedelta
-from uuid import uuid4
 
 from odoo import api, fields, models
 from odoo.tools import split_every
@@ -308,7 +307,9 @@ class DsoReminderEngine(models.AbstractModel):
         contacts = self.env["res.partner"].union(*(g["partner"] for g in groups))
         numbers = [c._dso_reminder_sms_number() for c in contacts.collection_contact_id]
         checker = self.with_context(
-            dso_blacklisted_numbers=self._blacklisted_numbers([n for n in numbers if n])
+            dso_blacklisted_numbers=self.env["dso.reminder.dispatch"]._blacklisted_numbers(
+                [n for n in numbers if n]
+            )
         )
         vals_list = [
             checker._prepare_vals(group, date=today)
@@ -335,55 +336,14 @@ class DsoReminderEngine(models.AbstractModel):
         )
 
     @api.model
-    def _retry(self, reminders):
-        """Use again the channels of ``reminders`` that could not be used, with
-        the current data of the contact for collection. A channel already
-        queued is never queued twice."""
-        dispatch = self.env["dso.reminder.dispatch"].sudo()
-        retried = self.env["dso.reminder"]
-        for reminder in reminders.sudo().filtered(lambda r: r.state in ("failed", "partial")):
-            group = {
-                "partner": reminder.partner_id,
-                "level": reminder.level_id,
-                "moves": reminder.move_ids,
-                "trigger": reminder.trigger_move_id,
-                "credit_lines": reminder.credit_line_ids,
-                "currency": reminder.currency_id,
-                "amount_overdue": reminder.amount_overdue,
-                "amount_credit": reminder.amount_credit,
-                "amount_due": reminder.amount_due,
-            }
-            vals = self.with_company(reminder.company_id)._prepare_vals(
-                group,
-                date=reminder.date,
-                channel=reminder.channel,
-                contacts=reminder.recipient_ids if reminder.is_manual else None,
-            )
-            update = {"contact_id": vals["contact_id"], "problem": vals["problem"]}
-            for state, keys in (
-                ("email_state", ("email_state", "recipient_ids", "email_to")),
-                ("sms_state", ("sms_state", "sms_number", "sms_uuid")),
-            ):
-                if reminder[state] not in ("queued", "none"):
-                    update.update({key: vals[key] for key in keys if key in vals})
-            requeue = {
-                state
-                for state in ("email_state", "sms_state")
-                if reminder[state] != "queued" and update.get(state) == "queued"
-            }
-            reminder.write(update)
-            if requeue:
-                retried |= reminder
-                dispatch._queue_emails(
-                    reminder if "email_state" in requeue else reminder.browse(), {}
-                )
-                dispatch._queue_sms(
-                    reminder if "sms_state" in requeue else reminder.browse(), {}
-                )
-        dispatch._log_chatter(retried)
-        dispatch._flag_problems(reminders.sudo())
-        dispatch._trigger_queues()
-        return retried
+    def _load_demo_reminders(self, customer_ids):
+        """Demo data (demo/dso_reminder_demo.xml): the reminders of the demo
+        customers, sent as the scheduled action sends them."""
+        company = self.env.company
+        customers = self.env["res.partner"].browse(customer_ids)
+        return self.with_company(company)._process_batch(
+            customers, company._dso_reminder_today()
+        )
 
     # ------------------------------------------------------------------
     # Preparing one reminder
@@ -425,87 +385,9 @@ class DsoReminderEngine(models.AbstractModel):
             "author_id": author.id,
             "email_from": email_from,
         }
-        problems = []
-        if channel in ("email", "both"):
-            vals.update(self._check_email(email_contacts, problems))
-        if channel in ("sms", "both"):
-            vals.update(self._check_sms(contact, problems))
-        vals["problem"] = "\n".join(problems) or False
+        vals.update(
+            self.env["dso.reminder.dispatch"]._check_recipients(
+                channel, email_contacts, contact
+            )
+        )
         return vals
-
-    @api.model
-    def _check_email(self, contacts, problems):
-        if not contacts:
-            problems.append(self.env._("No contact for collection: no email sent."))
-            return {"email_state": "missing_contact"}
-        emails = {contact: contact.email_normalized for contact in contacts}
-        for contact, email in emails.items():
-            if not email:
-                problems.append(
-                    self.env._(
-                        "%(name)s has no valid email address: no email sent.",
-                        name=contact.name,
-                    )
-                )
-        # mail.thread.blacklist's own flag: one query for the whole batch
-        blacklisted = {email for contact, email in emails.items() if contact.is_blacklisted}
-        for contact, email in emails.items():
-            if email and email in blacklisted:
-                problems.append(
-                    self.env._(
-                        "The email address of %(name)s (%(email)s) is blacklisted: "
-                        "no email sent.",
-                        name=contact.name,
-                        email=email,
-                    )
-                )
-        valid = [c for c, e in emails.items() if e and e not in blacklisted]
-        if valid:
-            return {
-                "email_state": "queued",
-                "recipient_ids": [fields.Command.set([c.id for c in valid])],
-                "email_to": ", ".join(c.email for c in valid),
-            }
-        if any(emails.values()):
-            return {"email_state": "blacklisted"}
-        return {"email_state": "missing_email"}
-
-    @api.model
-    def _check_sms(self, contact, problems):
-        if not contact:
-            problems.append(self.env._("No contact for collection: no SMS sent."))
-            return {"sms_state": "missing_contact"}
-        number = contact._dso_reminder_sms_number()
-        if not number:
-            problems.append(
-                self.env._(
-                    "%(name)s has no valid mobile or phone number: no SMS sent.",
-                    name=contact.name,
-                )
-            )
-            return {"sms_state": "missing_number"}
-        if self._blacklisted_numbers([number]):
-            problems.append(
-                self.env._(
-                    "The number of %(name)s (%(number)s) is blacklisted (SMS opt-out): "
-                    "no SMS sent.",
-                    name=contact.name,
-                    number=number,
-                )
-            )
-            return {"sms_state": "blacklisted", "sms_number": number}
-        return {"sms_state": "queued", "sms_number": number, "sms_uuid": uuid4().hex}
-
-    @api.model
-    def _blacklisted_numbers(self, numbers):
-        """The numbers of ``numbers`` (E.164) in ``phone.blacklist``. The
-        contact's number is read in its customer's country, which the
-        contact's own ``phone_sanitized`` does not know: the blacklist is
-        searched with it, once per batch (see ``_create_and_send``)."""
-        if not numbers:
-            return set()
-        cache = self.env.context.get("dso_blacklisted_numbers")
-        if cache is not None:
-            return set(numbers) & cache
-        records = self.env["phone.blacklist"].sudo().search([("number", "in", numbers)])
-        return set(records.mapped("number"))
