@@ -29,7 +29,7 @@ CORE_TEST_FILES = \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers.py \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers_blacklist.py
 
-.PHONY: setup run test test-addon test-pytest test-core test-wheel bench bench-import bench-reminders pot lint
+.PHONY: setup run test test-addon test-pytest test-core test-crash test-wheel bench bench-import bench-reminders pot lint
 
 # Python dependencies, and the Chromium that Odoo's browser tours need (Debian's
 # package, installed when missing and when run as root; otherwise install it yourself)
@@ -46,7 +46,7 @@ run: setup
 
 test: setup
 	dropdb --if-exists $(TEST_DB)
-	$(MAKE) test-addon test-pytest test-core test-wheel
+	$(MAKE) test-addon test-pytest test-core test-crash test-wheel
 
 TEST_LOG_DIR ?= $(CURDIR)/.test-logs
 # Odoo skips a browser tour silently (logged "skipped") when websocket-client or
@@ -78,6 +78,11 @@ test-core:
 		$(ODOO_BIN) $(call ODOO_ARGS,$(TEST_DB)) --test-file=$$file \
 			--http-port=$(TEST_HTTP_PORT) --stop-after-init --log-level=test; \
 	done
+
+# a real reminder run killed with SIGKILL in the middle, run again, counted
+# (what a test transaction, which never commits, cannot show)
+test-crash:
+	$(PYTHON) bench/crash_reminders.py
 
 # the addon builds as a wheel (whool backend), with its Python dependencies declared
 test-wheel:

@@ -36,6 +36,7 @@
     ],
     "demo": [
         "demo/res_partner_demo.xml",
+        "demo/dso_reminder_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -61,3 +61,17 @@ class TestReminderInContactLanguage(ReminderCommon):
                 "subject": f"{self.company.name}: second payment reminder (Alpha SA)"
             },
         )
+
+    def test_default_levels_of_a_new_company_in_every_installed_language(self):
+        company = self.env["res.company"].create({"name": "Nouvelle Société"})
+        levels = self.env["dso.reminder.level"].search(
+            [("company_id", "=", company.id)], order="days"
+        )
+        self.assertEqual(
+            levels.with_context(lang="en_US").mapped("name"),
+            ["Courtesy notice", "First reminder", "Second reminder", "Final notice"],
+        )
+        french = levels.with_context(lang="fr_FR").mapped("name")
+        self.assertEqual(len(set(french)), 4)
+        self.assertNotIn("Courtesy notice", french)
+        self.assertEqual(french[0], "Rappel de courtoisie")
