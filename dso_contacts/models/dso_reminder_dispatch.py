@@ -254,6 +254,10 @@ class DsoReminderDispatch(models.AbstractModel):
 
     @api.model
     def _queue_sms(self, reminders, overrides):
+        # not sms's _message_sms_schedule_mass: its mass composer reads the
+        # numbers again from the records and cancels a second SMS to the same
+        # number in one batch (a customer reminded in two currencies): each
+        # reminder keeps here the one number checked in _check_sms
         sms_vals_list = []
         for level, level_reminders in reminders.grouped("level_id").items():
             bodies = level.sms_template_id._render_field(
