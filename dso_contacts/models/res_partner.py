@@ -450,20 +450,19 @@ class ResPartner(models.Model):
         """The contacts for collection among ``self`` that writing ``vals``
         moves to another customer (with the flagged contacts below them),
         archives or turns into a company."""
-        flagged = self.filtered("is_collection_contact")
         if "parent_id" in vals:
             moved = self.filtered(lambda p: p.parent_id.id != vals["parent_id"])
             people = moved.filtered(lambda p: not p.is_company and p.child_ids)
             below = people and self.sudo().search(
                 [("id", "child_of", people.ids), ("is_collection_contact", "=", True)]
             )
-            return (flagged & moved) | self.browse(below.ids)
+            return moved.filtered("is_collection_contact") | self.browse(below.ids)
         if (
             vals.get("active") is False
             or vals.get("is_company")
             or (vals.get("company_type") == "company")
         ):
-            return flagged
+            return self.filtered("is_collection_contact")
         return self.browse()
 
     def _dso_collection_drop_reason(self, vals):

@@ -145,6 +145,19 @@ class TestMergeKeepsCollectionContact(PartnerOperationsCommon):
         self.assertEqual(self.customer.collection_contact_id, own_role)
         self.assertIn("Atlas accounts archived", self._notes(self.customer))
 
+    def test_merge_is_for_contact_creation_rights(self):
+        # Odoo's rule, kept: the wizard is for base.group_partner_manager, and
+        # only administrators merge partners whose emails differ
+        accountant_only = new_test_user(
+            self.env,
+            login="dso_invoicing_only",
+            groups="base.group_user,account.group_account_invoice",
+        )
+        with self.assertRaises(AccessError):
+            self._merge(self.customer | self.atlas, self.customer, user=accountant_only)
+        with self.assertRaisesRegex(UserError, "same email"):
+            self._merge(self.accountant | self.purchaser, self.purchaser)
+
     def test_merge_of_company_role_contacts_needs_the_right(self):
         role = self._company_role("Lumière accounts", self.customer, email="a@x.example.com")
         twin = self._create_contact("Lumière accounts", email="a@x.example.com")

@@ -31,7 +31,8 @@ class MergePartnerAutomatic(models.TransientModel):
         else:
             dst = self._get_ordered_partner(partners.ids)[-1]
         plan = self._dso_collection_plan(partners, dst)
-        dst_roles = self._dso_company_roles(dst)
+        customer = dst.commercial_partner_id
+        customer_roles = self._dso_company_roles(customer)
         res = super()._merge(partner_ids, dst_partner, extra_checks)
         src = partners - dst
         if src.exists():
@@ -39,7 +40,8 @@ class MergePartnerAutomatic(models.TransientModel):
             return res
         self.env.invalidate_all()
         self._dso_apply_collection_plan(plan, src, dst)
-        self._dso_keep_one_company_role(dst, dst_roles)
+        if customer.exists():
+            self._dso_keep_one_company_role(customer, customer_roles)
         return res
 
     def _update_foreign_keys(self, src_partners, dst_partner):
@@ -124,17 +126,17 @@ class MergePartnerAutomatic(models.TransientModel):
                     )
                 )
 
-    def _dso_keep_one_company_role(self, dst, dst_roles):
+    def _dso_keep_one_company_role(self, customer, customer_roles):
         """The customers file's rule: one Company-role contact per customer,
         the destination's kept, the ones brought by the merge archived (a
         brought contact for collection hands the flag over, see
         res.partner.write())."""
-        roles = self._dso_company_roles(dst).filtered("active")
-        kept = (roles & dst_roles)[:1] or roles[:1]
+        roles = self._dso_company_roles(customer).filtered("active")
+        kept = (roles & customer_roles)[:1] or roles[:1]
         brought = roles - kept
         if not brought:
             return
-        dst._message_log(
+        customer._message_log(
             body=self.env._(
                 "%(contacts)s archived: the merge brought them as Company-role "
                 "contacts, and a customer has one, %(kept)s, replaced at each "
