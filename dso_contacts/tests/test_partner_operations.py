@@ -92,8 +92,12 @@ class TestMergeKeepsCollectionContact(PartnerOperationsCommon):
         self.assertEqual(self.atlas_contact.parent_id, self.customer)
         self.assertFalse(self.atlas_contact.is_collection_contact)
         notes = self._notes(self.customer)
-        self.assertIn("Inès Moreau is no longer a contact for collection", notes)
-        self.assertIn("keeps Claire Martin", notes)
+        self.assertIn(
+            "Inès Moreau, contact for collection of Atlas Logistique, is no longer a "
+            "contact for collection: after the merge, Lumière Distribution keeps "
+            "Claire Martin.",
+            notes,
+        )
 
     def test_merge_customers_keeps_brought_contact_when_destination_has_none(self):
         self.atlas_contact.is_collection_contact = True

@@ -69,11 +69,13 @@ class MergePartnerAutomatic(models.TransientModel):
 
     def _dso_collection_plan(self, partners, dst):
         """The contacts for collection before the merge, as ``(contact, its
-        name, its customer)``, the destination's customer's first."""
+        name, its customer, the customer's name)``, the destination's
+        customer's first (names are kept: merged partners are deleted)."""
         dst_customer = dst.commercial_partner_id
         plan = [
-            (contact, contact.name, contact.commercial_partner_id)
+            (contact, contact.name, customer, customer.name)
             for contact in self._dso_flagged_contacts(partners)
+            for customer in [contact.commercial_partner_id]
         ]
         return sorted(plan, key=lambda item: item[2] != dst_customer)
 
@@ -88,7 +90,7 @@ class MergePartnerAutomatic(models.TransientModel):
         """Give each customer one contact for collection again, and say on the
         customers' chatter which contact lost the flag, and why."""
         winners, dropped = {}, []
-        for contact, name, old_customer in plan:
+        for contact, name, old_customer, old_name in plan:
             survivor = dst if contact in src else contact.exists()
             customer = survivor.commercial_partner_id
             if (
@@ -99,18 +101,19 @@ class MergePartnerAutomatic(models.TransientModel):
             ):
                 winners[customer] = survivor
             else:
-                dropped.append((name, old_customer, survivor, customer))
+                dropped.append((name, old_customer, old_name, survivor, customer))
         # sudo: the merge is allowed, and the flags are its consequence
         self.env["res.partner"].sudo().union(*winners.values())._dso_set_collection_contact()
         merged = dst.display_name
-        for name, old_customer, survivor, customer in dropped:
+        for name, old_customer, old_name, survivor, customer in dropped:
             if customer in winners:
                 customer._message_log(
                     body=self.env._(
-                        "%(contact)s is no longer a contact for collection: after the "
-                        "merge into %(merged)s, %(customer)s keeps %(winner)s.",
+                        "%(contact)s, contact for collection of %(former)s, is no longer "
+                        "a contact for collection: after the merge, %(customer)s keeps "
+                        "%(winner)s.",
                         contact=name,
-                        merged=merged,
+                        former=old_name,
                         customer=customer.name,
                         winner=winners[customer].name,
                     )
