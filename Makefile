@@ -24,6 +24,10 @@ ODOO_ARGS = --addons-path=$(ADDONS_PATH) --db-filter='^$(1)$$' -d $(1)
 # dso_contacts installed (one file a run, as --test-file takes one)
 CORE_TEST_FILES = \
 	$(ODOO_SRC)/odoo/addons/base/tests/test_res_partner.py \
+	$(ODOO_SRC)/odoo/addons/base/tests/test_res_partner_merge.py \
+	$(ODOO_SRC)/addons/account/tests/test_res_partner_merge.py \
+	$(ODOO_SRC)/addons/account/tests/test_account_partner.py \
+	$(ODOO_SRC)/addons/mail/tests/test_res_partner.py \
 	$(ODOO_SRC)/addons/sms/tests/test_sms_composer.py \
 	$(ODOO_SRC)/addons/sms/tests/test_sms_template.py \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers.py \

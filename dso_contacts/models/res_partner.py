@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, index_exists
 
 from ..tools.phone import e164_candidates, looks_like_phone, to_e164
@@ -236,6 +236,19 @@ class ResPartner(models.Model):
             winner = newly_flagged[-1:] or flagged[-1:]
             (flagged - winner).is_collection_contact = False
 
+    @api.onchange("parent_id", "is_company", "company_type")
+    def _onchange_dso_collection_flag(self):
+        # show at once what saving will do: a contact moved to another
+        # customer, or turned into a company, is no longer the contact for
+        # collection (tick it again to make it the new customer's)
+        origin = self._origin
+        if self.is_collection_contact and (
+            self.is_company
+            or self.company_type == "company"
+            or (origin and origin.parent_id != self.parent_id)
+        ):
+            self.is_collection_contact = False
+
     def init(self):
         res = super().init()
         # A partial unique index cannot be declared with _sql_constraints: it is
@@ -253,6 +266,8 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the caller's dictionaries stay as given (an import retries a failed batch row by row)
+        vals_list = [dict(vals) for vals in vals_list]
         if any(vals.get("is_company_role") for vals in vals_list):
             self._dso_check_company_role_access()
         flags = [vals.pop("is_collection_contact", False) for vals in vals_list]
@@ -275,6 +290,7 @@ class ResPartner(models.Model):
         )
         if flagged:
             flagged._dso_set_collection_contact()
+        partners.filtered("is_company_role")._dso_replace_company_role_contacts()
         return partners
 
     def write(self, vals):
@@ -288,20 +304,74 @@ class ResPartner(models.Model):
             self._dso_check_company_role_access()
         vals = dict(vals)
         flag = vals.pop("is_collection_contact", None)
-        if "parent_id" in vals or vals.get("active") is False or flag is False:
-            # a contact that leaves its customer, or is archived, stops
-            # receiving its reminders
+        leaving, successors = self._dso_collection_contacts_leaving(vals), self.browse()
+        if leaving:
+            # a contact that leaves its customer, is archived or becomes a
+            # company stops receiving its reminders, and the customer is told
+            if vals.get("active") is False:
+                successors = self._dso_company_role_successors()
+            leaving._dso_clear_collection_flag(self._dso_collection_drop_reason(vals))
+        if flag is False:
             self.filtered("is_collection_contact")._dso_clear_collection_flag()
         res = super().write(vals) if vals else True
         if flag:
             # when several contacts of one customer are written, the last one wins
             self._dso_set_collection_contact()
+        elif successors:
+            successors._dso_take_over_collection()
         return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_company_role(self):
         if not self.env.su and any(self.mapped("is_company_role")):
             self._dso_check_company_role_access()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_reminder_history(self):
+        # as Odoo keeps partners used in accounting: the reminder history must
+        # still say who was reminded (sudo: the history may be hidden to the user)
+        reminder = (
+            self.env["dso.reminder"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    "|",
+                    ("partner_id", "in", self.ids),
+                    ("contact_id", "in", self.ids),
+                    ("recipient_ids", "in", self.ids),
+                ],
+                limit=1,
+            )
+        )
+        if reminder:
+            partner = (
+                reminder.partner_id | reminder.contact_id | reminder.recipient_ids
+            ) & self
+            raise UserError(
+                self.env._(
+                    "%(name)s cannot be deleted: payment reminders were sent to them "
+                    "and the reminder history keeps them. Archive the contact instead.",
+                    name=partner[:1].sudo().display_name,
+                )
+            )
+
+    def unlink(self):
+        dropped = [
+            (contact.commercial_partner_id, contact.name)
+            for contact in self.filtered("is_collection_contact")
+        ]
+        res = super().unlink()
+        for customer, name in dropped:
+            if customer.exists():
+                customer._message_log(
+                    body=self.env._(
+                        "%(contact)s is no longer the contact for collection: %(reason)s.",
+                        contact=name,
+                        reason=self.env._("the contact was deleted"),
+                    )
+                )
+        return res
 
     def action_set_collection_contact(self):
         self.ensure_one()
@@ -339,7 +409,10 @@ class ResPartner(models.Model):
         for partner in self:
             winners[partner.commercial_partner_id] = partner
         winners = self.browse(partner.id for partner in winners.values())
-        losers = self.with_context(active_test=False).search(
+        # every contact of the customer, whatever the user's record rules: the
+        # unique index sees them all
+        all_partners = self.sudo().with_context(active_test=False)
+        losers = all_partners.search(
             [
                 ("commercial_partner_id", "in", winners.commercial_partner_id.ids),
                 ("is_collection_contact", "=", True),
@@ -350,13 +423,108 @@ class ResPartner(models.Model):
         # the base write: this one is what write() of this class delegates to
         return super(ResPartner, winners).write({"is_collection_contact": True})  # pylint: disable=super-method-mismatch
 
-    def _dso_clear_collection_flag(self):
+    def _dso_clear_collection_flag(self, reason=None):
+        """Remove the flag from ``self``; with a ``reason``, say so on their
+        customers' chatter."""
         if not self:
             return True
+        for contact in self if reason else ():
+            contact._dso_log_on_customer(
+                self.env._(
+                    "%(contact)s is no longer the contact for collection: %(reason)s.",
+                    contact=contact.name,
+                    reason=reason,
+                )
+            )
         res = super(ResPartner, self).write({"is_collection_contact": False})  # pylint: disable=super-method-mismatch
         # written before the new flag so that the unique index never sees two
         self.flush_recordset(["is_collection_contact"])
         return res
+
+    def _dso_log_on_customer(self, body):
+        """Log ``body`` on the chatter of the customer of each of ``self``."""
+        for customer in self.commercial_partner_id - self:
+            customer._message_log(body=body)
+
+    def _dso_collection_contacts_leaving(self, vals):
+        """The contacts for collection among ``self`` that writing ``vals``
+        moves to another customer (with the flagged contacts below them),
+        archives or turns into a company."""
+        if "parent_id" in vals:
+            moved = self.filtered(lambda p: p.parent_id.id != vals["parent_id"])
+            people = moved.filtered(lambda p: not p.is_company and p.child_ids)
+            below = people and self.sudo().search(
+                [("id", "child_of", people.ids), ("is_collection_contact", "=", True)]
+            )
+            return moved.filtered("is_collection_contact") | self.browse(below.ids)
+        if (
+            vals.get("active") is False
+            or vals.get("is_company")
+            or (vals.get("company_type") == "company")
+        ):
+            return self.filtered("is_collection_contact")
+        return self.browse()
+
+    def _dso_collection_drop_reason(self, vals):
+        if "parent_id" in vals:
+            parent = self.browse(vals["parent_id"])
+            if parent:
+                return self.env._("moved to %(customer)s", customer=parent.display_name)
+            return self.env._("detached from the customer")
+        if vals.get("active") is False:
+            return self.env._("the contact was archived")
+        return self.env._("the contact became a company")
+
+    def _dso_company_role_successors(self):
+        """For the Company-role contacts for collection among ``self`` (being
+        archived), the customer's other active Company-role contact, which
+        takes the flag over: the customers file replaced the one by the other."""
+        leaving = self.filtered(lambda p: p.is_collection_contact and p.is_company_role)
+        if not leaving:
+            return self.browse()
+        others = self.sudo().search(
+            [
+                ("parent_id", "in", leaving.parent_id.ids),
+                ("is_company_role", "=", True),
+                ("id", "not in", self.ids),
+            ]
+        )
+        by_customer = {}
+        for contact in others:
+            by_customer.setdefault(contact.parent_id, contact)
+        return self.browse(
+            by_customer[c.parent_id].id for c in leaving if c.parent_id in by_customer
+        )
+
+    def _dso_take_over_collection(self):
+        """``self`` (Company-role contacts) become the contacts for collection
+        of their customers, in place of the Company-role contact they replace."""
+        self._dso_set_collection_contact()
+        for contact in self:
+            contact._dso_log_on_customer(
+                self.env._(
+                    "%(contact)s, the customer's Company-role contact from the "
+                    "customers file, is the contact for collection now.",
+                    contact=contact.name,
+                )
+            )
+
+    def _dso_replace_company_role_contacts(self):
+        """A customer has one Company-role contact, the customers file's: the
+        new ones (``self``) replace the others of their customers, archived; a
+        replaced contact for collection hands the flag over (see write()). The
+        creator's right to manage Company-role contacts was checked in create()."""
+        new = self.filtered(lambda p: p.is_company_role and p.active and p.parent_id)
+        if new:
+            old = self.sudo().search(
+                [
+                    ("parent_id", "in", new.parent_id.ids),
+                    ("is_company_role", "=", True),
+                    ("id", "not in", new.ids),
+                ]
+            )
+            old.write({"active": False})
+        return True
 
     @api.model
     def _dso_company_role_sync_fields(self):

@@ -1,4 +1,5 @@
 from . import test_contacts
+from . import test_partner_operations
 from . import test_contacts_search
 from . import test_contacts_invoicing
 from . import test_phone_tools

@@ -46,6 +46,15 @@ class TestCollectionContact(DsoContactsCommon):
         self.assertFalse(third.is_collection_contact)
         self.assertEqual(self.customer.collection_contact_id, second)
 
+    def test_create_leaves_the_callers_values_as_given(self):
+        # an import retries a failed batch row by row with the same dictionaries
+        vals = {"name": "Retry", "parent_id": self.customer.id, "is_collection_contact": True}
+        self.env["res.partner"].create([vals])
+        self.assertEqual(
+            vals,
+            {"name": "Retry", "parent_id": self.customer.id, "is_collection_contact": True},
+        )
+
     def test_batch_write_last_flag_wins(self):
         (self.accountant | self.purchaser).write({"is_collection_contact": True})
         self.assertFalse(self.accountant.is_collection_contact)

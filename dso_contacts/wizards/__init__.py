@@ -1,2 +1,3 @@
+from . import base_partner_merge_automatic_wizard
 from . import dso_contact_import
 from . import dso_reminder_send
