@@ -122,3 +122,25 @@ class ResCompany(models.Model):
         self.ensure_one()
         names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
         return {day for day, name in enumerate(names) if self[f"dso_reminder_{name}"]}
+
+    # ------------------------------------------------------------------
+    # Customer page (issue 12): promises, grace period, link validity
+    # ------------------------------------------------------------------
+
+    dso_promise_max_days = fields.Integer(
+        string="Promise at most (days ahead)",
+        default=30,
+        help="A customer may promise to pay at most this many days from today.",
+    )
+    dso_promise_grace_days = fields.Integer(
+        string="Grace period after a promise (days)",
+        default=3,
+        help="The reminders of promised invoices wait until the promised date plus "
+        "this many days; unpaid then, the promise is broken.",
+    )
+    dso_portal_token_days = fields.Integer(
+        string="Customer link valid (days)",
+        default=90,
+        help="Days a customer's personal link works after it was created; 0: no "
+        "limit. It also stops working when the customer owes nothing.",
+    )
