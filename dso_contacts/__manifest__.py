@@ -38,6 +38,7 @@
         "views/dso_payment_promise_views.xml",
         "views/dso_invoice_dispute_views.xml",
         "views/dso_portal_backoffice_views.xml",
+        "views/dso_portal_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
