@@ -10,3 +10,7 @@ from . import test_tours
 from . import test_reminder_cron
 from . import test_reminder_send
 from . import test_i18n
+from . import test_portal_page
+from . import test_portal_forms
+from . import test_portal_promise
+from . import test_portal_reply
