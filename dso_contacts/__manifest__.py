@@ -42,6 +42,7 @@
     ],
     "demo": [
         "demo/res_partner_demo.xml",
+        "demo/dso_portal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
