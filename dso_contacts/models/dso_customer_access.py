@@ -109,6 +109,9 @@ class DsoCustomerAccess(models.Model):
         )
 
     def _get_url(self):
-        """Absolute URL of the page with its token."""
+        """Absolute URL of the page with its token. Handing the link out (in
+        a reminder) starts its validity period again."""
         self.ensure_one()
+        if self.access_token:
+            self.sudo().token_date = fields.Datetime.now()
         return self.get_base_url() + self._get_share_url()

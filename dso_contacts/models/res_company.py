@@ -141,6 +141,6 @@ class ResCompany(models.Model):
     dso_portal_token_days = fields.Integer(
         string="Customer link valid (days)",
         default=90,
-        help="Days a customer's personal link works after it was created; 0: no "
-        "limit. It also stops working when the customer owes nothing.",
+        help="Days a customer's personal link works after the last reminder that "
+        "carried it; 0: no limit. It also stops working when the customer owes nothing.",
     )

@@ -87,6 +87,10 @@ class TestPortalPage(PortalHttpCommon):
         self.assertEqual(self._open(path).status_code, 200)
         self._access().token_date = fields.Datetime.now() - timedelta(days=31)
         self.assertEqual(self._open(path).status_code, 404)
+        # a new reminder hands the link out again: valid for 30 more days
+        self.assertEqual(self._page_path(), path)
+        self.assertEqual(self._open(path).status_code, 200)
+        self._access().token_date = fields.Datetime.now() - timedelta(days=31)
         self.company.dso_portal_token_days = 0
         self.assertEqual(self._open(path).status_code, 200, "0: no limit")
 
