@@ -35,14 +35,18 @@ CORE_TEST_FILES = \
 
 .PHONY: setup run test test-addon test-pytest test-core test-crash test-wheel bench bench-import bench-reminders pot lint
 
-# Python dependencies, and the Chromium that Odoo's browser tours need (Debian's
-# package, installed when missing and when run as root; otherwise install it yourself)
+# Python dependencies, the Chromium that Odoo's browser tours need and the
+# wkhtmltopdf that renders invoice PDFs (Debian's packages, installed when missing
+# and when run as root; otherwise install them yourself)
 setup:
 	$(PYTHON) -m pip install -r requirements.txt
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
 		|| command -v google-chrome >/dev/null \
 		|| { [ "$$(id -u)" = 0 ] && apt-get install -y chromium; } \
 		|| { echo "Chromium is needed for the browser tours: apt-get install chromium"; exit 1; }
+	@command -v wkhtmltopdf >/dev/null \
+		|| { [ "$$(id -u)" = 0 ] && apt-get install -y wkhtmltopdf; } \
+		|| { echo "wkhtmltopdf is needed for invoice PDFs: apt-get install wkhtmltopdf"; exit 1; }
 
 run: setup
 	$(ODOO_BIN) $(call ODOO_ARGS,$(DEMO_DB)) -i dso_contacts --stop-after-init

@@ -8,7 +8,7 @@
     "author": "dso_contacts developers",
     "website": "https://github.com/dso-contacts/dso_contacts",
     "license": "LGPL-3",
-    "depends": ["account", "sms"],
+    "depends": ["account", "sms", "portal"],
     "external_dependencies": {"python": ["phonenumbers", "openpyxl", "xlrd"]},
     "data": [
         "security/dso_contacts_groups.xml",
@@ -33,10 +33,17 @@
         "views/res_config_settings_views.xml",
         "wizards/dso_reminder_send_views.xml",
         "views/menus.xml",
+        "security/dso_portal_security.xml",
+        "data/dso_portal_data.xml",
+        "views/dso_payment_promise_views.xml",
+        "views/dso_invoice_dispute_views.xml",
+        "views/dso_portal_backoffice_views.xml",
+        "views/dso_portal_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/dso_reminder_demo.xml",
+        "demo/dso_portal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

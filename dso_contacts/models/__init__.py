@@ -2,6 +2,7 @@ from . import dso_contact_role
 from . import res_partner
 from . import account_move
 from . import mail_mail
+from . import account_move_line
 from . import dso_import_mapping
 from . import dso_contact_import_job
 from . import dso_reminder_level
@@ -10,3 +11,8 @@ from . import dso_reminder_engine
 from . import dso_reminder_dispatch
 from . import res_company
 from . import res_config_settings
+from . import dso_customer_access
+from . import dso_payment_promise
+from . import dso_dispute_reason
+from . import dso_invoice_dispute
+from . import dso_reminder_portal

@@ -19,11 +19,30 @@ class AccountMove(models.Model):
     )
     dso_reminder_hold = fields.Boolean(
         string="No payment reminder",
-        copy=False,
-        tracking=True,
+        compute="_compute_dso_reminder_hold",
+        inverse="_inverse_dso_reminder_hold",
         help="Leave this invoice out of the payment reminders (a dispute, an "
-        "agreement with the customer...) until the box is unticked. Odoo's own "
+        "agreement with the customer...) until the box is unticked: Odoo's "
+        '"No Follow-up" flag of its receivable journal items. Odoo\'s own '
         "payment block ((Un)Block Payment) does the same.",
+    )
+    dso_promise_ids = fields.Many2many(
+        "dso.payment.promise",
+        "dso_payment_promise_account_move_rel",
+        "move_id",
+        "promise_id",
+        string="Promises to pay",
+        copy=False,
+        readonly=True,
+    )
+    dso_dispute_ids = fields.One2many(
+        "dso.invoice.dispute", "move_id", string="Disputes", readonly=True
+    )
+    dso_promise_count = fields.Integer(
+        string="Promise count", compute="_compute_dso_portal_counts"
+    )
+    dso_dispute_count = fields.Integer(
+        string="Dispute count", compute="_compute_dso_portal_counts"
     )
 
     def _compute_dso_reminder_count(self):
@@ -41,6 +60,37 @@ class AccountMove(models.Model):
         for move in self:
             move.dso_reminder_count = counts.get(move._origin, 0)
 
+    def _compute_dso_portal_counts(self):
+        self.dso_promise_count = self.dso_dispute_count = 0
+        Promise, Dispute = self.env["dso.payment.promise"], self.env["dso.invoice.dispute"]
+        if not Promise.has_access("read"):
+            return
+        promises = dict(
+            Promise._read_group([("move_ids", "in", self.ids)], ["move_ids"], ["__count"])
+        )
+        disputes = dict(
+            Dispute._read_group([("move_id", "in", self.ids)], ["move_id"], ["__count"])
+        )
+        for move in self:
+            move.dso_promise_count = promises.get(move._origin, 0)
+            move.dso_dispute_count = disputes.get(move._origin, 0)
+
+    @api.depends("line_ids.blocked")
+    def _compute_dso_reminder_hold(self):
+        for move in self:
+            move.dso_reminder_hold = any(
+                line.blocked
+                for line in move.line_ids
+                if line.account_type == "asset_receivable"
+            )
+
+    def _inverse_dso_reminder_hold(self):
+        for move in self:
+            receivable = move.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable"
+            )
+            receivable.blocked = move.dso_reminder_hold
+
     def action_view_dso_reminders(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -53,11 +103,37 @@ class AccountMove(models.Model):
     @api.model
     def _dso_reminder_hold_domain(self, today):
         """Domain leaving out of the payment reminders the invoices held out
-        of them on ``today``: those marked *No payment reminder*, and those
-        whose payment Odoo blocks (``payment_state`` blocked). (18.0 has no
-        "No Follow-up" flag on journal items any more.) Extend it to hold
-        more (a promise to pay, say)."""
-        return [("dso_reminder_hold", "=", False), ("payment_state", "!=", "blocked")]
+        of them on ``today``: those whose receivable journal item is marked
+        "No Follow-up" (``blocked``: a dispute, or *No payment reminder*),
+        those whose payment Odoo blocks (``payment_state`` blocked) and those
+        under a promise to pay until its date plus the grace period."""
+        return [
+            (
+                "line_ids",
+                "not any",
+                [("account_type", "=", "asset_receivable"), ("blocked", "=", True)],
+            ),
+            ("payment_state", "!=", "blocked"),
+            (
+                "dso_promise_ids",
+                "not any",
+                self.env["dso.payment.promise"]._hold_domain(today),
+            ),
+        ]
+
+    def action_view_dso_promises(self):
+        self.ensure_one()
+        return self.commercial_partner_id._dso_portal_action(
+            "dso_contacts.dso_payment_promise_action", [("move_ids", "in", self.ids)]
+        )
+
+    def action_view_dso_disputes(self):
+        self.ensure_one()
+        action = self.commercial_partner_id._dso_portal_action(
+            "dso_contacts.dso_invoice_dispute_action", [("move_id", "in", self.ids)]
+        )
+        action["context"] = dict(action["context"], default_move_id=self.id)
+        return action
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()

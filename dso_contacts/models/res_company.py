@@ -73,6 +73,24 @@ class ResCompany(models.Model):
     dso_reminder_level_ids = fields.One2many(
         "dso.reminder.level", "company_id", string="Reminder levels"
     )
+    # customer page: promises to pay and the personal link
+    dso_promise_max_days = fields.Integer(
+        string="Promise at most (days ahead)",
+        default=30,
+        help="A customer may promise to pay at most this many days from today.",
+    )
+    dso_promise_grace_days = fields.Integer(
+        string="Grace period after a promise (days)",
+        default=3,
+        help="The reminders of promised invoices wait until the promised date plus "
+        "this many days; unpaid then, the promise is broken.",
+    )
+    dso_portal_token_days = fields.Integer(
+        string="Customer link valid (days)",
+        default=90,
+        help="Days a customer's personal link works after the last reminder that "
+        "carried it; 0: no limit. It also stops working when the customer owes nothing.",
+    )
 
     @api.constrains("dso_reminder_hour_from", "dso_reminder_hour_to")
     def _check_dso_reminder_hours(self):

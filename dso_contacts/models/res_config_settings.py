@@ -41,3 +41,14 @@ class ResConfigSettings(models.TransientModel):
     dso_reminder_user_id = fields.Many2one(
         related="company_id.dso_reminder_user_id", readonly=False
     )
+
+    # customer page (issue 12)
+    dso_promise_max_days = fields.Integer(
+        related="company_id.dso_promise_max_days", readonly=False
+    )
+    dso_promise_grace_days = fields.Integer(
+        related="company_id.dso_promise_grace_days", readonly=False
+    )
+    dso_portal_token_days = fields.Integer(
+        related="company_id.dso_portal_token_days", readonly=False
+    )

@@ -98,3 +98,79 @@ class TestManualReminderTour(AccountTestInvoicingHttpCommon):
             self.env["mail.mail"].search([("recipient_ids", "in", payer.ids)]),
             "the reminder email is queued for the contact for collection",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerPageTour(AccountTestInvoicingHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.collector = new_test_user(
+            cls.env,
+            login="dso_tour_collector",
+            name="Tour Collector",
+            email="collector@tour.example.com",
+            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+        cls.company.dso_reminder_user_id = cls.collector
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Tour Page SA", "is_company": True, "company_id": cls.company.id}
+        )
+        cls.payer = cls.env["res.partner"].create(
+            {
+                "name": "Tour Page Payer",
+                "parent_id": cls.customer.id,
+                "email": "payer@tour-page.example.com",
+                "is_collection_contact": True,
+            }
+        )
+        today = fields.Date.today()
+        cls.invoices = cls.env["account.move"]
+        for days, amount in ((40, 300.0), (35, 120.0)):
+            cls.invoices |= cls.init_invoice(
+                "out_invoice",
+                partner=cls.customer,
+                invoice_date=today - timedelta(days=days),
+                amounts=[amount],
+                post=True,
+            )
+        cls.invoices.invoice_date_due = today - timedelta(days=5)
+        cls.invoices[1].invoice_date_due = today - timedelta(days=2)
+
+    def test_customer_promises_and_disputes_from_the_page_tour(self):
+        url = self.customer._dso_portal_url(self.company)
+        self.start_tour(
+            url.removeprefix(self.customer.get_base_url()), "dso_contacts_customer_page"
+        )
+        first, second = self.invoices.sorted("invoice_date_due")
+        promise = first.dso_promise_ids
+        self.assertEqual(len(promise), 1)
+        self.assertEqual((promise.source, promise.state), ("page", "open"))
+        self.assertEqual(promise.contact_id, self.payer)
+        dispute = second.dso_dispute_ids
+        self.assertEqual(len(dispute), 1)
+        self.assertEqual(
+            dispute.reason_id, self.env.ref("dso_contacts.dispute_reason_not_received")
+        )
+        self.assertEqual(dispute.attachment_ids.mapped("name"), ["delivery_note.txt"])
+        self.assertTrue(
+            second.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable"
+            ).blocked
+        )
+
+    def test_collector_records_phone_promise_tour(self):
+        self.start_tour(
+            f"/odoo/action-account.res_partner_action_customer/{self.customer.id}",
+            "dso_contacts_promise_backoffice",
+            login="dso_tour_collector",
+        )
+        promise = self.env["dso.payment.promise"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(len(promise), 1)
+        self.assertEqual((promise.source, promise.user_id), ("phone", self.collector))
+        self.assertEqual(len(promise.move_ids), 1)

@@ -1,0 +1,117 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import consteq
+
+
+class DsoCustomerAccess(models.Model):
+    """The access token of one customer's page in one company.
+
+    ``res.partner`` is no ``portal.mixin`` and a partner is shared by the
+    companies: the token lives here, one per (customer, company), so that a
+    link never shows another company's invoices."""
+
+    _name = "dso.customer.access"
+    _description = "Customer Page Access"
+    _inherit = ["portal.mixin"]
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    token_date = fields.Datetime(
+        string="Link created on", readonly=True, help="Date the current token was created."
+    )
+    expiry_date = fields.Datetime(string="Link expires on", compute="_compute_expiry_date")
+
+    _sql_constraints = [
+        (
+            "partner_company_uniq",
+            "unique (partner_id, company_id)",
+            "A customer has one page access per company.",
+        ),
+    ]
+
+    def _compute_access_url(self):
+        for access in self:
+            access.access_url = f"/my/dso/{access.id}"
+
+    @api.depends("token_date", "company_id.dso_portal_token_days")
+    def _compute_expiry_date(self):
+        for access in self:
+            days = access.company_id.dso_portal_token_days
+            expiry = access.token_date and days and access.token_date + timedelta(days=days)
+            access.expiry_date = expiry or False
+
+    def _portal_ensure_token(self):
+        if not self.access_token:
+            self.sudo().write({"token_date": fields.Datetime.now()})
+        return super()._portal_ensure_token()
+
+    @api.model
+    def _get_or_create(self, partner, company):
+        """The access record of ``partner``'s commercial entity in ``company``
+        (created when missing). Caller checked the rights: sudo here."""
+        customer = partner.commercial_partner_id
+        access = self.sudo().search(
+            [("partner_id", "=", customer.id), ("company_id", "=", company.id)], limit=1
+        )
+        return access or self.sudo().create(
+            {"partner_id": customer.id, "company_id": company.id}
+        )
+
+    def _regenerate(self):
+        """A new token: the links sent before stop working."""
+        self.sudo().write({"access_token": False, "token_date": False})
+        for access in self.sudo():
+            access._portal_ensure_token()
+
+    def _revoke(self):
+        self.sudo().write({"access_token": False, "token_date": False})
+
+    def _check_token(self, token):
+        """True when ``token`` opens this page now: it is this record's token,
+        not expired, and the customer owes something in this company."""
+        self.ensure_one()
+        if not token or not self.access_token or not consteq(self.access_token, token):
+            return False
+        if self.expiry_date and self.expiry_date < fields.Datetime.now():
+            return False
+        return bool(self._open_invoices())
+
+    def _open_invoices(self):
+        """The customer's unpaid posted invoices in the access' company."""
+        self.ensure_one()
+        return (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("commercial_partner_id", "=", self.partner_id.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("amount_residual", ">", 0),
+                ],
+                order="invoice_date_due, id",
+            )
+        )
+
+    def _get_url(self):
+        """Absolute URL of the page with its token. Handing the link out (in
+        a reminder) starts its validity period again."""
+        self.ensure_one()
+        if self.access_token:
+            self.sudo().token_date = fields.Datetime.now()
+        return self.get_base_url() + self._get_share_url()

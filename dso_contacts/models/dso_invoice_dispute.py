@@ -1,0 +1,184 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class DsoInvoiceDispute(models.Model):
+    """A customer contests an invoice: the invoice leaves the automatic
+    reminders (its receivable lines get Odoo's "No Follow-up" flag,
+    ``account.move.line.blocked``) until a collector resolves the dispute."""
+
+    _name = "dso.invoice.dispute"
+    _description = "Invoice Dispute"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]",
+    )
+    company_id = fields.Many2one(
+        related="move_id.company_id", store=True, index=True, precompute=True
+    )
+    partner_id = fields.Many2one(
+        related="move_id.commercial_partner_id",
+        string="Customer",
+        store=True,
+        index=True,
+        precompute=True,
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        domain="[('commercial_partner_id', '=', partner_id)]",
+    )
+    reason_id = fields.Many2one("dso.dispute.reason", required=True)
+    description = fields.Text(help="What the customer wrote.")
+    source = fields.Selection(
+        [("page", "Customer page"), ("phone", "Phone"), ("email", "Email")],
+        required=True,
+        default="phone",
+    )
+    state = fields.Selection(
+        [("open", "Open"), ("resolved", "Resolved")],
+        required=True,
+        default="open",
+        index=True,
+        tracking=True,
+    )
+    resolution = fields.Text()
+    submission_key = fields.Char(
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Key of the customer page form that created it: a form posted twice "
+        "creates one record.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+    )
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "dso_invoice_dispute_attachment_rel",
+        "dispute_id",
+        "attachment_id",
+        string="Attachments",
+    )
+
+    _sql_constraints = [
+        (
+            "submission_key_uniq",
+            "unique (submission_key)",
+            "This form was already sent.",
+        ),
+    ]
+
+    @api.depends("move_id", "reason_id")
+    def _compute_display_name(self):
+        for dispute in self:
+            dispute.display_name = self.env._(
+                "%(invoice)s: %(reason)s",
+                invoice=dispute.move_id.name or "",
+                reason=dispute.reason_id.name or "",
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        disputes = super().create(vals_list)
+        for dispute in disputes:
+            contact = dispute.contact_id
+            if contact and contact.commercial_partner_id != dispute.partner_id:
+                raise UserError(self.env._("The contact must belong to the customer."))
+        disputes._sync_blocked()
+        disputes._log_on_documents()
+        disputes._schedule_collector_activity()
+        return disputes
+
+    def action_resolve(self):
+        for dispute in self.filtered(lambda d: d.state == "open"):
+            dispute.state = "resolved"
+            body = self.env._(
+                "Dispute resolved: %(resolution)s", resolution=dispute.resolution or "-"
+            )
+            dispute.move_id.message_post(body=body, subtype_xmlid="mail.mt_note")
+            dispute.activity_ids.action_feedback(feedback=dispute.resolution or "")
+        self._sync_blocked()
+        return True
+
+    def action_reopen(self):
+        self.filtered(lambda d: d.state == "resolved").write({"state": "open"})
+        self._sync_blocked()
+        return True
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _sync_blocked(self):
+        """The receivable lines of an invoice are "No Follow-up" while one of
+        its disputes is open. Writing journal items needs accounting rights the
+        customer page has not: sudo, after the caller's checks."""
+        moves = self.move_id
+        open_moves = (
+            self.sudo().search([("move_id", "in", moves.ids), ("state", "=", "open")]).move_id
+        )
+        for moves_to_set, blocked in ((open_moves, True), (moves - open_moves, False)):
+            lines = moves_to_set.sudo().line_ids.filtered(
+                lambda line, b=blocked: (
+                    line.account_type == "asset_receivable" and line.blocked != b
+                )
+            )
+            lines.write({"blocked": blocked})
+
+    def _log_on_documents(self):
+        """The dispute, what the customer wrote and the files, in the invoice's
+        and the customer's chatter. ``description`` is plain text: Markup's
+        %-formatting escapes it."""
+        for dispute in self:
+            body = Markup("<p>%s</p>") % self.env._(
+                "Invoice %(invoice)s disputed: %(reason)s",
+                invoice=dispute.move_id.name,
+                reason=dispute.reason_id.name,
+            )
+            if dispute.description:
+                body += Markup("<blockquote>%s</blockquote>") % dispute.description
+            author = (dispute.contact_id or dispute.partner_id).id
+            if dispute.source != "page":
+                author = self.env.user.partner_id.id
+            for record in (dispute.move_id, dispute.partner_id):
+                # pending copies, as the composer leaves them: message_post
+                # moves them to the record, also for the customer page's
+                # public user (who may post no other attachment)
+                attachments = dispute.attachment_ids.sudo().copy(
+                    {"res_model": "mail.compose.message", "res_id": 0}
+                )
+                record.sudo().message_post(
+                    body=body,
+                    author_id=author,
+                    attachment_ids=attachments.ids,
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    def _schedule_collector_activity(self):
+        for dispute in self:
+            dispute.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=dispute.user_id.id or self.env.uid,
+                summary=self.env._("Invoice disputed"),
+                note=self.env._(
+                    "%(customer)s disputes %(invoice)s: %(reason)s",
+                    customer=dispute.partner_id.display_name,
+                    invoice=dispute.move_id.name,
+                    reason=dispute.reason_id.name,
+                ),
+            )

@@ -1,0 +1,230 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
+
+PAID_STATES = ("paid", "in_payment", "reversed")
+
+
+class DsoPaymentPromise(models.Model):
+    _name = "dso.payment.promise"
+    _description = "Promise to Pay"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain="[('is_company', '=', True)]",
+        tracking=True,
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        domain="[('commercial_partner_id', '=', partner_id)]",
+        help="Who made the promise.",
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "dso_payment_promise_account_move_rel",
+        "promise_id",
+        "move_id",
+        string="Invoices",
+        required=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id), "
+        "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    currency_id = fields.Many2one(
+        "res.currency", compute="_compute_amount", store=True, precompute=True
+    )
+    amount = fields.Monetary(
+        compute="_compute_amount",
+        store=True,
+        precompute=True,
+        readonly=False,
+        help="Amount promised: what the invoices owed when the promise was made.",
+    )
+    date = fields.Date(string="Promised date", required=True, tracking=True)
+    hold_until = fields.Date(
+        string="Reminders paused until",
+        compute="_compute_hold_until",
+        store=True,
+        index=True,
+        help="Promised date plus the company's grace period: the invoices get no "
+        "automatic reminder until then.",
+    )
+    source = fields.Selection(
+        [("page", "Customer page"), ("phone", "Phone"), ("email", "Email")],
+        required=True,
+        default="phone",
+    )
+    state = fields.Selection(
+        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancel", "Cancelled")],
+        required=True,
+        default="open",
+        index=True,
+        tracking=True,
+    )
+    note = fields.Text()
+    submission_key = fields.Char(
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Key of the customer page form that created it: a form posted twice "
+        "creates one record.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+    )
+
+    _sql_constraints = [
+        (
+            "submission_key_uniq",
+            "unique (submission_key)",
+            "This form was already sent.",
+        ),
+    ]
+
+    @api.depends("move_ids")
+    def _compute_amount(self):
+        for promise in self:
+            moves = promise.move_ids
+            promise.currency_id = moves[:1].currency_id or promise.company_id.currency_id
+            promise.amount = sum(
+                moves.filtered(lambda m, p=promise: m.currency_id == p.currency_id).mapped(
+                    "amount_residual"
+                )
+            )
+
+    @api.depends("date", "company_id.dso_promise_grace_days")
+    def _compute_hold_until(self):
+        for promise in self:
+            promise.hold_until = promise.date and promise.date + timedelta(
+                days=promise.company_id.dso_promise_grace_days
+            )
+
+    @api.depends("partner_id", "date", "amount")
+    def _compute_display_name(self):
+        for promise in self:
+            promise.display_name = self.env._(
+                "%(customer)s: %(amount)s on %(date)s",
+                customer=promise.partner_id.display_name or "",
+                amount=format_amount(self.env, promise.amount, promise.currency_id),
+                date=format_date(self.env, promise.date),
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        promises = super().create(vals_list)
+        for promise in promises:
+            promise._check_promise()
+        promises._log_on_documents()
+        return promises
+
+    def action_cancel(self):
+        self.filtered(lambda p: p.state == "open").write({"state": "cancel"})
+        return True
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("id", "in", self.move_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _check_promise(self):
+        """A new promise: on the customer's own open invoices of its company,
+        from today to the company's limit."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        limit = today + timedelta(days=self.company_id.dso_promise_max_days)
+        if not today <= self.date <= limit:
+            raise UserError(
+                self.env._(
+                    "The promised date must be between %(today)s and %(limit)s.",
+                    today=format_date(self.env, today),
+                    limit=format_date(self.env, limit),
+                )
+            )
+        customer = self.partner_id.commercial_partner_id
+        foreign = self.move_ids.filtered(
+            lambda m: m.commercial_partner_id != customer or m.company_id != self.company_id
+        )
+        if foreign or not self.move_ids:
+            raise UserError(self.env._("A promise covers invoices of its customer only."))
+        if self.contact_id and self.contact_id.commercial_partner_id != customer:
+            raise UserError(self.env._("The contact must belong to the customer."))
+
+    def _log_on_documents(self):
+        """Say on the customer and the invoices that a promise was made."""
+        sources = dict(self._fields["source"]._description_selection(self.env))
+        for promise in self:
+            body = self.env._(
+                "Promise to pay %(amount)s by %(date)s (%(channel)s) for %(invoices)s.",
+                amount=format_amount(self.env, promise.amount, promise.currency_id),
+                date=format_date(self.env, promise.date),
+                channel=sources[promise.source],
+                invoices=", ".join(promise.move_ids.mapped("name")),
+            )
+            author = (promise.contact_id or promise.partner_id).id
+            if promise.source != "page":
+                author = self.env.user.partner_id.id
+            for record in (promise.partner_id.commercial_partner_id, *promise.move_ids):
+                record.sudo().message_post(
+                    body=body, author_id=author, subtype_xmlid="mail.mt_note"
+                )
+
+    @api.model
+    def _cron_check_promises(self):
+        """Daily: an open promise whose invoices are paid is kept; one whose
+        grace period ended with invoices unpaid is broken, and its collector
+        gets an activity (the reminders resume at the level reached)."""
+        today = fields.Date.context_today(self)
+        promises = self.search([("state", "=", "open")])
+        kept = promises.filtered(
+            lambda p: all(m.payment_state in PAID_STATES for m in p.move_ids)
+        )
+        kept.write({"state": "kept"})
+        broken = (promises - kept).filtered(lambda p: p.hold_until < today)
+        broken.write({"state": "broken"})
+        for promise in broken:
+            promise.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=promise.user_id.id or promise.partner_id.user_id.id or self.env.uid,
+                summary=self.env._("Promise to pay broken"),
+                note=self.env._(
+                    "%(customer)s promised to pay %(amount)s by %(date)s and has not "
+                    "paid: the reminders start again.",
+                    customer=promise.partner_id.display_name,
+                    amount=format_amount(self.env, promise.amount, promise.currency_id),
+                    date=format_date(self.env, promise.date),
+                ),
+            )
+        return True
+
+    @api.model
+    def _hold_domain(self, today):
+        """Promises that pause the reminders of their invoices on ``today``."""
+        return [("state", "=", "open"), ("hold_until", ">=", today)]

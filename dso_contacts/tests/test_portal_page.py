@@ -1,0 +1,143 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common_portal import PortalHttpCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPage(PortalHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        today = fields.Date.today()
+        cls.invoice = cls._create_invoice(cls.customer, today - timedelta(days=12), 250.0)
+        cls.invoice_2 = cls._create_invoice(cls.customer, today + timedelta(days=5), 80.0)
+        cls.other, cls.other_contact = cls._create_customer("Beta", "0456 99 88 77")
+        cls.other_invoice = cls._create_invoice(cls.other, today - timedelta(days=3), 999.0)
+
+    def test_link_shows_the_customers_open_invoices_only(self):
+        paid = self._create_invoice(self.customer, fields.Date.today(), 31.0)
+        self._pay(paid)
+        response = self._open(self._page_path())
+        self.assertEqual(response.status_code, 200)
+        html = response.text
+        self.assertIn(self.invoice.name, html)
+        self.assertIn(self.invoice_2.name, html)
+        self.assertNotIn(paid.name, html)
+        self.assertNotIn(self.other_invoice.name, html, "never another customer's invoice")
+        self.assertIn("12", html, "days late")
+        self.assertIn("330.00", html, "total due")
+        self.assertIn("Anna Accountant", html, "who to contact")
+        self.assertIn("anna@company.example.com", html)
+
+    def test_page_in_the_contacts_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.contact.lang = "fr_FR"
+        html = self._open(self._page_path()).text
+        self.assertIn("250,00", html, "amounts in French")
+        self.assertIn('js_change_lang active" role="menuitem" href="/fr/', html)
+
+    @mute_logger("odoo.http")
+    def test_token_of_a_does_not_open_b(self):
+        path_a = self._page_path()
+        path_b = self._page_path(self.other)
+        token_a = self._token_of(path_a)
+        access_b = self._access(self.other)
+        self.assertEqual(self._open(path_b).status_code, 200)
+        wrong = f"/my/dso/{access_b.id}?access_token={token_a}"
+        self.assertEqual(self._open(wrong).status_code, 404)
+        pdf = (
+            f"/my/dso/{access_b.id}/invoice/{self.other_invoice.id}/pdf?access_token={token_a}"
+        )
+        self.assertEqual(self._open(pdf).status_code, 404)
+        # A's token on A's page does not serve B's invoice either
+        access_a = self._access()
+        pdf = (
+            f"/my/dso/{access_a.id}/invoice/{self.other_invoice.id}/pdf?access_token={token_a}"
+        )
+        self.assertEqual(self._open(pdf).status_code, 404)
+        self.assertEqual(self._open(f"/my/dso/{access_a.id}").status_code, 404)
+
+    @mute_logger("odoo.http")
+    def test_revoked_and_regenerated_token(self):
+        collector = new_test_user(
+            self.env,
+            login="dso_portal_collector",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+        )
+        old_path = self._page_path()
+        self.customer.with_user(collector).action_dso_portal_revoke()
+        self.assertEqual(self._open(old_path).status_code, 404)
+        self.customer.with_user(collector).action_dso_portal_regenerate()
+        self.assertEqual(self._open(old_path).status_code, 404)
+        new_path = self._page_path()
+        self.assertNotEqual(self._token_of(new_path), self._token_of(old_path))
+        self.assertEqual(self._open(new_path).status_code, 200)
+
+    @mute_logger("odoo.http")
+    def test_expired_token(self):
+        self.company.dso_portal_token_days = 30
+        path = self._page_path()
+        self._access().token_date = fields.Datetime.now() - timedelta(days=29)
+        self.assertEqual(self._open(path).status_code, 200)
+        self._access().token_date = fields.Datetime.now() - timedelta(days=31)
+        self.assertEqual(self._open(path).status_code, 404)
+        # a new reminder hands the link out again: valid for 30 more days
+        self.assertEqual(self._page_path(), path)
+        self.assertEqual(self._open(path).status_code, 200)
+        self._access().token_date = fields.Datetime.now() - timedelta(days=31)
+        self.company.dso_portal_token_days = 0
+        self.assertEqual(self._open(path).status_code, 200, "0: no limit")
+
+    @mute_logger("odoo.http")
+    def test_link_stops_when_nothing_is_owed(self):
+        path = self._page_path()
+        self._pay(self.invoice)
+        self.assertEqual(self._open(path).status_code, 200)
+        self._pay(self.invoice_2)
+        self.assertEqual(self._open(path).status_code, 404)
+
+    @mute_logger("odoo.http")
+    def test_page_never_shows_another_companys_invoices(self):
+        company_2 = self.setup_other_company()["company"]
+        # a customer shared by the two companies
+        self.customer.company_id = False
+        invoice_c2 = self._create_invoice(
+            self.customer, fields.Date.today(), 444.0, company=company_2
+        )
+        html = self._open(self._page_path()).text
+        # both companies number their invoices alike: compare the ids
+        self.assertIn(f'id="dso_move_{self.invoice.id}"', html)
+        self.assertNotIn(f'id="dso_move_{invoice_c2.id}"', html)
+        access = self._access()
+        token = access.access_token
+        pdf = f"/my/dso/{access.id}/invoice/{invoice_c2.id}/pdf?access_token={token}"
+        self.assertEqual(self._open(pdf).status_code, 404)
+        path_2 = self._page_path(company=company_2)
+        self.assertNotEqual(self._token_of(path_2), token, "one token per company")
+        html_2 = self._open(path_2).text
+        self.assertIn(f'id="dso_move_{invoice_c2.id}"', html_2)
+        self.assertNotIn(f'id="dso_move_{self.invoice.id}"', html_2)
+
+    def test_invoice_pdf_downloads_from_the_page(self):
+        # the invoice is issued (its PDF rendered by wkhtmltopdf) from the test
+        # thread: rendered inside a request, wkhtmltopdf's calls for the report's
+        # assets would wait for the test server's single cursor
+        self.env["account.move.send"].with_context(
+            force_report_rendering=True
+        )._generate_and_send_invoices(self.invoice, sending_methods=["manual"])
+        self.assertTrue(self.invoice.invoice_pdf_report_id)
+        access = self._access()
+        path = self._page_path()
+        token = access.access_token
+        url = f"/my/dso/{access.id}/invoice/{self.invoice.id}/pdf?access_token={token}"
+        self.assertIn(url.split("?")[0], self._open(path).text)
+        response = self._open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertTrue(response.content.startswith(b"%PDF"), response.content[:200])

@@ -1,0 +1,180 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
+
+from .common_portal import PortalCommon
+from .common_reminder import NOW, TODAY
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentPromise(PortalCommon):
+    """Promises and disputes against the reminder engine, day by day."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.dso_promise_grace_days = 3
+        cls.promise_cron = cls.env.ref("dso_contacts.ir_cron_check_promises")
+
+    def _promise(self, customer, invoices, date, user=None):
+        action = customer.with_user(user or self.accountant).action_dso_record_promise()
+        form = Form(
+            self.env["dso.payment.promise"]
+            .with_user(user or self.accountant)
+            .with_context(**action["context"])
+        )
+        for invoice in invoices:
+            form.move_ids.add(invoice)
+        form.date = date
+        return form.save()
+
+    def _day(self, days):
+        """Both scheduled actions of day TODAY + ``days``."""
+        with freeze_time(f"{TODAY + timedelta(days=days)} 10:00:00"):
+            with self.mock_mail_gateway(), self.mockSMSGateway():
+                self.promise_cron.method_direct_trigger()
+                self._run_cron()
+
+    @freeze_time(NOW)
+    def test_phone_promise_recorded_from_the_customer_form(self):
+        invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        promise = self._promise(self.customer, invoice, TODAY + timedelta(days=5))
+        self.assertEqual(promise.partner_id, self.customer)
+        self.assertEqual(promise.contact_id, self.contact)
+        self.assertEqual((promise.source, promise.state), ("phone", "open"))
+        self.assertEqual(promise.amount, 100.0)
+        self.assertEqual(promise.hold_until, TODAY + timedelta(days=8))
+        self.assertEqual(invoice.dso_promise_count, 1)
+        self.assertEqual(self.customer.with_user(self.accountant).dso_promise_count, 1)
+
+    @freeze_time(NOW)
+    def test_promise_beyond_the_limit_or_in_the_past_is_refused(self):
+        invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        with self.assertRaises(UserError):
+            self._promise(self.customer, invoice, TODAY + timedelta(days=31))
+        with self.assertRaises(UserError):
+            self._promise(self.customer, invoice, TODAY - timedelta(days=1))
+        self.company.dso_promise_max_days = 40
+        self.assertTrue(self._promise(self.customer, invoice, TODAY + timedelta(days=31)))
+
+    @freeze_time(NOW)
+    def test_promise_of_another_customers_invoice_is_refused(self):
+        other, _contact = self._create_customer("Beta")
+        invoice = self._create_invoice(other, TODAY - timedelta(days=10))
+        with self.assertRaises(UserError):
+            self.env["dso.payment.promise"].with_user(self.accountant).create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [(6, 0, invoice.ids)],
+                    "date": TODAY + timedelta(days=3),
+                }
+            )
+
+    def test_broken_promise_pauses_then_resumes_the_reminders(self):
+        with freeze_time(NOW):
+            invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
+            promise = self._promise(self.customer, invoice, TODAY + timedelta(days=5))
+        self._day(0)
+        self.assertFalse(self._reminders(self.customer), "paused by the promise")
+        self._day(8)  # promised date + grace: still paused
+        self.assertFalse(self._reminders(self.customer))
+        self.assertEqual(promise.state, "open")
+        self._day(9)
+        self.assertEqual(promise.state, "broken")
+        activity = promise.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.accountant)
+        reminder = self._reminders(self.customer)
+        self.assertEqual(len(reminder), 1, "reminders resume")
+        # 19 days late: the level reached, not the first one skipped
+        self.assertEqual(reminder.level_id, self.level_second)
+        self.assertEqual(reminder.promise_ids, promise, "in the reminder history")
+        self.assertEqual(self.customer.with_user(self.accountant).dso_promise_kept_rate, 0.0)
+
+    def test_kept_promise(self):
+        with freeze_time(NOW):
+            invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
+            promise = self._promise(self.customer, invoice, TODAY + timedelta(days=5))
+        self._day(2)
+        with freeze_time(f"{TODAY + timedelta(days=4)} 10:00:00"):
+            self._pay(invoice)
+        self._day(5)
+        self.assertEqual(promise.state, "kept")
+        self.assertFalse(promise.activity_ids)
+        self._day(20)
+        self.assertFalse(self._reminders(self.customer))
+        self.assertEqual(self.customer.with_user(self.accountant).dso_promise_kept_rate, 100.0)
+
+    def test_promise_pauses_its_invoices_only(self):
+        with freeze_time(NOW):
+            promised = self._create_invoice(self.customer, TODAY - timedelta(days=10))
+            other = self._create_invoice(self.customer, TODAY - timedelta(days=7))
+            self._promise(self.customer, promised, TODAY + timedelta(days=5))
+        self._day(0)
+        reminder = self._reminders(self.customer)
+        self.assertEqual(reminder.move_ids, other)
+
+    def test_dispute_takes_the_invoice_out_until_resolved(self):
+        with freeze_time(NOW):
+            invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
+            dispute = (
+                self.env["dso.invoice.dispute"]
+                .with_user(self.accountant)
+                .create({"move_id": invoice.id, "reason_id": self.reasons[0].id})
+            )
+        self.assertEqual(dispute.partner_id, self.customer)
+        self.assertTrue(
+            invoice.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable"
+            ).blocked
+        )
+        self._day(0)
+        self.assertFalse(self._reminders(self.customer))
+        dispute.with_user(self.accountant).action_resolve()
+        self.assertFalse(any(invoice.line_ids.mapped("blocked")))
+        self._day(1)
+        reminder = self._reminders(self.customer)
+        self.assertEqual(reminder.move_ids, invoice)
+        self.assertEqual(reminder.dispute_ids, dispute)
+
+    def test_user_without_accounting_rights_sees_no_promise(self):
+        user = new_test_user(self.env, login="dso_portal_sales", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.env["dso.payment.promise"].with_user(user).search([])
+        with self.assertRaises(AccessError):
+            self.customer.with_user(user).action_dso_portal_regenerate()
+        self.assertEqual(self.customer.with_user(user).dso_promise_count, 0)
+
+    def test_promises_of_another_company_are_hidden(self):
+        company_2 = self.setup_other_company()["company"]
+        customer_2, _contact = self._create_customer("Gamma", company=company_2)
+        with freeze_time(NOW):
+            invoice = self._create_invoice(customer_2, TODAY, company=company_2)
+            self.env["dso.payment.promise"].create(
+                {
+                    "company_id": company_2.id,
+                    "partner_id": customer_2.id,
+                    "move_ids": [(6, 0, invoice.ids)],
+                    "date": TODAY + timedelta(days=3),
+                }
+            )
+        self.assertFalse(self.env["dso.payment.promise"].with_user(self.accountant).search([]))
+
+    def test_reminder_carries_the_customer_page_link(self):
+        with freeze_time(NOW):
+            self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        self._day(0)
+        reminder = self._reminders(self.customer)
+        url = reminder.portal_url
+        access = self._access()
+        self.assertTrue(access.access_token)
+        self.assertTrue(
+            url.endswith(f"/my/dso/{access.id}?access_token={access.access_token}")
+        )
+        self.assertIn(
+            "object.portal_url", self.env["dso.reminder"].mail_allowed_qweb_expressions()
+        )
