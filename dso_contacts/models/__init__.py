@@ -7,3 +7,6 @@ from . import dso_reminder_level
 from . import dso_reminder
 from . import res_company
 from . import res_config_settings
+from . import dso_contact_import_engine
+from . import dso_contact_import_contacts
+from . import dso_contact_import_customers
