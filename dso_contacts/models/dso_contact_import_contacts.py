@@ -8,7 +8,13 @@ from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.mail import plaintext2html
 
-from ..tools.header_guess import ROLE_INDEX, is_true, normalize
+from ..tools.header_guess import (
+    ROLE_INDEX,
+    is_mobile_label,
+    is_true,
+    labelled_phones,
+    normalize,
+)
 from ..tools.import_report import contact_key
 
 _logger = logging.getLogger(__name__)
@@ -42,12 +48,16 @@ class DsoContactImportContacts(models.AbstractModel):
 
     @api.model
     def _process_batch(self, run, batch, mapping, dry_run):
+        if run.phone_labels is None:
+            run.phone_labels = labelled_phones(run.header)
         rows = []
         for line, cells in batch:
             values, reason = self._row_values(run, cells, mapping)
             if reason:
                 run.reject(line, cells, reason)
                 continue
+            if run.phone_labels:
+                self._route_labelled_phones(run, cells, values, mapping)
             rows.append((line, cells, values))
         customers, ambiguous = self._find_customers(
             {values.get("customer_ref") for _line, _cells, values in rows}
@@ -85,6 +95,22 @@ class DsoContactImportContacts(models.AbstractModel):
             {vals["parent_id"] for _l, _c, vals in to_create}
         )
         self._create_contacts(run, to_create, parents)
+
+    @api.model
+    def _route_labelled_phones(self, run, cells, values, mapping):
+        """Labelled phone columns (Google's "Phone 1 - Value" with its
+        "Phone 1 - Label") go to the mobile or the phone by each row's label:
+        the first Mobile number to the mobile, the first other to the phone.
+        A field mapped to another column keeps it."""
+        found = {"mobile": [], "phone": []}
+        for value_index, label_index in sorted(run.phone_labels.items()):
+            value = cells[value_index] if value_index < len(cells) else ""
+            if value:
+                label = cells[label_index] if label_index < len(cells) else ""
+                found["mobile" if is_mobile_label(label) else "phone"].append(value)
+        for field in ("mobile", "phone"):
+            if field not in mapping or mapping[field] in run.phone_labels:
+                values[field] = found[field][0] if found[field] else ""
 
     @api.model
     def _contact_is_known(self, run, line, values, vals, known):
@@ -151,9 +177,14 @@ class DsoContactImportContacts(models.AbstractModel):
 
     @api.model
     def _contact_name(self, values):
-        return values.get("name") or " ".join(
-            part for part in (values.get("firstname"), values.get("lastname")) if part
-        )
+        """The name column, else the first and last names joined (family
+        name first and no space in Chinese and Japanese: 山田太郎)."""
+        if values.get("name"):
+            return values["name"]
+        first, last = values.get("firstname") or "", values.get("lastname") or ""
+        if any(ord(char) >= 0x2E80 for char in last):
+            return f"{last}{first}"
+        return " ".join(part for part in (first, last) if part)
 
     @api.model
     def _contact_vals(self, run, line, values, customers, ambiguous):

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import base64
-import itertools
 import re
 from collections import defaultdict
 
@@ -11,9 +10,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.mail import email_normalize
 
 from ..tools.file_reader import BATCH_SIZE, FileReadError, ImportFile, iter_chunks
-from ..tools.header_guess import guess_fields, normalize
+from ..tools.header_guess import guess_columns, normalize
 from ..tools.import_report import ImportRun
-from ..tools.phone import to_e164
+from ..tools.phone_repair import repair_phone
 
 REQUIRED_FIELDS = {"contacts": ("customer_ref",), "customers": ("ref",)}
 # longest value accepted per target field; longer cells reject their row
@@ -26,6 +25,8 @@ PARAM_BACKGROUND_ROWS = "dso_contacts.import_background_rows"
 DEFAULT_MAX_SIZE_MB = 50
 DEFAULT_BACKGROUND_ROWS = 10000
 SAMPLE_ROWS = 50
+SAMPLE_VALUES = 20
+SCAN_ROWS = 1000
 # the engine of each kind of import
 ENGINES = {
     "contacts": "dso.contact.import.contacts",
@@ -103,10 +104,18 @@ class DsoContactImportEngine(models.AbstractModel):
 
     @api.model
     def _open_file(self, data, filename, encoding=None, delimiter=None, sheet=None):
-        """The file as an :class:`ImportFile`; a UserError when unreadable."""
+        """The file as an :class:`ImportFile`; a UserError when unreadable.
+        The languages of the company and the user help guess the encoding of
+        a text file."""
+        languages = [self.env.company.partner_id.lang, self.env.user.lang]
         try:
             return ImportFile(
-                data, filename, encoding=encoding, delimiter=delimiter, sheet=sheet
+                data,
+                filename,
+                encoding=encoding,
+                delimiter=delimiter,
+                sheet=sheet,
+                languages=[lang for lang in languages if lang],
             )
         except FileReadError as error:
             raise UserError(self._file_error_message(error)) from error
@@ -124,8 +133,33 @@ class DsoContactImportEngine(models.AbstractModel):
         return sum(1 for _row in self._rows(reader))
 
     @api.model
-    def _first_rows(self, reader, count=SAMPLE_ROWS):
-        return list(itertools.islice(self._rows(reader), count))
+    def _scan_file(self, reader, first_count=SAMPLE_ROWS):
+        """``(first rows, values per column)``: the first rows for the
+        preview, and for each column up to ``SAMPLE_VALUES`` distinct values
+        from its first ``SCAN_ROWS`` rows; a column still empty then is read
+        to the end of the file, and is ``[]`` when empty in the whole file.
+        A line that cannot be read ends the scan: the import will say why."""
+        width = len(reader.header)
+        first_rows, samples = [], [[] for _index in range(width)]
+        wanted = set(range(width))
+        try:
+            for count, (line, cells) in enumerate(reader.rows(), start=1):
+                if len(first_rows) < first_count:
+                    first_rows.append((line, cells))
+                for index in [i for i in wanted if i < len(cells) and cells[i]]:
+                    values = samples[index]
+                    if cells[index] not in values:
+                        values.append(cells[index])
+                        if len(values) >= SAMPLE_VALUES:
+                            wanted.discard(index)
+                if count == SCAN_ROWS:
+                    wanted = {index for index in wanted if not samples[index]}
+                if not wanted:
+                    break
+        except FileReadError as error:
+            if not first_rows:
+                raise UserError(self._file_error_message(error)) from error
+        return first_rows, samples
 
     @api.model
     def _file_error_message(self, error):
@@ -184,17 +218,21 @@ class DsoContactImportEngine(models.AbstractModel):
         )
 
     @api.model
-    def _propose_fields(self, reader, import_type):
-        """``(target field or None per column, saved mapping)``: the mapping
-        saved for this layout, else the guess from the headers."""
+    def _propose_fields(self, reader, import_type, samples=None):
+        """``([(target field or None, reason)] per column, saved mapping)``:
+        the mapping saved for this layout, else the guess from the headers
+        and the ``samples`` of each column's values."""
         saved = self.env["dso.import.mapping"]._find_for_layout(reader, import_type)
         if saved:
             column_map = {
                 int(index): field for index, field in (saved.column_map or {}).items()
             }
-            return [column_map.get(index) for index in range(len(reader.header))], saved
+            return [
+                (column_map.get(index), "saved" if column_map.get(index) else None)
+                for index in range(len(reader.header))
+            ], saved
         labels = {field: [label] for field, label in self._field_labels(import_type).items()}
-        return guess_fields(reader.header, import_type, labels), saved
+        return guess_columns(reader.header, import_type, labels, samples), saved
 
     @api.model
     def _check_mapping(self, import_type, targets, header):
@@ -389,10 +427,11 @@ class DsoContactImportEngine(models.AbstractModel):
 
     @api.model
     def _phone(self, number, country_code, line, run, label):
-        """The number in E.164 form, else as written with a warning."""
+        """The number in E.164 form (as a spreadsheet may have left it: no
+        "+", no leading zero), else as written with a warning."""
         if not number:
             return False
-        e164 = to_e164(number, country_code)
+        e164 = repair_phone(number, country_code)
         if e164:
             return e164
         run.warn(

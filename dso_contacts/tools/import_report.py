@@ -54,6 +54,8 @@ class ImportRun:
         self.customer_lines = {}
         # lookups read once per run (languages, roles, countries)
         self.context = None
+        # {value column: label column} of the labelled phone columns
+        self.phone_labels = None
         self._report = None
         self._writer = None
 

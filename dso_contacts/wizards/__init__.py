@@ -1,2 +1,3 @@
+from . import dso_contact_import_line
 from . import dso_contact_import
 from . import dso_reminder_send

@@ -4,38 +4,12 @@ import base64
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 from ..models.dso_contact_import_engine import ENGINES
 from ..models.dso_import_mapping import IMPORT_TYPES
+from .dso_contact_import_line import LINE_GROUPS
 
-CONTACT_FIELDS = [
-    ("customer_ref", "Customer code"),
-    ("name", "Contact name"),
-    ("firstname", "First name"),
-    ("lastname", "Last name"),
-    ("function", "Job position"),
-    ("role", "Role"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("mobile", "Mobile"),
-    ("lang", "Language"),
-    ("comment", "Note"),
-    ("is_collection_contact", "Contact for collection"),
-]
-CUSTOMER_FIELDS = [
-    ("ref", "Customer code"),
-    ("name", "Customer name"),
-    ("street", "Street"),
-    ("street2", "Street 2"),
-    ("zip", "ZIP"),
-    ("city", "City"),
-    ("country", "Country"),
-    ("vat", "Tax ID"),
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("lang", "Language"),
-    ("contact_name", "Contact name"),
-]
 PREVIEW_ROWS = 5
 
 
@@ -73,7 +47,11 @@ class DsoContactImport(models.TransientModel):
             ("utf-8", "UTF-8"),
             ("utf-8-sig", "UTF-8 with BOM"),
             ("utf-16", "UTF-16"),
-            ("cp1252", "Windows-1252"),
+            ("cp1252", "Windows-1252 (Western Europe)"),
+            ("cp1250", "Windows-1250 (Central Europe: Polish, Romanian, Croatian)"),
+            ("cp1254", "Windows-1254 (Turkish)"),
+            ("cp932", "Shift_JIS / Windows-932 (Japanese)"),
+            ("gb18030", "GBK / GB18030 (Chinese)"),
             ("latin-1", "Latin-1 (ISO-8859-1)"),
         ],
         help="Leave empty to detect it.",
@@ -84,11 +62,21 @@ class DsoContactImport(models.TransientModel):
     )
     sheet_name = fields.Char(string="Sheet", help="Leave empty to read the first sheet.")
     detected_encoding = fields.Char(readonly=True)
+    is_encoding_unsure = fields.Boolean(
+        readonly=True,
+        help="The encoding was guessed without certainty: check the text of the "
+        "preview, then confirm the encoding or choose another.",
+    )
     detected_delimiter = fields.Char(readonly=True)
     sheet_names = fields.Char(string="Sheets in the file", readonly=True)
     file_kind = fields.Char(readonly=True)
     is_text_file = fields.Boolean(compute="_compute_is_text_file")
     line_ids = fields.One2many("dso.contact.import.line", "wizard_id", string="Columns")
+    missing_fields = fields.Char(
+        string="Still to map",
+        compute="_compute_missing_fields",
+        help="The fields that a column must give before the import can run.",
+    )
     # written when the file is read, not computed: the file is decoded once
     preview_html = fields.Html(string="Preview", sanitize=False, readonly=True)
     mapping_id = fields.Many2one(
@@ -119,6 +107,20 @@ class DsoContactImport(models.TransientModel):
         for wizard in self:
             wizard.is_text_file = wizard.file_kind == "csv"
 
+    @api.depends("state", "import_type", "line_ids.contact_field", "line_ids.customer_field")
+    def _compute_missing_fields(self):
+        for wizard in self:
+            if wizard.state != "mapping":
+                wizard.missing_fields = False
+                continue
+            field_name = wizard._line_field_name()
+            engine = wizard._engine()
+            labels = engine._field_labels(wizard.import_type)
+            missing = engine._missing_fields(
+                wizard.import_type, set(wizard.line_ids.mapped(field_name)) - {False}
+            )
+            wizard.missing_fields = ", ".join(labels[field] for field in missing) or False
+
     @api.onchange(
         "import_file", "import_filename", "import_type", "encoding", "delimiter", "sheet_name"
     )
@@ -144,6 +146,13 @@ class DsoContactImport(models.TransientModel):
 
     def action_load(self):
         self.ensure_one()
+        self._load_file()
+        return self._reopen()
+
+    def action_confirm_encoding(self):
+        """The preview reads right: keep the guessed encoding."""
+        self.ensure_one()
+        self.encoding = self.detected_encoding
         self._load_file()
         return self._reopen()
 
@@ -215,47 +224,67 @@ class DsoContactImport(models.TransientModel):
     def _engine(self):
         return self.env[ENGINES[self.import_type]]
 
-    def _open_file(self):
+    def _open_file(self, check_encoding=True):
+        """The wizard's file; with ``check_encoding``, a file whose encoding
+        was guessed without certainty is refused until the user confirms it
+        (no silent mojibake)."""
         self.ensure_one()
         engine = self._engine()
         data = engine._decode_file(self.import_file, self.import_filename)
-        return engine._open_file(
+        reader = engine._open_file(
             data, self.import_filename, self.encoding, self.delimiter, self.sheet_name
         )
+        if check_encoding and not reader.encoding_sure:
+            raise UserError(
+                self.env._(
+                    "The encoding of this file was guessed as %(encoding)s, without "
+                    "certainty. Check the names in the preview: if they read right, "
+                    "confirm this encoding; otherwise choose the file's encoding.",
+                    encoding=reader.encoding,
+                )
+            )
+        return reader
 
     def _line_field_name(self):
         return "contact_field" if self.import_type == "contacts" else "customer_field"
 
     def _load_file(self):
-        """Read the header and the first rows, propose the mapping (the saved
-        one first), show the preview and go to the mapping step."""
+        """Read the header and the file's values, propose the mapping (the
+        saved one first), show the preview and go to the mapping step.
+
+        The columns are listed mapped first, then those not mapped, then
+        those left out on purpose or empty in the whole file."""
         self.ensure_one()
         engine = self._engine()
-        reader = self._open_file()
+        reader = self._open_file(check_encoding=False)
         header = reader.header
-        first_rows = engine._first_rows(reader)
-        samples = [""] * len(header)
-        for _line, cells in first_rows:
-            for index, value in enumerate(cells[: len(header)]):
-                if value and not samples[index]:
-                    samples[index] = value[:100]
-        proposed, saved = engine._propose_fields(reader, self.import_type)
+        first_rows, samples = engine._scan_file(reader)
+        proposals, saved = engine._propose_fields(reader, self.import_type, samples)
         field_name = self._line_field_name()
-        self.line_ids = [Command.clear()] + [
-            Command.create(
+        lines = []
+        for index, (column, (target, reason)) in enumerate(
+            zip(header, proposals, strict=True)
+        ):
+            group = "mapped" if target else ("left_out" if reason else "not_mapped")
+            lines.append(
                 {
+                    # mapped columns with values first, then mapped empty ones
+                    "sequence": 2 * LINE_GROUPS.index(group) + (samples[index] == []),
                     "column_index": index,
                     "column_name": column or self.env._("Column %(number)s", number=index + 1),
-                    "sample": samples[index],
+                    "sample": samples[index][0][:100] if samples[index] else False,
+                    "column_group": group,
+                    "reason": reason or False,
                     field_name: target or False,
                 }
             )
-            for index, (column, target) in enumerate(zip(header, proposed, strict=True))
-        ]
+        lines.sort(key=lambda vals: (vals["sequence"], vals["column_index"]))
+        self.line_ids = [Command.clear()] + [Command.create(vals) for vals in lines]
         self.update(
             {
                 "mapping_id": saved,
                 "detected_encoding": reader.encoding if reader.kind == "csv" else False,
+                "is_encoding_unsure": not reader.encoding_sure,
                 "detected_delimiter": reader.delimiter if reader.kind == "csv" else False,
                 "sheet_names": ", ".join(reader.sheet_names) or False,
                 "file_kind": reader.kind,
@@ -335,20 +364,3 @@ class DsoContactImport(models.TransientModel):
         self.write({"job_id": job.id, "state": "queued"})
         self.env.ref("dso_contacts.ir_cron_dso_contact_import")._trigger()
         return self._reopen()
-
-
-class DsoContactImportLine(models.TransientModel):
-    _name = "dso.contact.import.line"
-    _description = "Import Column Mapping"
-    _order = "column_index"
-
-    wizard_id = fields.Many2one("dso.contact.import", required=True, ondelete="cascade")
-    column_index = fields.Integer(readonly=True)
-    column_name = fields.Char(string="Column", readonly=True)
-    sample = fields.Char(string="First value", readonly=True)
-    contact_field = fields.Selection(
-        CONTACT_FIELDS, string="Imported as", help="Empty: the column is not imported."
-    )
-    customer_field = fields.Selection(
-        CUSTOMER_FIELDS, string="Imported as ", help="Empty: the column is not imported."
-    )
