@@ -9,7 +9,13 @@ from odoo import api, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.mail import email_normalize
 
-from ..tools.file_reader import BATCH_SIZE, FileReadError, ImportFile, iter_chunks
+from ..tools.file_reader import (
+    BATCH_SIZE,
+    FileReadError,
+    ImportFile,
+    iter_chunks,
+    scan_columns,
+)
 from ..tools.header_guess import guess_columns, normalize
 from ..tools.import_report import ImportRun
 from ..tools.phone_repair import repair_phone
@@ -32,6 +38,52 @@ ENGINES = {
     "contacts": "dso.contact.import.contacts",
     "customers": "dso.contact.import.customers",
 }
+
+
+def file_error_message(env, error):
+    """The user's message for a :class:`FileReadError`."""
+    params = error.params
+    messages = {
+        "empty": env._("The file is empty."),
+        "no_header": env._("The file has no header row."),
+        "unsupported": env._(
+            "Files of type .%(extension)s cannot be imported: use a .csv, .txt, "
+            ".xls, .xlsx or .ods file.",
+            extension=params.get("extension") or "?",
+        ),
+        "binary": env._(
+            "This file is not a text file: it may be a spreadsheet or another "
+            "document renamed .csv or .txt. Save it as CSV, or import the "
+            "spreadsheet itself (.xls, .xlsx, .ods)."
+        ),
+        "encoding": env._(
+            "The file cannot be read with the %(encoding)s encoding (line "
+            "%(line)s). Choose the file's encoding, or save it again as UTF-8.",
+            encoding=params.get("encoding"),
+            line=params.get("line", 1),
+        ),
+        "corrupt": env._(
+            "This file is not a valid .%(extension)s file: it is damaged, "
+            "truncated, or another kind of file renamed. Open it in your "
+            "spreadsheet software and save it again.",
+            extension=params.get("extension"),
+        ),
+        "too_big_uncompressed": env._(
+            "This spreadsheet expands to %(size)s MB when opened, which is too "
+            "much to import. Save it as CSV, or split it.",
+            size=round(params.get("size", 0) / 1024 / 1024),
+        ),
+        "no_sheet": env._(
+            "The file has no sheet named %(sheet)s.", sheet=params.get("sheet") or "?"
+        ),
+        "bad_line": env._(
+            "Line %(line)s of the file cannot be read (%(reason)s). Check its "
+            "quotes and that no value is extremely long.",
+            line=params.get("line"),
+            reason=params.get("reason"),
+        ),
+    }
+    return messages.get(error.code) or env._("The file could not be read.")
 
 
 class DsoContactImportEngine(models.AbstractModel):
@@ -135,76 +187,18 @@ class DsoContactImportEngine(models.AbstractModel):
     @api.model
     def _scan_file(self, reader, first_count=SAMPLE_ROWS):
         """``(first rows, values per column)``: the first rows for the
-        preview, and for each column up to ``SAMPLE_VALUES`` distinct values
-        from its first ``SCAN_ROWS`` rows; a column still empty then is read
-        to the end of the file, and is ``[]`` when empty in the whole file.
-        A line that cannot be read ends the scan: the import will say why."""
-        width = len(reader.header)
-        first_rows, samples = [], [[] for _index in range(width)]
-        wanted = set(range(width))
+        preview, and the values that the guessing reads (see
+        :func:`scan_columns`); ``[]`` for a column empty in the whole file."""
         try:
-            for count, (line, cells) in enumerate(reader.rows(), start=1):
-                if len(first_rows) < first_count:
-                    first_rows.append((line, cells))
-                for index in [i for i in wanted if i < len(cells) and cells[i]]:
-                    values = samples[index]
-                    if cells[index] not in values:
-                        values.append(cells[index])
-                        if len(values) >= SAMPLE_VALUES:
-                            wanted.discard(index)
-                if count == SCAN_ROWS:
-                    wanted = {index for index in wanted if not samples[index]}
-                if not wanted:
-                    break
+            return scan_columns(
+                reader.rows(), len(reader.header), first_count, SAMPLE_VALUES, SCAN_ROWS
+            )
         except FileReadError as error:
-            if not first_rows:
-                raise UserError(self._file_error_message(error)) from error
-        return first_rows, samples
+            raise UserError(self._file_error_message(error)) from error
 
     @api.model
     def _file_error_message(self, error):
-        params = error.params
-        messages = {
-            "empty": self.env._("The file is empty."),
-            "no_header": self.env._("The file has no header row."),
-            "unsupported": self.env._(
-                "Files of type .%(extension)s cannot be imported: use a .csv, .txt, "
-                ".xls, .xlsx or .ods file.",
-                extension=params.get("extension") or "?",
-            ),
-            "binary": self.env._(
-                "This file is not a text file: it may be a spreadsheet or another "
-                "document renamed .csv or .txt. Save it as CSV, or import the "
-                "spreadsheet itself (.xls, .xlsx, .ods)."
-            ),
-            "encoding": self.env._(
-                "The file cannot be read with the %(encoding)s encoding (line "
-                "%(line)s). Choose the file's encoding, or save it again as UTF-8.",
-                encoding=params.get("encoding"),
-                line=params.get("line", 1),
-            ),
-            "corrupt": self.env._(
-                "This file is not a valid .%(extension)s file: it is damaged, "
-                "truncated, or another kind of file renamed. Open it in your "
-                "spreadsheet software and save it again.",
-                extension=params.get("extension"),
-            ),
-            "too_big_uncompressed": self.env._(
-                "This spreadsheet expands to %(size)s MB when opened, which is too "
-                "much to import. Save it as CSV, or split it.",
-                size=round(params.get("size", 0) / 1024 / 1024),
-            ),
-            "no_sheet": self.env._(
-                "The file has no sheet named %(sheet)s.", sheet=params.get("sheet") or "?"
-            ),
-            "bad_line": self.env._(
-                "Line %(line)s of the file cannot be read (%(reason)s). Check its "
-                "quotes and that no value is extremely long.",
-                line=params.get("line"),
-                reason=params.get("reason"),
-            ),
-        }
-        return messages.get(error.code) or self.env._("The file could not be read.")
+        return file_error_message(self.env, error)
 
     # -- mapping -----------------------------------------------------------------
 
