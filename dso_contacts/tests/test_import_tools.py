@@ -312,6 +312,12 @@ class TestImportColumnGuess(BaseCase):
         # Salesforce: "Title" is the job position beside a salutation column
         (["Salutation", "First Name", "Last Name", "Title", "Account Name"], None,
          [None, "firstname", "lastname", "function", None]),
+        # Odoo's own partner export, HubSpot's contacts export
+        (["Name", "Related Company", "Related Company/Reference", "Job Position", "Title"],
+         [["Ann"], ["Dupont"], ["C1"], ["CFO"], ["Mister"]],
+         ["name", None, "customer_ref", "function", None]),
+        (["First Name", "Last Name", "Phone Number", "Mobile Phone Number", "Company Name"],
+         None, ["firstname", "lastname", "phone", "mobile", None]),
         # a "Title" holding job positions, a "Title" holding salutations
         (["Title", "Name"], [["Chief accountant"], ["Ann"]], ["function", "name"]),
         (["Title", "Name"], [["Mrs."], ["Ann"]], [None, "name"]),

@@ -16,6 +16,10 @@ TRUE_WORDS = frozenset(
 
 CONTACT_HEADERS = {
     "customer_ref": [
+        "related company/reference",
+        "related company reference",
+        "company/reference",
+        "parent reference",
         "kunde",
         "konto",
         "code tiers",
@@ -882,7 +886,8 @@ SALUTATION_HEADERS = [
 # Salesforce: its values decide, else the salutation
 TITLE_HEADERS = ["title", "titre", "titel", "titolo", "título", "titulo", "tytul"]
 SALUTATION_VALUES = frozenset(
-    {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "m", "mme", "mlle",
+    {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mister", "doctor",
+     "professor", "mx", "m", "mme", "mlle",
      "monsieur", "madame", "herr", "frau", "dhr", "mevr", "mw", "heer", "mevrouw",
      "sr", "sra", "srta", "don", "dona", "dña", "sig", "sigra", "signor", "signora",
      "pan", "pani", "dl", "dna", "domnul", "doamna", "hr", "fru", "bay", "bayan",
