@@ -1,15 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import base64
-import csv
-import io
+import codecs
 import itertools
 import logging
 import time
 
-from odoo import Command, api, fields, models, modules, tools
+from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError
 
 from ..tools.file_reader import BATCH_SIZE, iter_chunks
+from .dso_contact_import_engine import ENGINES
 from .dso_import_mapping import IMPORT_TYPES
 
 _logger = logging.getLogger(__name__)
@@ -17,6 +17,7 @@ _logger = logging.getLogger(__name__)
 # a cron run stops taking new batches after this many seconds, reports its
 # progress and is called again soon (ir.cron's own time limit is much longer)
 CRON_TIME_BUDGET = 120
+REJECTED_PART_PREFIX = "dso_import_rejected_part_"
 
 
 class DsoContactImportJob(models.Model):
@@ -72,7 +73,6 @@ class DsoContactImportJob(models.Model):
     error_count = fields.Integer(string="Rejected", readonly=True)
     warning_count = fields.Integer(string="Warnings", readonly=True)
     result_message = fields.Text(string="Warnings and notes", readonly=True)
-    rejected_rows = fields.Text(readonly=True, groups="base.group_system")
     report_file = fields.Binary(string="Rejected rows", attachment=True, readonly=True)
     report_filename = fields.Char(readonly=True)
 
@@ -105,10 +105,20 @@ class DsoContactImportJob(models.Model):
         budget; return the number of rows processed."""
         self.ensure_one()
         processed = 0
+        engine = self._engine()
         try:
-            wizard = self._wizard()
-            reader = wizard._dso_open_file()
-            mapping = wizard._dso_column_mapping(reader)
+            reader = engine._open_file(
+                base64.b64decode(self.import_file or b""),
+                self.import_filename,
+                self.encoding,
+                self.delimiter,
+                self.sheet_name,
+            )
+            mapping = engine._check_mapping(
+                self.import_type,
+                [(int(index), field) for index, field in (self.column_map or {}).items()],
+                reader.header,
+            )
         except Exception as error:
             _logger.warning("Background import %s failed: %s", self.id, error)
             self._finish(failed_message=str(error.args[0] if error.args else error))
@@ -117,18 +127,20 @@ class DsoContactImportJob(models.Model):
             self.write(
                 {
                     "state": "running" if self.skip_invalid else "validating",
-                    "row_count": wizard._dso_count_rows(reader),
+                    "row_count": engine._count_rows(reader),
                 }
             )
         dry_run = self.state == "validating"
-        run = wizard._dso_new_run(reader)
-        run.with_header = False
-        rows = itertools.islice(wizard._dso_rows(reader), self.done_count, None)
+        run = engine._new_run(reader, self.import_type, self.skip_invalid)
+        rows = engine._rows(reader)
+        if self.done_count:
+            # the rows imported by the earlier runs: what they make known (the
+            # file's duplicates, its contacts for collection) still holds
+            engine._remember_rows(run, itertools.islice(rows, self.done_count), mapping)
         base = {
             fname: self[fname]
             for fname in ("created_count", "updated_count", "skipped_count", "error_count")
         }
-        base_rejected = self.sudo().rejected_rows or ""
         base_warnings = self.result_message or ""
         base_warning_count = self.warning_count
 
@@ -148,9 +160,7 @@ class DsoContactImportJob(models.Model):
                     skipped_count=base["skipped_count"] + run.skipped,
                 )
             self.write(values)
-            self.sudo().rejected_rows = base_rejected + (
-                run.report.getvalue() if run.report else ""
-            )
+            self._append_rejected(run.take_rejected())
             self._commit()
             if time.monotonic() - started > CRON_TIME_BUDGET:
                 raise _Pause()
@@ -159,19 +169,19 @@ class DsoContactImportJob(models.Model):
             for batch in iter_chunks(rows, BATCH_SIZE):
                 # a batch that fails halfway leaves nothing of itself behind
                 with self.env.cr.savepoint():
-                    wizard._dso_process_rows(reader, batch, mapping, dry_run, run=run)
+                    engine._process_rows(run, batch, mapping, dry_run)
                 on_batch(batch, run)
         except _Pause:
             return processed
         except UserError as error:
             _logger.warning("Background import %s stopped: %s", self.id, error)
+            self._append_rejected(run.take_rejected())
             self._finish(
                 failed_message=self.env._(
                     "The import stopped after %(done)s rows: %(reason)s",
                     done=self.done_count,
                     reason=error.args[0],
                 ),
-                reader=reader,
                 run=run,
             )
             return processed
@@ -184,7 +194,6 @@ class DsoContactImportJob(models.Model):
                         "the file again.",
                         count=self.error_count,
                     ),
-                    reader=reader,
                     run=run,
                 )
             else:
@@ -193,58 +202,65 @@ class DsoContactImportJob(models.Model):
                             "result_message": False})  # fmt: skip
                 self._commit()
             return processed
-        self._finish(reader=reader, run=run)
+        self._finish(run=run)
         return processed
 
-    def _wizard(self):
-        """The import wizard of the job's user and company, on the job's file
-        and mapping: the same code path as an import run from the screen."""
-        field_name = "contact_field" if self.import_type == "contacts" else "customer_field"
+    def _engine(self):
+        """The import engine as the job's user, in the job's company: the
+        rights of the user who started the import."""
         return (
-            self.env["dso.contact.import"]
+            self.env[ENGINES[self.import_type]]
             .with_user(self.user_id)
             .with_company(self.company_id)
             .with_context(allowed_company_ids=[self.company_id.id])
-            .create(
-                {
-                    "import_file": self.import_file,
-                    "import_filename": self.import_filename,
-                    "import_type": self.import_type,
-                    "encoding": self.encoding or False,
-                    "delimiter": self.delimiter or False,
-                    "sheet_name": self.sheet_name or False,
-                    "skip_invalid": self.skip_invalid,
-                    "state": "mapping",
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "column_index": int(index),
-                                "column_name": str(index),
-                                field_name: target,
-                            }
-                        )
-                        for index, target in (self.column_map or {}).items()
-                    ],
-                }
+        )
+
+    def _rejected_parts(self):
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("res_field", "=", False),
+                    ("name", "=like", f"{REJECTED_PART_PREFIX}%"),
+                ],
+                order="id",
             )
         )
 
-    def _finish(self, failed_message=None, reader=None, run=None):
+    def _append_rejected(self, text):
+        """Keep the rejected rows of a batch: one more part of the report,
+        written once (the report grows, it is not rewritten)."""
+        if not text:
+            return
+        # the job's own working file, hidden from the user: written as
+        # superuser, after the import's rights were checked by the engine
+        self.env["ir.attachment"].sudo().create(
+            {
+                "name": f"{REJECTED_PART_PREFIX}{self.done_count:010d}.csv",
+                "res_model": self._name,
+                "res_id": self.id,
+                "raw": text.encode("utf-8"),
+                "mimetype": "text/csv",
+            }
+        )
+
+    def _finish(self, failed_message=None, run=None):
         values = {"state": "failed" if failed_message else "done"}
         if failed_message:
             values["result_message"] = "\n".join(
                 filter(None, [failed_message, self.result_message])
             )
-        rejected = self.sudo().rejected_rows
-        if rejected and reader and run:
-            report = io.StringIO()
-            run.write_header(csv.writer(report, delimiter=run.delimiter))
+        parts = self._rejected_parts()
+        if parts and run:
+            report = run.header_text().encode("utf-8") + b"".join(parts.mapped("raw"))
             base = (self.import_filename or "import").rsplit(".", 1)[0]
-            values["report_file"] = base64.b64encode(
-                (report.getvalue() + rejected).encode("utf-8-sig")
-            )
+            values["report_file"] = base64.b64encode(codecs.BOM_UTF8 + report)
             values["report_filename"] = f"{base}_rejected.csv"
         self.write(values)
+        parts.unlink()
         self._notify_user()
         self._commit()
 

@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools.header_guess import header_signature
 
 IMPORT_TYPES = [("contacts", "Contacts"), ("customers", "Customers")]
 
@@ -62,3 +64,41 @@ class DsoImportMapping(models.Model):
                 label = labels.get(mapping.import_type, {}).get(field, field)
                 lines.append(f"{header} → {label}")
             mapping.mapped_fields = "\n".join(lines)
+
+    @api.model
+    def _find_for_layout(self, reader, import_type):
+        """The mapping saved for the layout of ``reader``'s file, in the
+        current company."""
+        return self.search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("import_type", "=", import_type),
+                ("signature", "=", header_signature(reader.header, reader.kind, import_type)),
+            ],
+            limit=1,
+        )
+
+    @api.model
+    def _save_for_layout(self, reader, import_type, mapping, filename, encoding, delimiter):
+        """Remember ``mapping`` (``{field: column index}``) for the layout."""
+        values = {
+            "name": filename,
+            "headers": "\n".join(reader.header),
+            "column_map": {str(index): field for field, index in mapping.items()},
+            "encoding": encoding or False,
+            "delimiter": delimiter or False,
+            "last_used_date": fields.Datetime.now(),
+        }
+        saved = self._find_for_layout(reader, import_type)
+        if saved:
+            saved.write(values)
+            return saved
+        return self.create(
+            {
+                **values,
+                "company_id": self.env.company.id,
+                "import_type": import_type,
+                "file_kind": reader.kind,
+                "signature": header_signature(reader.header, reader.kind, import_type),
+            }
+        )

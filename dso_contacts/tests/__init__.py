@@ -6,6 +6,9 @@ from . import test_phone_tools
 from . import test_import_tools
 from . import test_import_contacts
 from . import test_import_customers
+from . import test_import_real_files
+from . import test_import_phones
+from . import test_import_engine
 from . import test_quick_search
 from . import test_tours
 from . import test_reminder_cron

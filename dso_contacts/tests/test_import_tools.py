@@ -7,7 +7,13 @@ from odoo.tests import BaseCase, tagged
 from odoo.tools import file_open
 
 from ..tools.file_reader import FileReadError, ImportFile, number_to_text
-from ..tools.header_guess import guess_fields, header_signature, is_true, normalize
+from ..tools.header_guess import (
+    guess_columns,
+    guess_fields,
+    header_signature,
+    is_true,
+    normalize,
+)
 
 SAMPLES = "dso_contacts/tests/samples/"
 
@@ -274,3 +280,60 @@ class TestImportHeaderGuess(BaseCase):
             header_signature(["Code client", "Nom"], "csv", "contacts"),
             header_signature(["Code client", "Nom"], "xlsx", "contacts"),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestImportColumnGuess(BaseCase):
+    """Whole-file guessing: headers of real exports in our languages, and
+    values where the header says nothing."""
+
+    LAYOUTS = [
+        # (headers, samples (one value each), expected fields)
+        (["Titel", "Voornaam", "Achternaam", "Bedrijf", "Functie"], None,
+         [None, "firstname", "lastname", None, "function"]),
+        (["Aanhef", "Voornaam", "Naam", "Klantnummer"], None,
+         [None, "firstname", "lastname", "customer_ref"]),
+        (["Titolo", "Nome", "Cognome", "Società", "Posizione"], None,
+         [None, "firstname", "lastname", None, "function"]),
+        (["Tratamento", "Nome", "Sobrenome", "Empresa", "Cargo"], None,
+         [None, "firstname", "lastname", None, "function"]),
+        (["Titlu", "Prenume", "Nume", "Companie", "Funcție"], None,
+         [None, "firstname", "lastname", None, "function"]),
+        (["Titel", "Förnamn", "Efternamn", "Företag", "Befattning"], None,
+         [None, "firstname", "lastname", None, "function"]),
+        (["Titula", "Ime", "Prezime", "Tvrtka", "Radno mjesto"], None,
+         [None, "firstname", "lastname", None, "function"]),
+        (["Unvan", "Ad", "Soyadı", "Şirket", "İş Unvanı"], None,  # noqa: RUF001
+         [None, "firstname", "lastname", None, "function"]),
+        (["称谓", "名", "姓", "单位", "职务"], None,
+         [None, "firstname", "lastname", None, "function"]),
+        (["敬称", "名", "姓", "会社名", "役職"], None,
+         [None, "firstname", "lastname", None, "function"]),
+        # Salesforce: "Title" is the job position beside a salutation column
+        (["Salutation", "First Name", "Last Name", "Title", "Account Name"], None,
+         [None, "firstname", "lastname", "function", None]),
+        # Odoo's own partner export, HubSpot's contacts export
+        (["Name", "Related Company", "Related Company/Reference", "Job Position", "Title"],
+         [["Ann"], ["Dupont"], ["C1"], ["CFO"], ["Mister"]],
+         ["name", None, "customer_ref", "function", None]),
+        (["First Name", "Last Name", "Phone Number", "Mobile Phone Number", "Company Name"],
+         None, ["firstname", "lastname", "phone", "mobile", None]),
+        # a "Title" holding job positions, a "Title" holding salutations
+        (["Title", "Name"], [["Chief accountant"], ["Ann"]], ["function", "name"]),
+        (["Title", "Name"], [["Mrs."], ["Ann"]], [None, "name"]),
+        # unknown headers: emails, phones and flags by their values
+        (["Code", "Contact", "Col 3", "Col 4", "Dunning contact", "Private"],
+         [["C1"], ["Ann"], ["ann@example.com"], ["+33 6 12 34 56 78"], ["x", ""], ["1"]],
+         ["customer_ref", "name", "email", "phone", "is_collection_contact", None]),
+        # a display name is never the email
+        (["Name", "E-mail Display Name", "Col"], [["Ann"], ["ann@example.com"], ["a@b.co"]],
+         ["name", None, "email"]),
+    ]  # fmt: skip
+
+    def test_real_headers_in_our_languages(self):
+        for headers, samples, expected in self.LAYOUTS:
+            with self.subTest(headers=headers):
+                if samples:
+                    samples = [[value for value in values if value] for values in samples]
+                guessed = guess_columns(headers, "contacts", samples=samples)
+                self.assertEqual([field for field, _reason in guessed], expected)

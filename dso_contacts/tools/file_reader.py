@@ -23,6 +23,13 @@ import zipfile
 from decimal import Decimal
 from xml.etree import ElementTree
 
+from .encoding import (  # noqa: F401 - detect_encoding is part of this module's API
+    ENCODING_SAMPLE_SIZE,
+    BinaryFileError,
+    detect_encoding,
+    guess_encoding,
+)
+
 SAMPLE_SIZE = 64 * 1024
 # rows read, validated and written together by an import
 BATCH_SIZE = 1000
@@ -99,30 +106,6 @@ def cell_to_text(value, number_format=None):
     return str(value).strip()
 
 
-def detect_encoding(sample):
-    """Encoding of a text file from its first bytes: BOM, else UTF-8, else cp1252."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in sample:
-        # UTF-16 without BOM: every other byte of ASCII text is a NUL
-        even, odd = sample[0::2], sample[1::2]
-        if odd.count(0) > len(odd) * 0.4 and even.count(0) < len(even) * 0.1:
-            return "utf-16-le"
-        if even.count(0) > len(even) * 0.4 and odd.count(0) < len(odd) * 0.1:
-            return "utf-16-be"
-        raise FileReadError("binary")
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            # final=False: a character cut at the end of the sample is no error
-            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    return "latin-1"
-
-
 def detect_delimiter(text_sample):
     """The delimiter among ; , tab | that splits the first lines most regularly."""
     lines = [line for line in text_sample.splitlines()[:50] if line.strip()]
@@ -152,15 +135,23 @@ class ImportFile:
     :param str encoding: text files: forced encoding (detected when empty)
     :param str delimiter: text files: forced delimiter (detected when empty)
     :param str sheet: spreadsheets: name of the sheet to read (first when empty)
+    :param languages: text files: language codes that help guess the
+        encoding (the company's and the user's)
     """
 
-    def __init__(self, data, filename, encoding=None, delimiter=None, sheet=None):
+    def __init__(
+        self, data, filename, encoding=None, delimiter=None, sheet=None, languages=()
+    ):
         self.data = data or b""
         self.filename = filename or ""
         self.extension = file_extension(filename)
         self.encoding = encoding or None
         self.delimiter = delimiter or None
         self.sheet = sheet or None
+        self.languages = languages or ()
+        # False when the encoding was guessed without certainty: the user
+        # checks the preview and confirms it, or picks another
+        self.encoding_sure = True
         self.sheet_names = []
         if not self.data.strip(b" \t\r\n\x00"):
             raise FileReadError("empty")
@@ -200,7 +191,12 @@ class ImportFile:
         if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
             raise FileReadError("binary")
         if not self.encoding:
-            self.encoding = detect_encoding(head)
+            try:
+                self.encoding, self.encoding_sure = guess_encoding(
+                    self.data[:ENCODING_SAMPLE_SIZE], self.languages
+                )
+            except BinaryFileError as error:
+                raise FileReadError("binary") from error
         elif self.encoding == "utf-8" and head.startswith(codecs.BOM_UTF8):
             self.encoding = "utf-8-sig"
         try:
@@ -416,3 +412,32 @@ def iter_chunks(iterable, size):
             chunk = []
     if chunk:
         yield chunk
+
+
+def scan_columns(rows, width, first_count, sample_values, scan_rows):
+    """``(first rows, values per column)`` of ``rows`` (``(line, cells)``):
+    the first ``first_count`` rows, and for each column up to
+    ``sample_values`` distinct values from the first ``scan_rows`` rows; a
+    column still empty then is read to the end, and is ``[]`` when empty in
+    all the rows. A :class:`FileReadError` met halfway ends the scan (and is
+    raised when no row was read)."""
+    first_rows, samples = [], [[] for _index in range(width)]
+    wanted = set(range(width))
+    try:
+        for count, (line, cells) in enumerate(rows, start=1):
+            if len(first_rows) < first_count:
+                first_rows.append((line, cells))
+            for index in [i for i in wanted if i < len(cells) and cells[i]]:
+                values = samples[index]
+                if cells[index] not in values:
+                    values.append(cells[index])
+                    if len(values) >= sample_values:
+                        wanted.discard(index)
+            if count == scan_rows:
+                wanted = {index for index in wanted if not samples[index]}
+            if not wanted:
+                break
+    except FileReadError:
+        if not first_rows:
+            raise
+    return first_rows, samples

@@ -10,765 +10,28 @@ Japanese; the field labels of the user's language are added by the caller.
 """
 
 import hashlib
+import re
 import unicodedata
+
+from .header_words import (
+    COLLECTION_HINTS,
+    COMPANY_HEADERS,
+    DISPLAY_NAME_WORDS,
+    FALSE_WORDS,
+    HEADERS_BY_TYPE,
+    MOBILE_LABELS,
+    NAME_PARTS,
+    ROLE_WORDS,
+    SALUTATION_HEADERS,
+    SALUTATION_VALUES,
+    TITLE_HEADERS,
+    TRUE_WORDS,
+)
 
 # Letters that NFKD does not decompose into a base letter and an accent
 _FOLD = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
 )
-
-TRUE_WORDS = frozenset(
-    {"1", "x", "y", "yes", "oui", "o", "ja", "j", "si", "sí", "sim", "s", "true", "vrai",
-     "wahr", "waar", "tak", "da", "evet", "是", "はい", "v", "verdadero", "vero"}
-)  # fmt: skip
-
-CONTACT_HEADERS = {
-    "customer_ref": [
-        "customer code",
-        "customer ref",
-        "customer reference",
-        "customer number",
-        "customer id",
-        "customer no",
-        "account number",
-        "client code",
-        "code",
-        "reference",
-        "ref",
-        "partner ref",
-        "partner reference",
-        # fr
-        "code client",
-        "n client",
-        "numero client",
-        "numéro de client",
-        "réf client",
-        "référence client",
-        "compte client",
-        # de
-        "kundennummer",
-        "kunden nr",
-        "kundennr",
-        "kundencode",
-        "debitor",
-        "debitorennummer",
-        # nl
-        "klantnummer",
-        "klantcode",
-        "klant nr",
-        "debiteurnummer",
-        "debiteur",
-        # es
-        "código cliente",
-        "código de cliente",
-        "número de cliente",
-        "n cliente",
-        "referencia cliente",
-        # it
-        "codice cliente",
-        "numero cliente",
-        "riferimento cliente",
-        # pt / pt_BR
-        "código do cliente",
-        "número do cliente",
-        "referência do cliente",
-        # pl
-        "kod klienta",
-        "numer klienta",
-        "nr klienta",
-        "kod kontrahenta",
-        # ro
-        "cod client",
-        "număr client",
-        "cod partener",
-        # sv
-        "kundnummer",
-        "kundkod",
-        "kund nr",
-        # tr
-        "müşteri kodu",
-        "müşteri no",
-        "müşteri numarası",
-        "cari kod",
-        "cari kodu",
-        # hr
-        "šifra kupca",
-        "broj kupca",
-        "šifra partnera",
-        # zh_CN
-        "客户编号",
-        "客户代码",
-        "客户编码",
-        "客户号",
-        # ja
-        "顧客コード",
-        "顧客番号",
-        "得意先コード",
-        "取引先コード",
-    ],
-    "name": [
-        "contact name",
-        "contact",
-        "name",
-        "full name",
-        "contact person",
-        "person",
-        "nom",
-        "nom du contact",
-        "nom complet",
-        "interlocuteur",
-        "ansprechpartner",
-        "kontaktperson",
-        "name des kontakts",
-        "kontakt",
-        "contactpersoon",
-        "naam",
-        "volledige naam",
-        "nombre",
-        "nombre del contacto",
-        "nombre completo",
-        "persona de contacto",
-        "nome",
-        "nome contatto",
-        "referente",
-        "nome do contato",
-        "nome completo",
-        "nome do contacto",
-        "contato",
-        "contacto",
-        "imię i nazwisko",
-        "osoba kontaktowa",
-        "nazwa kontaktu",
-        "nume",
-        "nume contact",
-        "persoană de contact",
-        "namn",
-        "kontaktnamn",
-        "kontaktperson namn",
-        "ad soyad",
-        "ilgili kişi",
-        "kişi",
-        "yetkili",
-        "ime i prezime",
-        "kontakt osoba",
-        "ime kontakta",
-        "联系人",
-        "姓名",
-        "联系人姓名",
-        "名称",
-        "担当者",
-        "担当者名",
-        "氏名",
-        "名前",
-    ],
-    "firstname": [
-        "first name",
-        "firstname",
-        "given name",
-        "forename",
-        "prénom",
-        "vorname",
-        "voornaam",
-        "nombre de pila",
-        "primer nombre",
-        "nome proprio",
-        "primeiro nome",
-        "prenome",
-        "imię",
-        "prenume",
-        "förnamn",
-        "ad",
-        "adı",
-        "ime",
-        "名",
-        "名字",
-        "名 (first name)",
-    ],
-    "lastname": [
-        "last name",
-        "lastname",
-        "surname",
-        "family name",
-        "nom de famille",
-        "nachname",
-        "familienname",
-        "achternaam",
-        "apellido",
-        "apellidos",
-        "cognome",
-        "sobrenome",
-        "apelido",
-        "nazwisko",
-        "nume de familie",
-        "efternamn",
-        "soyad",
-        "soyadı",
-        "prezime",
-        "姓",
-        "姓氏",
-    ],
-    "function": [
-        "function",
-        "job title",
-        "job position",
-        "position",
-        "title",
-        "job",
-        "fonction",
-        "poste",
-        "titre",
-        "funktion",
-        "position im unternehmen",
-        "stellung",
-        "berufsbezeichnung",
-        "functie",
-        "functietitel",
-        "cargo",
-        "puesto",
-        "funzione",
-        "ruolo aziendale",
-        "qualifica",
-        "função",
-        "stanowisko",
-        "funcție",
-        "funcţie",
-        "post",
-        "befattning",
-        "titel",
-        "görev",
-        "ünvan",
-        "unvan",
-        "funkcija",
-        "radno mjesto",
-        "职位",
-        "职务",
-        "役職",
-        "職位",
-    ],
-    "role": [
-        "role",
-        "contact role",
-        "type of contact",
-        "rôle",
-        "type de contact",
-        "rolle",
-        "kontaktrolle",
-        "rol",
-        "rol del contacto",
-        "ruolo",
-        "papel",
-        "função do contato",
-        "rola",
-        "rolă",
-        "roll",
-        "kontakttyp",
-        "kişi rolü",
-        "uloga",
-        "角色",
-        "联系人角色",
-        "役割",
-        "ロール",
-    ],
-    "email": [
-        "email",
-        "e mail",
-        "email address",
-        "mail",
-        "courriel",
-        "adresse email",
-        "adresse e mail",
-        "adresse électronique",
-        "e mail adresse",
-        "emailadresse",
-        "correo",
-        "correo electrónico",
-        "posta elettronica",
-        "indirizzo email",
-        "endereço de email",
-        "endereço de e mail",
-        "adres email",
-        "adres e mail",
-        "e post",
-        "epost",
-        "e postadress",
-        "e posta",
-        "eposta",
-        "adresă de email",
-        "adresa e pošte",
-        "e pošta",
-        "电子邮件",
-        "邮箱",
-        "电子邮箱",
-        "メール",
-        "メールアドレス",
-        "電子メール",
-    ],
-    "phone": [
-        "phone",
-        "telephone",
-        "phone number",
-        "tel",
-        "landline",
-        "office phone",
-        "téléphone",
-        "tél",
-        "telefon",
-        "telefonnummer",
-        "telefoon",
-        "telefoonnummer",
-        "teléfono",
-        "telefono",
-        "telefone",
-        "número de telefone",
-        "numer telefonu",
-        "telefonnummer",
-        "telefon fix",
-        "sabit telefon",
-        "telefon numarası",
-        "broj telefona",
-        "电话",
-        "电话号码",
-        "座机",
-        "電話",
-        "電話番号",
-    ],
-    "mobile": [
-        "mobile",
-        "mobile phone",
-        "cell",
-        "cell phone",
-        "cellphone",
-        "gsm",
-        "portable",
-        "téléphone portable",
-        "mobile number",
-        "handy",
-        "mobiltelefon",
-        "mobilnummer",
-        "mobiel",
-        "mobiele telefoon",
-        "móvil",
-        "celular",
-        "teléfono móvil",
-        "cellulare",
-        "telemóvel",
-        "telefone celular",
-        "komórka",
-        "telefon komórkowy",
-        "mobil",
-        "telefon mobil",
-        "mobiltelefon",
-        "cep",
-        "cep telefonu",
-        "mobitel",
-        "手机",
-        "手机号",
-        "移动电话",
-        "携帯",
-        "携帯電話",
-        "携帯番号",
-    ],
-    "lang": [
-        "language",
-        "lang",
-        "langue",
-        "sprache",
-        "taal",
-        "idioma",
-        "lingua",
-        "língua",
-        "język",
-        "limbă",
-        "limba",
-        "språk",
-        "dil",
-        "jezik",
-        "语言",
-        "言語",
-    ],
-    "comment": [
-        "note",
-        "notes",
-        "comment",
-        "comments",
-        "remark",
-        "remarks",
-        "remarque",
-        "commentaire",
-        "notiz",
-        "bemerkung",
-        "anmerkung",
-        "opmerking",
-        "opmerkingen",
-        "nota",
-        "notas",
-        "comentario",
-        "observaciones",
-        "commento",
-        "observação",
-        "observações",
-        "uwagi",
-        "notatka",
-        "notă",
-        "observații",
-        "anteckning",
-        "kommentar",
-        "not",
-        "açıklama",
-        "napomena",
-        "备注",
-        "注释",
-        "備考",
-        "メモ",
-    ],
-    "is_collection_contact": [
-        "contact for collection",
-        "collection contact",
-        "for collection",
-        "collection",
-        "dunning contact",
-        "reminders",
-        "contact recouvrement",
-        "recouvrement",
-        "contact relance",
-        "relance",
-        "relances",
-        "mahnkontakt",
-        "mahnung",
-        "mahnempfänger",
-        "inkasso",
-        "incassocontact",
-        "aanmaningen",
-        "contacto de cobro",
-        "cobro",
-        "cobranza",
-        "contatto solleciti",
-        "solleciti",
-        "contato de cobrança",
-        "cobrança",
-        "contacto de cobrança",
-        "windykacja",
-        "kontakt windykacyjny",
-        "contact recuperare",
-        "recuperare",
-        "inkassokontakt",
-        "påminnelser",
-        "tahsilat",
-        "tahsilat kişisi",
-        "kontakt za naplatu",
-        "naplata",
-        "催收联系人",
-        "催款联系人",
-        "催收",
-        "督促担当",
-        "督促先",
-        "回収担当",
-    ],
-}
-
-CUSTOMER_HEADERS = {
-    "ref": CONTACT_HEADERS["customer_ref"],
-    "name": [
-        "customer",
-        "customer name",
-        "company",
-        "company name",
-        "name",
-        "account name",
-        "business name",
-        "client",
-        "nom",
-        "nom du client",
-        "raison sociale",
-        "société",
-        "kunde",
-        "kundenname",
-        "firma",
-        "firmenname",
-        "name",
-        "klant",
-        "klantnaam",
-        "bedrijfsnaam",
-        "cliente",
-        "nombre del cliente",
-        "razón social",
-        "empresa",
-        "nome cliente",
-        "ragione sociale",
-        "azienda",
-        "nome do cliente",
-        "razão social",
-        "klient",
-        "nazwa klienta",
-        "nazwa firmy",
-        "nazwa",
-        "nume client",
-        "denumire",
-        "companie",
-        "kund",
-        "kundnamn",
-        "företag",
-        "företagsnamn",
-        "müşteri",
-        "müşteri adı",
-        "firma adı",
-        "unvan",
-        "kupac",
-        "naziv kupca",
-        "naziv tvrtke",
-        "naziv",
-        "客户",
-        "客户名称",
-        "公司名称",
-        "顧客",
-        "顧客名",
-        "会社名",
-        "取引先名",
-    ],
-    "street": [
-        "street",
-        "address",
-        "address line 1",
-        "street address",
-        "adresse",
-        "rue",
-        "adresse ligne 1",
-        "straße",
-        "strasse",
-        "anschrift",
-        "straat",
-        "adres",
-        "calle",
-        "dirección",
-        "via",
-        "indirizzo",
-        "rua",
-        "endereço",
-        "morada",
-        "ulica",
-        "strada",
-        "adresă",
-        "gata",
-        "gatuadress",
-        "sokak",
-        "cadde",
-        "adresa",
-        "ulica i broj",
-        "街道",
-        "地址",
-        "住所",
-        "番地",
-    ],
-    "street2": [
-        "street2",
-        "street 2",
-        "address line 2",
-        "address 2",
-        "adresse ligne 2",
-        "complément d'adresse",
-        "adresszusatz",
-        "adresregel 2",
-        "dirección 2",
-        "indirizzo 2",
-        "complemento",
-        "adres 2",
-        "adresă 2",
-        "c/o",
-        "adres satırı 2",
-        "adresa 2",
-        "地址2",
-        "住所2",
-    ],
-    "zip": [
-        "zip",
-        "zip code",
-        "postcode",
-        "postal code",
-        "post code",
-        "code postal",
-        "cp",
-        "plz",
-        "postleitzahl",
-        "postcode",
-        "código postal",
-        "cap",
-        "cep",
-        "kod pocztowy",
-        "cod poștal",
-        "cod postal",
-        "postnummer",
-        "posta kodu",
-        "poštanski broj",
-        "邮编",
-        "邮政编码",
-        "郵便番号",
-    ],
-    "city": [
-        "city",
-        "town",
-        "ville",
-        "localité",
-        "stadt",
-        "ort",
-        "plaats",
-        "stad",
-        "woonplaats",
-        "ciudad",
-        "localidad",
-        "città",
-        "comune",
-        "cidade",
-        "localidade",
-        "miasto",
-        "miejscowość",
-        "oraș",
-        "oraş",
-        "localitate",
-        "stad",
-        "ort",
-        "şehir",
-        "şehir",
-        "il",
-        "grad",
-        "mjesto",
-        "城市",
-        "市",
-        "市区町村",
-    ],
-    "country": [
-        "country",
-        "country code",
-        "pays",
-        "land",
-        "ländercode",
-        "landcode",
-        "país",
-        "paese",
-        "nazione",
-        "kraj",
-        "țară",
-        "ţară",
-        "tara",
-        "ülke",
-        "država",
-        "zemlja",
-        "国家",
-        "国",
-        "国名",
-    ],
-    "vat": [
-        "vat",
-        "vat number",
-        "tax id",
-        "tax number",
-        "vat id",
-        "tva",
-        "numéro de tva",
-        "n tva",
-        "tva intracommunautaire",
-        "ust id",
-        "ustid",
-        "ust idnr",
-        "umsatzsteuer id",
-        "steuernummer",
-        "btw",
-        "btw nummer",
-        "btw nr",
-        "nif",
-        "cif",
-        "nif cif",
-        "partita iva",
-        "p iva",
-        "codice fiscale",
-        "nipc",
-        "cnpj",
-        "nip",
-        "cui",
-        "cod fiscal",
-        "cif cui",
-        "momsnummer",
-        "moms nr",
-        "organisationsnummer",
-        "vergi no",
-        "vergi numarası",
-        "oib",
-        "pdv broj",
-        "税号",
-        "纳税人识别号",
-        "税务登记号",
-        "税番号",
-        "法人番号",
-        "登録番号",
-    ],
-    "phone": CONTACT_HEADERS["phone"],
-    "email": CONTACT_HEADERS["email"],
-    "lang": CONTACT_HEADERS["lang"],
-    "contact_name": [
-        "contact name",
-        "contact",
-        "contact person",
-        "nom du contact",
-        "interlocuteur",
-        "ansprechpartner",
-        "kontaktperson",
-        "contactpersoon",
-        "persona de contacto",
-        "nombre del contacto",
-        "referente",
-        "nome contatto",
-        "nome do contato",
-        "contacto",
-        "contato",
-        "osoba kontaktowa",
-        "persoană de contact",
-        "nume contact",
-        "kontaktnamn",
-        "ilgili kişi",
-        "yetkili",
-        "kontakt osoba",
-        "联系人",
-        "联系人姓名",
-        "担当者",
-        "担当者名",
-    ],
-}
-
-HEADERS_BY_TYPE = {"contacts": CONTACT_HEADERS, "customers": CUSTOMER_HEADERS}
-
-# role values as users write them, by role code
-ROLE_WORDS = {
-    "accountant": [
-        "accountant", "accounting", "accounts payable", "comptable", "comptabilité",
-        "buchhalter", "buchhaltung", "boekhouder", "boekhouding", "contable",
-        "contabilidad", "contabile", "contabilità", "contabilista", "contador",
-        "księgowy", "księgowa", "contabil", "ekonom", "redovisning", "muhasebeci",
-        "muhasebe", "računovođa", "会计", "経理", "会計",
-    ],
-    "purchaser": [
-        "purchaser", "buyer", "purchasing", "acheteur", "achats", "einkäufer",
-        "einkauf", "inkoper", "inkoop", "comprador", "compras", "acquisti",
-        "buyer", "zaopatrzeniowiec", "zakupy", "achizitor", "achiziții", "inköpare",
-        "inköp", "satın alma", "satınalma", "nabavljač", "nabava", "采购", "購買",
-        "購買担当",
-    ],
-    "manager": [
-        "manager", "director", "ceo", "owner", "gérant", "directeur", "dirigeant",
-        "geschäftsführer", "leiter", "directeur", "bestuurder", "gerente", "director",
-        "direttore", "responsabile", "gestor", "kierownik", "dyrektor", "prezes",
-        "manager", "director", "chef", "vd", "müdür", "yönetici", "direktor",
-        "upravitelj", "经理", "総経理", "マネージャー", "部長", "社長",
-    ],
-    "financial_director": [
-        "financial director", "finance director", "cfo", "head of finance",
-        "directeur financier", "daf", "responsable financier", "finanzdirektor",
-        "finanzleiter", "financieel directeur", "director financiero",
-        "direttore finanziario", "diretor financeiro", "dyrektor finansowy",
-        "director financiar", "ekonomichef", "finanschef", "finans müdürü",
-        "financijski direktor", "财务总监", "财务经理", "財務部長", "経理部長", "cfo",
-    ],
-    "other": ["other", "autre", "andere", "overig", "otro", "altro", "outro", "inny",
-              "altul", "annan", "diğer", "ostalo", "其他", "その他"],
-}  # fmt: skip
 
 
 def normalize(text):
@@ -826,3 +89,195 @@ def header_signature(headers, file_kind, import_type):
     """A stable key of a file's layout, to find the mapping saved for it."""
     text = "\x1f".join([import_type, file_kind, *(normalize(h) for h in headers)])
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+# -- guessing from the whole file -----------------------------------------------
+
+# why a column was proposed for a field, or left out
+REASON_LABEL = "label"  # the field's label in the user's language
+REASON_SYNONYM = "synonym"  # a known column name
+REASON_PAIR = "pair"  # a labelled value column ("Phone 1 - Value" + "Label")
+REASON_VALUES = "values"  # its values
+REASON_NAME_PART = "name_part"  # "Nom" beside "Prénom": the last name
+REASON_SALUTATION = "salutation"
+REASON_COMPANY = "company"
+REASON_DISPLAY_NAME = "display_name"
+REASON_EMPTY = "empty"
+
+_PAIR_RE = re.compile(r"^(email|phone)(\d+)(value|label|type)$")
+_EMAIL_RE = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
+_PHONE_RE = re.compile(r"^\+?[\d\s().\-/]+$")
+_SALUTATIONS = {normalize(word) for word in SALUTATION_HEADERS}
+_TITLES = {normalize(word) for word in TITLE_HEADERS}
+_COMPANIES = {normalize(word) for word in COMPANY_HEADERS}
+_DISPLAY = [normalize(word) for word in DISPLAY_NAME_WORDS]
+_HINTS = [normalize(word) for word in COLLECTION_HINTS]
+_NAME_PARTS = {normalize(w): part for part, words in NAME_PARTS.items() for w in words}
+
+
+def _all(values, test):
+    return bool(values) and all(test(value) for value in values)
+
+
+def looks_like_email(value):
+    return bool(_EMAIL_RE.match(value.strip()))
+
+
+def looks_like_phone(value):
+    digits = sum(ch.isdigit() for ch in value)
+    return bool(_PHONE_RE.match(value.strip())) and 8 <= digits <= 15
+
+
+def _is_flag(value):
+    return value.strip().casefold() in TRUE_WORDS | FALSE_WORDS
+
+
+def _is_salutation(value):
+    return normalize(value) in {normalize(word) for word in SALUTATION_VALUES}
+
+
+def guess_columns(headers, import_type, extra_words=None, samples=None):
+    """Propose a target field for each column, with the reason.
+
+    :param list headers: the file's header cells
+    :param str import_type: ``contacts`` or ``customers``
+    :param dict extra_words: more ``{field: [words]}`` (the field labels in
+        the user's language), tried first
+    :param list samples: for each column, the non-empty values read (a few
+        dozens are enough); ``[]`` for a column empty in the whole file
+    :return: a list as long as ``headers`` of ``(field or None, reason or None)``
+    """
+    samples = samples if samples is not None else [None] * len(headers)
+    keys = [normalize(header) for header in headers]
+    labels = _index(extra_words or {})
+    result = [(None, None)] * len(headers)
+    used = set()
+
+    def propose(index, field, reason):
+        if field and field not in used and result[index][0] is None:
+            used.add(field)
+            result[index] = (field, reason)
+            return True
+        return False
+
+    has_salutation = any(key in _SALUTATIONS for key in keys)
+    pairs = {}
+    for index, key in enumerate(keys):
+        match = _PAIR_RE.match(key)
+        if match:
+            kind, number, part = match.groups()
+            pairs.setdefault((kind, int(number)), {})[
+                "value" if part == "value" else "label"
+            ] = index
+            continue
+        field, reason = _by_name(key, samples[index], import_type, has_salutation)
+        if field is None and reason:
+            result[index] = (None, reason)
+        elif key in labels:
+            propose(index, labels[key], REASON_LABEL)
+        elif field:
+            propose(index, field, reason)
+    _propose_pairs(pairs, samples, propose, import_type)
+    if import_type == "contacts":
+        _propose_name_parts(keys, result, propose)
+    for index, values in enumerate(samples):
+        if result[index] == (None, None):
+            if values == []:
+                result[index] = (None, REASON_EMPTY)
+            else:
+                _by_values(index, keys[index], values, import_type, propose)
+    return result
+
+
+def _by_name(key, values, import_type, has_salutation):
+    """``(field, reason)`` from a normalised header; ``(None, reason)`` for a
+    column that is never imported, ``(None, None)`` when unknown."""
+    if key in _SALUTATIONS:
+        return None, REASON_SALUTATION
+    if key in _TITLES:
+        if has_salutation or (values and not _all(values, _is_salutation)):
+            return ("function", REASON_SYNONYM) if import_type == "contacts" else (None, None)
+        return None, REASON_SALUTATION
+    if key in _COMPANIES and import_type == "contacts":
+        return None, REASON_COMPANY
+    if any(word in key for word in _DISPLAY):
+        return None, REASON_DISPLAY_NAME
+    field = _HEADER_INDEX[import_type].get(key)
+    return field, REASON_SYNONYM if field else None
+
+
+def _by_values(index, key, values, import_type, propose):
+    """Propose a column not known by its header from its values, where they
+    leave no doubt: emails, phone numbers, yes/no flags."""
+    if not values:
+        return
+    if _all(values, looks_like_email):
+        propose(index, "email", REASON_VALUES)
+    elif _all(values, looks_like_phone):
+        if not propose(index, "phone", REASON_VALUES) and import_type == "contacts":
+            propose(index, "mobile", REASON_VALUES)
+    elif (
+        import_type == "contacts"
+        and _all(values, _is_flag)
+        and any(is_true(value) for value in values)
+        and any(hint in key for hint in _HINTS)
+    ):
+        propose(index, "is_collection_contact", REASON_VALUES)
+
+
+def _propose_pairs(pairs, samples, propose, import_type):
+    """Labelled value columns: emails to the email, phones to the mobile or
+    the phone by their label (Mobile, Work...), in the file's order."""
+    for (kind, _number), columns in sorted(pairs.items()):
+        index = columns.get("value")
+        if index is None or samples[index] == []:
+            continue
+        if kind == "email":
+            propose(index, "email", REASON_PAIR)
+            continue
+        label_values = samples[columns["label"]] if "label" in columns else None
+        words = {normalize(value) for value in label_values or []}
+        if words & {normalize(word) for word in MOBILE_LABELS}:
+            if import_type == "contacts" and propose(index, "mobile", REASON_PAIR):
+                continue
+        propose(index, "phone", REASON_PAIR)
+
+
+def _propose_name_parts(keys, result, propose):
+    """A "Name"-like column beside a first name (or last name) column is the
+    other part of the name, not the whole name."""
+    fields = {field for field, _reason in result}
+    for index, key in enumerate(keys):
+        part = _NAME_PARTS.get(key)
+        if not part or result[index][0] not in (None, "name", "firstname", "lastname"):
+            continue
+        other = "firstname" if part == "lastname" else "lastname"
+        if other in fields and part not in fields:
+            current = result[index][0]
+            if current:
+                fields.discard(current)
+            result[index] = (None, None)
+            # the guesser's "used" set still holds the former field: fine,
+            # a name-part column gives up the whole name
+            propose(index, part, REASON_NAME_PART)
+            fields.add(part)
+
+
+def labelled_phones(headers):
+    """``{value column: label column}`` of the labelled phone columns
+    (Google's "Phone 1 - Value" and "Phone 1 - Label")."""
+    columns = {}
+    for index, header in enumerate(headers):
+        match = _PAIR_RE.match(normalize(header))
+        if match and match.group(1) == "phone":
+            part = "value" if match.group(3) == "value" else "label"
+            columns.setdefault(int(match.group(2)), {})[part] = index
+    return {pair["value"]: pair["label"] for pair in columns.values() if len(pair) == 2}
+
+
+def is_mobile_label(label):
+    """Whether a phone's label says it is a mobile ("Mobile", "* Mobile"...)."""
+    return normalize(label) in _MOBILE_LABELS
+
+
+_MOBILE_LABELS = {normalize(word) for word in MOBILE_LABELS}
