@@ -70,6 +70,29 @@ class DsoCustomerAccess(models.Model):
             {"partner_id": customer.id, "company_id": company.id}
         )
 
+    @api.model
+    def _get_urls(self, partners, company):
+        """{customer id: URL of its page with its token} for the commercial
+        entities of ``partners`` in ``company``, for a whole batch of
+        reminders: one search, one create of the missing records, one write
+        starting the validity period again. Caller checked the rights."""
+        customers = partners.commercial_partner_id
+        accesses = self.sudo().search(
+            [("partner_id", "in", customers.ids), ("company_id", "=", company.id)]
+        )
+        missing = customers - accesses.partner_id
+        if missing:
+            accesses |= self.sudo().create(
+                [{"partner_id": customer.id, "company_id": company.id} for customer in missing]
+            )
+        for access in accesses.filtered(lambda access: not access.access_token):
+            access._portal_ensure_token()
+        accesses.write({"token_date": fields.Datetime.now()})
+        base_url = self.get_base_url()
+        return {
+            access.partner_id.id: base_url + access._get_share_url() for access in accesses
+        }
+
     def _regenerate(self):
         """A new token: the links sent before stop working."""
         self.sudo().write({"access_token": False, "token_date": False})

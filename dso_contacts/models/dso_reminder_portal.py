@@ -40,16 +40,20 @@ class DsoReminder(models.Model):
 
     @api.depends_context("lang")
     def _compute_portal_url(self):
-        for reminder in self:
-            url = reminder.partner_id and reminder.partner_id._dso_portal_url(
-                reminder.company_id
-            )
-            reminder.portal_url = url
-            reminder.portal_link_html = url and Markup(
-                '<p style="margin: 16px 0;"><a href="%s" style="background-color: #875A7B; '
-                "padding: 8px 16px; color: #ffffff; text-decoration: none; "
-                'border-radius: 5px;">%s</a></p>'
-            ) % (url, self.env._("See what you owe, promise a payment or dispute an invoice"))
+        label = self.env._("See what you owe, promise a payment or dispute an invoice")
+        button = Markup(
+            '<p style="margin: 16px 0;"><a href="%s" style="background-color: #875A7B; '
+            "padding: 8px 16px; color: #ffffff; text-decoration: none; "
+            'border-radius: 5px;">%s</a></p>'
+        )
+        self.portal_url = self.portal_link_html = False
+        Access = self.env["dso.customer.access"]
+        for company, reminders in self.filtered("partner_id").grouped("company_id").items():
+            urls = Access._get_urls(reminders.partner_id, company)
+            for reminder in reminders:
+                url = urls.get(reminder.partner_id.commercial_partner_id.id)
+                reminder.portal_url = url
+                reminder.portal_link_html = url and button % (url, label)
 
     @api.depends("email_from")
     def _compute_reply_to_address(self):
