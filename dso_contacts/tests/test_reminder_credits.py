@@ -136,3 +136,35 @@ class TestReminderCredits(ReminderCommon):
         reminder = self._run()
         self.assertEqual(reminder.amount_due, 100.0)
         self.assertFalse(reminder.credit_line_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestReminderHeldInvoices(ReminderCommon):
+    """Invoices held out of the reminders: No Follow-up, payment blocked."""
+
+    def _run(self):
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        return self._reminders(self.customer)
+
+    @freeze_time(NOW)
+    def test_invoice_marked_no_payment_reminder_gets_nothing_until_unticked(self):
+        held = self._create_invoice(self.customer, TODAY - timedelta(days=6), 500.0)
+        other = self._create_invoice(self.customer, TODAY - timedelta(days=6), 80.0)
+        with Form(held.with_user(self.accountant)) as invoice_form:
+            invoice_form.dso_reminder_hold = True
+        receivable = held.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        self.assertTrue(receivable.blocked, "Odoo's No Follow-up flag of the journal item")
+        reminder = self._run()
+        self.assertEqual(reminder.move_ids, other)
+        self.assertEqual(reminder.amount_due, 80.0)
+        held.dso_reminder_hold = False
+        self.assertEqual(self._run().move_ids, other | held)
+
+    @freeze_time(NOW)
+    def test_payment_blocked_invoice_gets_nothing(self):
+        invoice = self._create_invoice(self.customer, TODAY - timedelta(days=6), 500.0)
+        invoice.action_toggle_block_payment()
+        self.assertFalse(self._run())
