@@ -64,6 +64,22 @@ class TestReminderCron(ReminderCommon):
         self.assertEqual(self.customer.dso_reminder_count, 1)
 
     @freeze_time(NOW)
+    def test_email_and_sms_carry_the_customers_page_link(self):
+        self._create_invoice(self.customer, TODAY - timedelta(days=16), 250.0)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        access = self.env["dso.customer.access"].search(
+            [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)]
+        )
+        self.assertTrue(access.access_token)
+        link = f"/my/dso/{access.id}?access_token={access.access_token}"
+        reminder = self._reminders(self.customer)
+        self.assertIn(link, reminder.mail_id.body_html)
+        self.assertIn(link, reminder.sms_id.body)
+        # replies come back through the mail gateway to the reminder
+        self.assertEqual(reminder.mail_id.reply_to, reminder.reply_to_address)
+
+    @freeze_time(NOW)
     def test_emails_and_sms_are_sent_by_odoo_queues(self):
         self._create_invoice(self.customer, TODAY - timedelta(days=20))
         with self.mock_mail_gateway(), self.mockSMSGateway():
