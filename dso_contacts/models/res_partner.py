@@ -1,13 +1,29 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import logging
 from datetime import timedelta
 
-from odoo import api, fields, models
+import psycopg2
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL, index_exists
+from odoo.modules.db import FunctionStatus
+from odoo.tools import SQL, create_index, escape_psql, index_exists
 
 from ..tools.phone import e164_candidates, looks_like_phone, to_e164
 
+_logger = logging.getLogger(__name__)
+
 COLLECTION_INDEX = "res_partner_dso_one_collection_contact_uniq"
+# the indexes of the quick search and of the list's contact search
+PHONE_SEARCH_INDEX = "res_partner_dso_phone_search_array_idx"
+TRIGRAM_INDEXES = {
+    "res_partner_dso_name_trgm_idx": "name",
+    "res_partner_dso_email_trgm_idx": "email",
+}
+# trigrams need three characters: a shorter term would read the whole table
+QUICK_SEARCH_MIN_LENGTH = 3
+# partial matches of a quick search are ranked among this many found first
+PARTIAL_SCAN = 500
 
 
 class ResPartner(models.Model):
@@ -51,9 +67,8 @@ class ResPartner(models.Model):
         string="Phones (E.164)",
         compute="_compute_dso_phone_search",
         store=True,
-        index="trigram",
         help="Phone and mobile in E.164 form, used to find a contact whatever "
-        "the format typed in the search.",
+        "the format typed in the search (array index created in init()).",
     )
     dso_contact_search = fields.Char(
         string="Customer or contact",
@@ -129,6 +144,9 @@ class ResPartner(models.Model):
                 to_e164(number, country_code) for number in (partner.phone, partner.mobile)
             ]
             partner.dso_phone_search = " ".join(n for n in numbers if n) or False
+        # a country change triggers this compute: it is where the cached
+        # countries of the customers learn a new one
+        self._dso_forget_search_countries()
 
     def _compute_dso_contact_search(self):
         self.dso_contact_search = False
@@ -140,11 +158,19 @@ class ResPartner(models.Model):
             return []
         # the user's record rules apply to both queries: a contact of another
         # company's customer is neither found nor used to find its customer
-        people = self._search(self._dso_people_domain(value.strip(), operator))
+        people = self._dso_people_query(value.strip(), exact=operator in ("=", "=ilike"))
+        # one IN on a UNION, not an OR of two IN: PostgreSQL turns the first
+        # into a join on the few ids found, the second into a scan of the table
         return [
-            "|",
-            ("id", "in", people),
-            ("id", "in", people.subselect("commercial_partner_id")),
+            (
+                "id",
+                "in",
+                SQL(
+                    "(%s UNION %s)",
+                    people.select(),
+                    people.select(SQL.identifier(people.table, "commercial_partner_id")),
+                ),
+            )
         ]
 
     @api.depends_context("company")
@@ -255,6 +281,7 @@ class ResPartner(models.Model):
                     SQL.identifier(COLLECTION_INDEX),
                 )
             )
+        self._dso_init_search_indexes()
         return res
 
     @api.model_create_multi
@@ -401,40 +428,162 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _dso_search_country_codes(self, limit=20):
-        """Countries a national phone number typed in a search may belong to:
-        those of the user's companies, then the countries where most customers
-        are (a contact's number is read in its customer's country)."""
-        countries = self.env.company.country_id | self.env.companies.country_id
-        customer_countries = self._read_group(
-            [("is_company", "=", True), ("country_id", "!=", False)],
-            ["country_id"],
-            order="__count desc",
-            limit=limit,
+    @tools.ormcache()
+    def _dso_customer_country_codes(self):
+        """Countries of the active customers, by company (``None``: shared
+        customers), most frequent first, as ``((company_id, codes), ...)``.
+
+        Grouped over the whole partner table once, then kept in the registry's
+        cache: ``_compute_dso_phone_search`` clears it when a customer gets a
+        country that is not in it yet. Plain SQL without the user's rights and
+        without flushing, because it is shared by every user of the database
+        and also read from that compute (flushing there would recompute the
+        field being computed); it only says which countries to read a typed
+        national number in, it finds nothing by itself.
+        """
+        self.env.cr.execute(
+            SQL(
+                """SELECT partner.company_id, country.code
+                     FROM res_partner partner
+                     JOIN res_country country ON country.id = partner.country_id
+                    WHERE partner.is_company AND partner.active
+                 GROUP BY partner.company_id, country.code
+                 ORDER BY count(*) DESC, country.code"""
+            )
         )
-        for (country,) in customer_countries:
-            countries |= country
-        return [code for code in countries.mapped("code") if code]
+        by_company = {}
+        for company_id, code in self.env.cr.fetchall():
+            by_company.setdefault(company_id, []).append(code)
+        return tuple((company_id, tuple(codes)) for company_id, codes in by_company.items())
+
+    def _dso_forget_search_countries(self):
+        """Clear the cached countries of the customers when one of ``self``
+        is a customer whose country is not among its company's yet."""
+        customers = self.filtered(lambda p: p.is_company and p.country_id.code)
+        if not customers:
+            return
+        by_company = dict(self._dso_customer_country_codes())
+        if any(
+            customer.country_id.code not in by_company.get(customer.company_id.id or None, ())
+            for customer in customers
+        ):
+            self.env.registry.clear_cache()
 
     @api.model
-    def _dso_people_domain(self, term, operator="ilike"):
-        """Partners whose name or email matches ``term``, or whose phone or
-        mobile is the number ``term`` in any common format."""
-        domain = ["|", ("name", operator, term), ("email", operator, term)]
+    def _dso_search_country_codes(self, limit=20):
+        """Countries a national phone number typed in a search may belong to:
+        those of the user's companies, then the countries where most of their
+        customers are (a contact's number is read in its customer's country),
+        from the cache of ``_dso_customer_country_codes``."""
+        codes = [
+            code
+            for code in (self.env.company | self.env.companies).country_id.mapped("code")
+            if code
+        ]
+        by_company = dict(self._dso_customer_country_codes())
+        lists = [by_company.get(company_id, ()) for company_id in self.env.companies.ids]
+        lists.append(by_company.get(None, ()))
+        # the most frequent country of each list first, then the second ones...
+        for rank in range(limit):
+            for company_codes in lists:
+                if rank < len(company_codes) and company_codes[rank] not in codes:
+                    codes.append(company_codes[rank])
+        return codes[: limit + len(self.env.companies)]
+
+    @api.model
+    def _dso_people_condition(self, query, term, exact=False):
+        """SQL condition on the partners of ``query`` whose name or email
+        contains ``term`` (is ``term``, when ``exact``), or whose phone or
+        mobile is the number ``term`` in any common format.
+
+        SQL rather than a domain so that each part is served by an index
+        created in ``_dso_init_search_indexes()``: ``unaccent`` is applied as
+        the ORM applies it to ``ilike`` and as the trigram indexes are built,
+        and phones are compared by equality on the E.164 numbers of
+        ``dso_phone_search`` (an array index) instead of ``ilike '%...%'``.
+        """
+        unaccent = self.env.registry.unaccent
+        pattern = escape_psql(term) if exact else f"%{escape_psql(term)}%"
+        conditions = [
+            SQL(
+                "%s ILIKE %s",
+                unaccent(self._field_to_sql(query.table, fname, query)),
+                unaccent(SQL("%s", pattern)),
+            )
+            for fname in ("name", "email")
+        ]
         if looks_like_phone(term):
-            for e164 in e164_candidates(term, self._dso_search_country_codes()):
-                domain = ["|", ("dso_phone_search", "ilike", e164), *domain]
-        return domain
+            numbers = e164_candidates(term, self._dso_search_country_codes())
+            if numbers:
+                conditions.append(
+                    SQL(
+                        "string_to_array(%s, ' ') && %s::text[]",
+                        self._field_to_sql(query.table, "dso_phone_search", query),
+                        numbers,
+                    )
+                )
+        return SQL("(%s)", SQL(" OR ").join(conditions))
+
+    @api.model
+    def _dso_people_query(self, term, exact=False):
+        """Query of the partners matching ``term`` (see
+        ``_dso_people_condition``), with the user's record rules."""
+        query = self._search([])
+        query.add_where(self._dso_people_condition(query, term, exact=exact))
+        return query
+
+    @api.model
+    def _dso_ranked_people(self, term, limit):
+        """Partners matching ``term``, best first: exact matches (the phone
+        number, the email, the whole name) before partial ones, names that
+        start with ``term`` before names that contain it, and within each, the
+        contacts for collection first. Partial matches are ranked among the
+        first ``PARTIAL_SCAN`` found, so that a short, common term costs no
+        more than a precise one."""
+        collection_first = SQL("%s IS TRUE DESC", SQL.identifier("is_collection_contact"))
+        exact = self._dso_people_query(term, exact=True)
+        exact.order = SQL(
+            "%s IS TRUE DESC, %s",
+            self._field_to_sql(exact.table, "is_collection_contact", exact),
+            SQL.identifier(exact.table, "id"),
+        )
+        exact.limit = limit
+        ids = [row[0] for row in self.env.execute_query(exact.select())]
+        if len(ids) < limit:
+            partial = self._dso_people_query(term)
+            if ids:
+                partial.add_where(
+                    SQL("%s NOT IN %s", SQL.identifier(partial.table, "id"), tuple(ids))
+                )
+            partial.limit = PARTIAL_SCAN
+            starts = SQL(
+                "%s ILIKE %s",
+                self.env.registry.unaccent(SQL.identifier("name")),
+                self.env.registry.unaccent(SQL("%s", f"{escape_psql(term)}%")),
+            )
+            ranked = SQL(
+                "SELECT id FROM (%s) AS found ORDER BY %s DESC, %s, id LIMIT %s",
+                partial.select(
+                    SQL.identifier(partial.table, "id"),
+                    SQL.identifier(partial.table, "name"),
+                    SQL.identifier(partial.table, "is_collection_contact"),
+                ),
+                starts,
+                collection_first,
+                limit - len(ids),
+            )
+            ids += [row[0] for row in self.env.execute_query(ranked)]
+        return self.browse(ids)
 
     @api.model
     def dso_quick_search(self, term, limit=8):
         """Customers matching a person's name, an email or a phone number, with
-        the contacts that matched: the systray's quick search. Runs with the
-        user's rights, like the customer list's search."""
+        the contacts that matched, best matches first: the systray's quick
+        search. Runs with the user's rights, like the customer list's search."""
         term = (term or "").strip()
-        if len(term) < 2:
+        if len(term) < QUICK_SEARCH_MIN_LENGTH:
             return []
-        people = self.search(self._dso_people_domain(term), limit=limit * 5)
+        people = self._dso_ranked_people(term, limit * 5)
         by_phone = looks_like_phone(term)
         customers = people.commercial_partner_id._filtered_access("read")
         results = {}
@@ -466,7 +615,50 @@ class ResPartner(models.Model):
                         "is_collection_contact": person.is_collection_contact,
                     }
                 )
+        for result in results.values():
+            # the contact for collection first, then in the order of the match
+            result["contacts"].sort(key=lambda c: not c["is_collection_contact"])
         return list(results.values())
+
+    def _dso_init_search_indexes(self):
+        """Indexes of the searches (``_dso_people_condition``): trigram
+        indexes on ``name`` and ``email``, which core indexes with a btree
+        only (useless for ``ilike '%...%'``), so they are created here with
+        ``create_index`` in the expression ``ilike`` uses; and an array index
+        on the E.164 numbers of ``dso_phone_search``, compared by equality."""
+        cr = self.env.cr
+        # the trigram index the field declared before: phones are no longer
+        # searched with ilike, so it only slowed down writes
+        cr.execute(
+            SQL(
+                "DROP INDEX IF EXISTS %s",
+                SQL.identifier("res_partner__dso_phone_search_index"),
+            )
+        )
+        create_index(
+            cr,
+            PHONE_SEARCH_INDEX,
+            self._table,
+            ["(string_to_array(dso_phone_search, ' '))"],
+            method="gin",
+        )
+        if not self.env.registry.has_trigram:
+            # Odoo creates pg_trgm with the databases it creates, not with one
+            # created beforehand; a trusted extension since PostgreSQL 13
+            try:
+                with cr.savepoint(flush=False):
+                    cr.execute(SQL("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            except psycopg2.Error as error:
+                _logger.warning("No trigram index for the quick search (pg_trgm): %s", error)
+                return
+        registry = self.env.registry
+        for index_name, column in TRIGRAM_INDEXES.items():
+            expression = f'"{column}"'
+            if registry.has_unaccent == FunctionStatus.INDEXABLE:
+                expression = registry.unaccent(expression)
+            create_index(
+                cr, index_name, self._table, [f"{expression} gin_trgm_ops"], method="gin"
+            )
 
     def _dso_get_collection_warning(self):
         self.ensure_one()
