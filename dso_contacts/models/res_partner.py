@@ -476,7 +476,10 @@ class ResPartner(models.Model):
     def _dso_forget_search_countries(self):
         """Clear the cached countries of the customers when one of ``self``
         is a customer whose country is not among its company's yet."""
-        customers = self.filtered(lambda p: p.is_company and p.country_id.code)
+        # saved, active customers with a country: those that are grouped
+        customers = self.filtered(
+            lambda p: isinstance(p.id, int) and p.active and p.is_company and p.country_id.code
+        )
         if not customers:
             return
         by_company = dict(self._dso_customer_country_codes()[1])
