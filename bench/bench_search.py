@@ -211,9 +211,11 @@ def odoo_env(args):
 
 
 def run_worker(args):
-    env, _odoo = odoo_env(args)
+    env, odoo = odoo_env(args)
     try:
-        result = {"build": worker_build, "measure": worker_measure}[args.worker](env, args)
+        result = {"build": worker_build, "measure": worker_measure}[args.worker](
+            env, args, odoo
+        )
         env.cr.commit()
     finally:
         env.cr.close()
@@ -221,27 +223,39 @@ def run_worker(args):
     return 0
 
 
-def worker_build(env, args):
+def worker_build(env, args, odoo):
     """Customers and contacts with batched INSERT ... SELECT generate_series:
     names from FIRST_NAMES and SYLLABLES, a unique email, French (or, one
     customer in ten, Belgian) numbers typed in the national format, their
     E.164 forms in dso_phone_search (phone then mobile, as the compute joins
     them) and core's phone_sanitized; the first contact of each customer is
-    its contact for collection. The indexes of res_partner are dropped during
-    the inserts and created again afterwards (a restore does the same)."""
+    its contact for collection. The ids are drawn beforehand so that every
+    row is inserted with its final values: an UPDATE after the INSERT would
+    leave HOT chains, and PostgreSQL would then hide the indexes created
+    afterwards (indcheckxmin) from any transaction older than them. The
+    indexes of res_partner are dropped during the inserts and created again
+    afterwards (a restore does the same), the foreign key of the contact for
+    collection too (customers and contacts point at each other)."""
     cr = env.cr
     t0 = time.perf_counter()
     company = env.ref("base.main_company")
     company.country_id = env.ref("base.fr")
     env["res.partner"].flush_model()
     fr, be = env.ref("base.fr").id, env.ref("base.be").id
-    contacts = args.contacts
-    customers = contacts // CONTACTS_PER_CUSTOMER
+    customers = args.contacts // CONTACTS_PER_CUSTOMER
     cr.execute(
         "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'res_partner' "
-        "AND indexname != 'res_partner_pkey' AND indexdef NOT LIKE 'CREATE UNIQUE%%'"
+        "AND indexname != 'res_partner_pkey'"
     )
     indexes = cr.fetchall()
+    cr.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = 'res_partner'::regclass AND contype = 'f' "
+        "AND conname LIKE '%%collection_contact_id%%'"
+    )
+    foreign_keys = cr.fetchall()
+    for name, _definition in foreign_keys:
+        cr.execute(f'ALTER TABLE res_partner DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
         cr.execute(f'DROP INDEX "{name}"')
     params = {
@@ -253,58 +267,75 @@ def worker_build(env, args):
         "customers": customers,
         "per": CONTACTS_PER_CUSTOMER,
     }
-    # last name of a partner number g: three syllables
-    last_name = (
-        "initcap((%(syllables)s::text[])[1 + (g * 7) %% 64] "
-        "|| (%(syllables)s::text[])[1 + (g / 64 * 5) %% 64] "
-        "|| (%(syllables)s::text[])[1 + (g / 4096 * 11) %% 64])"
-    )
     cr.execute(
-        f"""
-        INSERT INTO res_partner (name, complete_name, ref, is_company, type, active,
-            company_id, country_id, city, phone, customer_rank, partner_share,
-            dso_phone_search, phone_sanitized,
-            autopost_bills, lang, create_date, write_date, create_uid, write_uid)
-        SELECT 'Customer ' || {last_name} || ' ' || g, 'Customer ' || {last_name} || ' ' || g,
-            'B' || lpad(g::text, 7, '0'), true, 'contact', true, %(company)s,
-            CASE WHEN g %% 10 = 0 THEN %(be)s ELSE %(fr)s END, 'City ' || g %% 500,
-            CASE WHEN g %% 10 = 0 THEN '02 ' || lpad((g %% 10000000)::text, 7, '0')
-                 ELSE '04 ' || lpad((g %% 100000000)::text, 8, '0') END,
-            1, true,
-            CASE WHEN g %% 10 = 0 THEN '+322' || lpad((g %% 10000000)::text, 7, '0')
-                 ELSE '+334' || lpad((g %% 100000000)::text, 8, '0') END,
-            CASE WHEN g %% 10 = 0 THEN '+322' || lpad((g %% 10000000)::text, 7, '0')
-                 ELSE '+334' || lpad((g %% 100000000)::text, 8, '0') END,
-            'ask', 'fr_FR', now(), now(), 1, 1
-          FROM generate_series(0, %(customers)s - 1) AS g
-        """,
+        "CREATE TEMP TABLE bench_customer AS SELECT g AS idx, "
+        "nextval('res_partner_id_seq') AS id FROM generate_series(0, %(customers)s - 1) AS g",
         params,
     )
     cr.execute(
-        "CREATE TEMP TABLE bench_customer AS SELECT id, substr(ref, 2)::int AS idx, "
-        "country_id, name FROM res_partner WHERE ref LIKE 'B%%' AND is_company"
+        "CREATE TEMP TABLE bench_contact AS SELECT g, nextval('res_partner_id_seq') AS id "
+        "FROM generate_series(0, %(customers)s * %(per)s - 1) AS g",
+        params,
     )
     cr.execute("CREATE UNIQUE INDEX ON bench_customer (idx)")
-    cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE ref LIKE 'B%%'")
-    # contact g of customer g / per; mobile 06 + 8 digits (France) or
-    # 0470 + 6 digits (Belgium), a landline on one contact in two
-    mobile_digits = "lpad((g %% 100000000)::text, 8, '0')"
-    digit = "substr(" + mobile_digits + ", {}, 2)"
-    be_digits = "lpad((g %% 1000000)::text, 6, '0')"
+    cr.execute("CREATE UNIQUE INDEX ON bench_contact (g)")
+    cr.execute("ANALYZE bench_customer")
+    cr.execute("ANALYZE bench_contact")
+
+    # last name of a partner number g: three syllables
+    def last_name(g):
+        return (
+            f"initcap((%(syllables)s::text[])[1 + ({g} * 7) %% 64] "
+            f"|| (%(syllables)s::text[])[1 + ({g} / 64 * 5) %% 64] "
+            f"|| (%(syllables)s::text[])[1 + ({g} / 4096 * 11) %% 64])"
+        )
+
+    customer_name = f"'Customer ' || {last_name('c.idx')} || ' ' || c.idx"
+    be_customer = "c.idx %% 10 = 0"
+    customer_phone = "lpad((c.idx %% 10000000)::text, 7, '0')"
+    customer_phone_fr = "lpad((c.idx %% 100000000)::text, 8, '0')"
     cr.execute(
         f"""
-        INSERT INTO res_partner (name, complete_name, parent_id, commercial_partner_id,
+        INSERT INTO res_partner (id, commercial_partner_id, collection_contact_id, name,
+            complete_name, ref, is_company, type, active, company_id, country_id, city,
+            phone, customer_rank, partner_share, dso_phone_search, phone_sanitized,
+            autopost_bills, lang, create_date, write_date, create_uid, write_uid)
+        SELECT c.id, c.id, first_contact.id, {customer_name}, {customer_name},
+            'B' || lpad(c.idx::text, 7, '0'), true, 'contact', true, %(company)s,
+            CASE WHEN {be_customer} THEN %(be)s ELSE %(fr)s END, 'City ' || c.idx %% 500,
+            CASE WHEN {be_customer} THEN '02 ' || {customer_phone}
+                 ELSE '04 ' || {customer_phone_fr} END,
+            1, true,
+            CASE WHEN {be_customer} THEN '+322' || {customer_phone}
+                 ELSE '+334' || {customer_phone_fr} END,
+            CASE WHEN {be_customer} THEN '+322' || {customer_phone}
+                 ELSE '+334' || {customer_phone_fr} END,
+            'ask', 'fr_FR', now(), now(), 1, 1
+          FROM bench_customer c
+          JOIN bench_contact first_contact ON first_contact.g = c.idx * %(per)s
+        """,
+        params,
+    )
+    # contact g of customer g / per; mobile 06 + 8 digits (France) or
+    # 0470 + 6 digits (Belgium), a landline on one contact in two
+    mobile_digits = "lpad((p.g %% 100000000)::text, 8, '0')"
+    digit = "substr(" + mobile_digits + ", {}, 2)"
+    be_digits = "lpad((p.g %% 1000000)::text, 6, '0')"
+    cr.execute(
+        f"""
+        INSERT INTO res_partner (id, name, complete_name, parent_id, commercial_partner_id,
             is_company, type, active, company_id, country_id, city, email, mobile, phone,
             dso_phone_search, phone_sanitized, is_collection_contact, partner_share,
             autopost_bills, lang, create_date, write_date, create_uid, write_uid)
-        SELECT full_name, c.name || ', ' || full_name, c.id, c.id, false, 'contact', true,
-            %(company)s, c.country_id, 'City ' || c.idx %% 500,
-            lower(unaccent_name) || '.' || g || '@customer' || c.idx || '.example.com',
-            mobile, phone,
-            concat_ws(' ', phone_e164, mobile_e164), mobile_e164,
-            g %% %(per)s = 0, true, 'ask', 'fr_FR', now(), now(), 1, 1
+        SELECT p.id, p.full_name, customer.name || ', ' || p.full_name, customer.id,
+            customer.id, false, 'contact', true, %(company)s, customer.country_id,
+            customer.city,
+            lower(p.unaccent_name) || '.' || p.g || '@customer' || (p.g / %(per)s)
+                || '.example.com',
+            p.mobile, p.phone, concat_ws(' ', p.phone_e164, p.mobile_e164), p.mobile_e164,
+            p.g %% %(per)s = 0, true, 'ask', 'fr_FR', now(), now(), 1, 1
           FROM (
-            SELECT g, full_name, translate(replace(full_name, ' ', '.'),
+            SELECT g, id, full_name, translate(replace(full_name, ' ', '.'),
                        'àâäéèêëïîôöùûüçÉ', 'aaaeeeeiioouuucE') AS unaccent_name,
                    CASE WHEN be THEN '0470 ' || substr({be_digits}, 1, 2) || ' '
                         || substr({be_digits}, 3, 2) || ' ' || substr({be_digits}, 5, 2)
@@ -312,34 +343,47 @@ def worker_build(env, args):
                         || {digit.format(5)} || ' ' || {digit.format(7)} END AS mobile,
                    CASE WHEN be THEN '+32470' || {be_digits}
                         ELSE '+336' || {mobile_digits} END AS mobile_e164,
-                   CASE WHEN g %% 2 = 1 AND NOT be THEN '01.' || {digit.format(1)}
+                   CASE WHEN p.g %% 2 = 1 AND NOT be THEN '01.' || {digit.format(1)}
                         || '.' || {digit.format(3)} || '.' || {digit.format(5)}
                         || '.' || {digit.format(7)}
                    END AS phone,
-                   CASE WHEN g %% 2 = 1 AND NOT be THEN '+331' || {mobile_digits}
+                   CASE WHEN p.g %% 2 = 1 AND NOT be THEN '+331' || {mobile_digits}
                    END AS phone_e164
               FROM (
-                SELECT g, (%(firsts)s::text[])[1 + (g * 13) %% {len(FIRST_NAMES)}] || ' '
-                          || {last_name} AS full_name,
-                       (g / %(per)s) %% 10 = 0 AS be
-                  FROM generate_series(0, %(customers)s * %(per)s - 1) AS g
-              ) AS person
+                SELECT k.g, k.id,
+                       (%(firsts)s::text[])[1 + (k.g * 13) %% {len(FIRST_NAMES)}] || ' '
+                          || {last_name("k.g")} AS full_name,
+                       (k.g / %(per)s) %% 10 = 0 AS be
+                  FROM bench_contact k
+              ) AS p
           ) AS p
           JOIN bench_customer c ON c.idx = p.g / %(per)s
+          JOIN res_partner customer ON customer.id = c.id
         """,
         params,
     )
     insert_seconds = time.perf_counter() - t0
     t1 = time.perf_counter()
-    for _name, definition in indexes:
-        cr.execute(definition)
-    cr.execute(
-        "UPDATE res_partner p SET collection_contact_id = c.id FROM res_partner c "
-        "WHERE c.parent_id = p.id AND c.is_collection_contact AND p.ref LIKE 'B%%'"
-    )
-    cr.execute("ANALYZE res_partner")
+    for name, definition in foreign_keys:
+        cr.execute(f'ALTER TABLE res_partner ADD CONSTRAINT "{name}" {definition}')
+    cr.commit()
+    # CONCURRENTLY, outside a transaction: a plain CREATE INDEX that meets rows
+    # updated while a transaction of another database was open (the install
+    # updates partners) hides the index from every transaction older than it
+    # (indcheckxmin), and a long transaction elsewhere on the server would keep
+    # the searches off their indexes; CONCURRENTLY waits for this database only.
+    with odoo.sql_db.db_connect(args.db).cursor() as autocommit_cr:
+        autocommit_cr._cnx.autocommit = True
+        for _name, definition in indexes:
+            autocommit_cr.execute(definition.replace(" INDEX ", " INDEX CONCURRENTLY ", 1))
+        autocommit_cr.execute("ANALYZE res_partner")
     index_seconds = time.perf_counter() - t1
     checked = _check_sample(env)
+    cr.execute(
+        "SELECT count(*) FROM pg_index "
+        "WHERE indrelid = 'res_partner'::regclass AND indcheckxmin"
+    )
+    assert not cr.fetchone()[0], "indexes hidden from older transactions (indcheckxmin)"
     cr.execute("SELECT count(*) FROM res_partner")
     return {
         "partners": cr.fetchone()[0],
@@ -368,6 +412,9 @@ def _check_sample(env, size=300):
         )
         assert partner.dso_phone_search == expected, (partner.id, partner.dso_phone_search)
         assert partner.commercial_partner_id == (partner.parent_id or partner)
+        if not partner.parent_id:
+            assert partner.collection_contact_id.is_collection_contact
+            assert partner.collection_contact_id.parent_id == partner
     return len(partners)
 
 
@@ -387,7 +434,7 @@ def _median_ms(env, function, runs):
     return statistics.median(times), result, queries
 
 
-def worker_measure(env, args):
+def worker_measure(env, args, odoo):
     from odoo.tests import new_test_user
 
     from odoo.addons.dso_contacts.tools.phone import to_e164

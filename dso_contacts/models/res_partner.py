@@ -622,7 +622,9 @@ class ResPartner(models.Model):
                 term,
                 tier,
                 ["id", "is_collection_contact"],
-                limit=limit if tier == "exact" else PARTIAL_SCAN,
+                # whole matches are few: no LIMIT, that could make PostgreSQL
+                # prefer scanning the table until it finds enough
+                limit=None if tier == "exact" else PARTIAL_SCAN,
                 exclude=tuple(ids),
             )
             rows = self.env.execute_query(SQL(" UNION ").join(selects))
