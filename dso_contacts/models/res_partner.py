@@ -63,8 +63,9 @@ class ResPartner(models.Model):
         string="Phones (E.164)",
         compute="_compute_dso_phone_search",
         store=True,
+        # searched by equality through the array index of _dso_init_search_indexes()
         help="Phone and mobile in E.164 form, used to find a contact whatever "
-        "the format typed in the search (array index created in init()).",
+        "the format typed in the search.",
     )
     dso_contact_search = fields.Char(
         string="Customer or contact",
