@@ -33,7 +33,7 @@ CORE_TEST_FILES = \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers.py \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers_blacklist.py
 
-.PHONY: setup run test test-addon test-pytest test-core test-crash test-wheel bench bench-import bench-reminders pot lint
+.PHONY: setup run test test-addon test-pytest test-core test-crash test-wheel bench bench-import bench-reminders bench-search pot lint
 
 # Python dependencies, the Chromium that Odoo's browser tours need and the
 # wkhtmltopdf that renders invoice PDFs (Debian's packages, installed when missing
@@ -103,14 +103,18 @@ test-wheel:
 		meta = z.read([n for n in names if n.endswith('METADATA')][0]).decode(); \
 		assert 'Requires-Dist: phonenumbers' in meta, meta; print('wheel ok:', whl)"
 
-# both benchmarks against Odoo's own tools, on fresh databases (see bench/README.md)
-bench: bench-import bench-reminders
+# the benchmarks against Odoo's own tools, on fresh databases (see bench/README.md)
+bench: bench-import bench-reminders bench-search
 
 bench-import:
 	$(PYTHON) bench/bench_import.py
 
 bench-reminders:
 	$(PYTHON) bench/bench_reminders.py
+
+# quick search and contact search on 100,000 and 1,000,000 contacts
+bench-search:
+	$(PYTHON) bench/bench_search.py
 
 # export the translation template from the test database, and merge it into
 # every language (new terms then need translating: see dso_contacts/tests/po_check.py)

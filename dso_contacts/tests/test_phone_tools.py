@@ -1,5 +1,7 @@
 from odoo.tests import BaseCase, tagged
 
+from odoo.addons.phone_validation.tools.phone_validation import phone_format
+
 from ..tools.phone import e164_candidates, looks_like_phone, to_e164
 
 
@@ -28,3 +30,22 @@ class TestPhoneTools(BaseCase):
         self.assertEqual(e164_candidates("02 123 45 67", ["BE"]), ["+3221234567"])
         self.assertEqual(e164_candidates("02 123 45 67", ["BE", "FR"])[0], "+3221234567")
         self.assertEqual(e164_candidates("hello", ["FR"]), [])
+
+    def test_to_e164_agrees_with_core_phone_format(self):
+        # the E.164 forms of phone.blacklist and phone_sanitized (issue 8)
+        for number, country in (
+            ("06 12 34 56 78", "FR"),
+            ("+33 1 23 45 67 89", "FR"),
+            ("0033 6 12 34 56 78", "FR"),
+            ("0470 12 34 56", "BE"),
+            ("02 555 12 12", "BE"),
+            ("0151 23456789", "DE"),
+            ("(0)20 7946 0958", "GB"),
+            ("+1 415 555 2671", None),
+            ("33612345678", "FR"),
+        ):
+            with self.subTest(number=number):
+                self.assertEqual(
+                    to_e164(number, country),
+                    phone_format(number, country, None, force_format="E164"),
+                )

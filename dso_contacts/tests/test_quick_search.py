@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import DsoContactsCommon
@@ -41,6 +43,103 @@ class TestQuickSearch(DsoContactsCommon):
         self.assertFalse(
             self.env["res.partner"].with_user(user_b).dso_quick_search("Claire Martin")
         )
+
+    def _customer_with_contact(self, customer_name, contact_name, company=None, **vals):
+        customer = self.env["res.partner"].create(
+            {
+                "name": customer_name,
+                "is_company": True,
+                "country_id": self.env.ref("base.fr").id,
+                "company_id": (company or self.company).id,
+            }
+        )
+        contact = self._create_contact(contact_name, customer=customer, **vals)
+        return customer, contact
+
+    def _quick_search_ids(self, term, user=None):
+        partners = self.env["res.partner"].with_user(user or self.billing_user)
+        return [result["id"] for result in partners.dso_quick_search(term)]
+
+    def test_quick_search_puts_exact_matches_before_partial_ones(self):
+        prefix_customer, _contact = self._customer_with_contact(
+            "Prefix SA", "Anne Rivière-Haute", is_collection_contact=True
+        )
+        exact_customer, _contact = self._customer_with_contact("Exact SA", "Anne Rivière")
+        self.assertEqual(
+            self._quick_search_ids("anne rivière"), [exact_customer.id, prefix_customer.id]
+        )
+        exact_email, _contact = self._customer_with_contact(
+            "Mail SA", "Paul Mail", email="info@riviere.example.com"
+        )
+        partial_email, _contact = self._customer_with_contact(
+            "Other Mail SA", "Jo Mail", email="sales.info@riviere.example.com"
+        )
+        self.assertEqual(
+            self._quick_search_ids("info@riviere.example.com")[:1], [exact_email.id]
+        )
+        self.assertIn(partial_email.id, self._quick_search_ids("info@riviere"))
+
+    def test_quick_search_puts_contacts_for_collection_first(self):
+        other, _contact = self._customer_with_contact("Alpha SA", "Paul Vasseur-Noé")
+        payer, _contact = self._customer_with_contact(
+            "Beta SA", "Léa Vasseur-Noé", is_collection_contact=True
+        )
+        self.assertEqual(self._quick_search_ids("asseur-no"), [payer.id, other.id])
+        # within a customer, the contact for collection comes first too
+        self._create_contact("Marc Vasseur-Noé", customer=payer)
+        (result,) = [
+            r
+            for r in self.env["res.partner"]
+            .with_user(self.billing_user)
+            .dso_quick_search("asseur-no")
+            if r["id"] == payer.id
+        ]
+        self.assertEqual(result["contacts"][0]["name"], "Léa Vasseur-Noé")
+        self.assertEqual(len(result["contacts"]), 2)
+
+    def test_quick_search_user_of_company_b_sees_company_b_contacts_only(self):
+        company_b = self.env["res.company"].create(
+            {"name": "Company B", "country_id": self.env.ref("base.fr").id}
+        )
+        user_b = new_test_user(
+            self.env,
+            login="dso_qs_user_b2",
+            groups="base.group_user,account.group_account_invoice",
+            company_id=company_b.id,
+            company_ids=[company_b.id],
+        )
+        self.customer.company_id = self.company
+        customer_b, _contact = self._customer_with_contact(
+            "Lumière B",
+            "Claire Martin",
+            company=company_b,
+            email="claire.martin@b.example.com",
+            mobile="06 12 34 56 78",
+        )
+        for term in ("Claire Martin", "claire.martin@", "0612345678", "+33 6 12 34 56 78"):
+            with self.subTest(term=term):
+                self.assertEqual(self._quick_search_ids(term, user=user_b), [customer_b.id])
+                self.assertIn(self.customer.id, self._quick_search_ids(term))
+                self.assertNotIn(customer_b.id, self._quick_search_ids(term))
+
+    def test_search_countries_are_kept_between_searches(self):
+        Partner = self.env["res.partner"].with_user(self.billing_user)
+        Partner.dso_quick_search("06 12 34 56 78")
+        with patch.object(
+            type(self.env.cr), "execute", autospec=True, side_effect=type(self.env.cr).execute
+        ) as execute:
+            Partner.dso_quick_search("01 23 45 67 89")
+        grouped = [call for call in execute.call_args_list if "GROUP BY" in str(call.args[1])]
+        self.assertFalse(grouped, "the countries of the customers are not grouped again")
+
+    def test_search_countries_learn_a_new_customer_country(self):
+        self.env["res.partner"].dso_quick_search("06 12 34 56 78")  # fills the cache
+        customer, _contact = self._customer_with_contact(
+            "Kunde GmbH", "Jonas Weber", mobile="0151 23456789"
+        )
+        customer.country_id = self.env.ref("base.de")
+        self.assertEqual(_contact.dso_phone_search, "+4915123456789")
+        self.assertEqual(self._quick_search_ids("0151 2345 6789"), [customer.id])
 
 
 @tagged("post_install", "-at_install")
