@@ -42,10 +42,10 @@ setup:
 	$(PYTHON) -m pip install -r requirements.txt
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
 		|| command -v google-chrome >/dev/null \
-		|| { [ "$$(id -u)" = 0 ] && apt-get install -y chromium; } \
+		|| { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y chromium; } \
 		|| { echo "Chromium is needed for the browser tours: apt-get install chromium"; exit 1; }
 	@command -v wkhtmltopdf >/dev/null \
-		|| { [ "$$(id -u)" = 0 ] && apt-get install -y wkhtmltopdf; } \
+		|| { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y wkhtmltopdf; } \
 		|| { echo "wkhtmltopdf is needed for invoice PDFs: apt-get install wkhtmltopdf"; exit 1; }
 
 run: setup
