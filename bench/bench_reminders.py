@@ -31,26 +31,9 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
+from benchlib import default_addons_path, odoo_src, run, run_worker
+
 DB_PREFIX = "dso_rem_bench_"
-
-
-def odoo_src():
-    if os.environ.get("ODOO_SRC"):
-        return os.environ["ODOO_SRC"]
-    import odoo
-
-    return os.path.dirname(os.path.dirname(odoo.__file__))
-
-
-def default_addons_path():
-    src = odoo_src()
-    return ",".join([os.path.join(src, "addons"), os.path.join(src, "odoo", "addons"), REPO])
-
-
-def run(cmd, **kwargs):
-    return subprocess.run(cmd, check=True, **kwargs)
 
 
 # ----------------------------------------------------------------------
@@ -115,7 +98,7 @@ def main():
     args = parser.parse_args()
     args.addons_path = args.addons_path or default_addons_path()
     if args.worker:
-        return run_worker(args)
+        return run_worker(args, globals())
 
     sizes = [int(size) for size in args.sizes.split(",")]
     base = DB_PREFIX + "base"
@@ -173,29 +156,6 @@ def main():
 # ----------------------------------------------------------------------
 # workers (run inside Odoo)
 # ----------------------------------------------------------------------
-
-
-def odoo_env(args):
-    sys.path.insert(0, odoo_src())
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config(
-        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"]
-    )
-    registry = odoo.modules.registry.Registry(args.db)
-    cr = registry.cursor()
-    return odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), odoo
-
-
-def run_worker(args):
-    env, odoo = odoo_env(args)
-    try:
-        result = globals()[f"worker_{args.worker}"](env, args, odoo)
-        env.cr.commit()
-    finally:
-        env.cr.close()
-    print(json.dumps(result))
 
 
 def worker_setup(env, args, odoo):

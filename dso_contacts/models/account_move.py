@@ -100,6 +100,16 @@ class AccountMove(models.Model):
         action["context"] = {"search_default_hide_drafts": 1}
         return action
 
+    def _dso_action_view(self):
+        """The customer invoices list showing ``self``: what the reminders,
+        promises and disputes open from their *Invoices* buttons."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("id", "in", self.ids)]
+        action["context"] = {"create": False}
+        return action
+
     @api.model
     def _dso_reminder_hold_domain(self, today):
         """Domain leaving out of the payment reminders the invoices held out

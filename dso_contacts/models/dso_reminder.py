@@ -304,12 +304,7 @@ class DsoReminder(models.Model):
 
     def action_view_invoices(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_invoice_type"
-        )
-        action["domain"] = [("id", "in", self.move_ids.ids)]
-        action["context"] = {"create": False}
-        return action
+        return self.move_ids._dso_action_view()
 
     # ------------------------------------------------------------------
     # Business methods

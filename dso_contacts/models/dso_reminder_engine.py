@@ -139,14 +139,15 @@ class DsoReminderEngine(models.AbstractModel):
 
     @api.model
     def _get_not_excluded_domain(self, today):
-        """Domain of the invoices whose customer is not excluded from the
-        automatic reminders on ``today``."""
+        """Domain of the customers not excluded from the automatic reminders
+        on ``today``: one rule for the search of due invoices and for a batch
+        of customers."""
         return [
             "|",
-            ("commercial_partner_id.dso_reminder_exclude", "=", False),
+            ("dso_reminder_exclude", "=", False),
             "&",
-            ("commercial_partner_id.dso_reminder_exclude_until", "!=", False),
-            ("commercial_partner_id.dso_reminder_exclude_until", "<", today),
+            ("dso_reminder_exclude_until", "!=", False),
+            ("dso_reminder_exclude_until", "<", today),
         ]
 
     @api.model
@@ -156,7 +157,10 @@ class DsoReminderEngine(models.AbstractModel):
         if domain is None:
             return self.env["res.partner"]
         groups = self.env["account.move"]._read_group(
-            domain + self._get_not_excluded_domain(today),
+            [
+                *domain,
+                ("commercial_partner_id", "any", self._get_not_excluded_domain(today)),
+            ],
             ["commercial_partner_id"],
             order="commercial_partner_id",
         )
@@ -182,12 +186,7 @@ class DsoReminderEngine(models.AbstractModel):
         if domain is None or not customers:
             return []
         if automatic:
-            customers = customers.filtered(
-                lambda c: (
-                    not c.dso_reminder_exclude
-                    or (c.dso_reminder_exclude_until and c.dso_reminder_exclude_until < today)
-                )
-            )
+            customers = customers.filtered_domain(self._get_not_excluded_domain(today))
         Move = self.env["account.move"]
         rows = Move._read_group(
             [*domain, ("commercial_partner_id", "in", customers.ids)],
@@ -304,8 +303,8 @@ class DsoReminderEngine(models.AbstractModel):
         sent = self._already_sent(
             self.env["account.move"].browse(group["trigger"].id for group in groups)
         )
-        contacts = self.env["res.partner"].union(*(g["partner"] for g in groups))
-        numbers = [c._dso_reminder_sms_number() for c in contacts.collection_contact_id]
+        customers = self.env["res.partner"].union(*(g["partner"] for g in groups))
+        numbers = [c._dso_reminder_sms_number() for c in customers.collection_contact_id]
         checker = self.with_context(
             dso_blacklisted_numbers=self.env["dso.reminder.dispatch"]._blacklisted_numbers(
                 [n for n in numbers if n]

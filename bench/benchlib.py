@@ -1,0 +1,52 @@
+"""What the benchmark scripts share: where Odoo is, running a command, and
+running a worker function of a script inside Odoo on a database."""
+
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def odoo_src():
+    if os.environ.get("ODOO_SRC"):
+        return os.environ["ODOO_SRC"]
+    import odoo
+
+    return os.path.dirname(os.path.dirname(odoo.__file__))
+
+
+def default_addons_path():
+    src = odoo_src()
+    return ",".join([os.path.join(src, "addons"), os.path.join(src, "odoo", "addons"), REPO])
+
+
+def run(cmd, **kwargs):
+    return subprocess.run(cmd, check=True, **kwargs)
+
+
+def odoo_env(args):
+    sys.path.insert(0, odoo_src())
+    import odoo
+    from odoo.tools import config
+
+    config.parse_config(
+        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"]
+    )
+    registry = odoo.modules.registry.Registry(args.db)
+    cr = registry.cursor()
+    return odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), odoo
+
+
+def run_worker(args, workers):
+    """Run ``workers[f"worker_{args.worker}"]`` inside Odoo on ``args.db``,
+    commit, and print its result as the last line of JSON."""
+    env, odoo = odoo_env(args)
+    try:
+        result = workers[f"worker_{args.worker}"](env, args, odoo)
+        env.cr.commit()
+    finally:
+        env.cr.close()
+    print(json.dumps(result))
