@@ -417,6 +417,7 @@ def worker_measure(env, args, odoo):
         ("phone typed 0033 6 12 34 56 78", "0033 " + mobile[1:]),
         ("full name", name),
         ("part of a name", part),
+        ("first two letters of a name", name[:2]),
         ("email", email),
     ]
     Partner = env["res.partner"].with_user(user)

@@ -17,7 +17,11 @@ COLLECTION_INDEX = "res_partner_dso_one_collection_contact_uniq"
 # the indexes of the quick search and of the list's contact search
 PHONE_SEARCH_INDEX = "res_partner_dso_phone_search_array_idx"
 # trigrams need three characters: a shorter term would read the whole table
-QUICK_SEARCH_MIN_LENGTH = 3
+# the systray searches from the second character typed (a two-letter name,
+# a Chinese or Japanese name); below CONTAINS_MIN_LENGTH, only whole and
+# starting matches are looked for (btree indexes): trigrams need three
+QUICK_SEARCH_MIN_LENGTH = 2
+CONTAINS_MIN_LENGTH = 3
 # partial matches of a quick search are ranked among this many found first
 PARTIAL_SCAN = 500
 
@@ -726,7 +730,7 @@ class ResPartner(models.Model):
         unaccent = self.env.registry.unaccent
         condition = SQL("%s ILIKE %s", column, unaccent(SQL("%s", f"%{escape_psql(term)}%")))
         local_part = term.split("@")[0]
-        if len(local_part) < QUICK_SEARCH_MIN_LENGTH or local_part == term:
+        if len(local_part) < CONTAINS_MIN_LENGTH or local_part == term:
             return condition
         # For an email, the index is read for the part before the @ only: the
         # trigrams of a domain are in a large part of the table and reading
@@ -779,7 +783,7 @@ class ResPartner(models.Model):
         ids = []
         exact_found = False
         for tier in ("exact", "prefix", "contains"):
-            if tier == "contains" and (len(term) < QUICK_SEARCH_MIN_LENGTH or exact_found):
+            if tier == "contains" and (len(term) < CONTAINS_MIN_LENGTH or exact_found):
                 break
             selects = self._dso_people_selects(
                 term,

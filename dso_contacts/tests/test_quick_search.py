@@ -29,6 +29,23 @@ class TestQuickSearch(DsoContactsCommon):
     def test_quick_search_ignores_too_short_terms(self):
         self.assertEqual(self.env["res.partner"].dso_quick_search(" a "), [])
 
+    def test_quick_search_two_characters_find_whole_and_starting_names(self):
+        """A two-character name (common in Chinese) is found from the second
+        character typed; two characters find the names and emails that start
+        with them, not those that merely contain them."""
+        Partner = self.env["res.partner"]
+        wang = Partner.create({"name": "王伟", "parent_id": self.customer.id})
+        li_na = Partner.create({"name": "Li Na", "parent_id": self.customer.id})
+        Partner.create({"name": "Charlie Dubois", "parent_id": self.customer.id})
+        Partner = Partner.with_user(self.billing_user)
+        (result,) = Partner.dso_quick_search("王伟")
+        self.assertEqual(result["id"], self.customer.id)
+        self.assertEqual([c["id"] for c in result["contacts"]], [wang.id])
+        results = {r["id"]: r for r in Partner.dso_quick_search("li")}
+        self.assertEqual(
+            [c["name"] for c in results[self.customer.id]["contacts"]], [li_na.name]
+        )
+
     def test_quick_search_respects_companies(self):
         company_b = self.env["res.company"].create({"name": "Company B"})
         user_b = new_test_user(

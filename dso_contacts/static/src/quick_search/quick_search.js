@@ -37,7 +37,7 @@ export class DsoQuickSearch extends Component {
 
     async search() {
         const term = this.state.term.trim();
-        if (term.length < 3) {
+        if (term.length < 2) {
             Object.assign(this.state, { results: [], searched: false });
             return;
         }
