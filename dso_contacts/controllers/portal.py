@@ -120,6 +120,16 @@ class DsoCustomerPage(CustomerPortal):
     # Routes
     # ------------------------------------------------------------------
 
+    @http.route("/dso/<string:code>", type="http", auth="public", methods=["GET"])
+    def dso_short_link(self, code, **kw):
+        """The short link of an SMS: to the page, with its token. A code that
+        opens nothing (wrong, revoked, expired, nothing owed) is a 404, as a
+        wrong token is."""
+        access = request.env["dso.customer.access"]._from_short_code(code)
+        if not access or not access._check_token(access.access_token):
+            raise NotFound()
+        return request.redirect(access._get_share_url(), code=303, local=True)
+
     @http.route(
         "/my/dso/<int:access_id>", type="http", auth="public", methods=["GET"], website=True
     )

@@ -1,8 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import secrets
+import string
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import consteq
+
+SHORT_CODE_ALPHABET = string.ascii_letters + string.digits
+# 62^10, about 8e17 codes: as hard to guess as a token, short enough for an SMS
+SHORT_CODE_LENGTH = 10
 
 
 class DsoCustomerAccess(models.Model):
@@ -33,6 +39,13 @@ class DsoCustomerAccess(models.Model):
         string="Link created on", readonly=True, help="Date the current token was created."
     )
     expiry_date = fields.Datetime(string="Link expires on", compute="_compute_expiry_date")
+    short_code = fields.Char(
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="The code of the page's short link (/dso/<code>), sent in SMS; it "
+        "changes and stops working with the token.",
+    )
 
     _sql_constraints = [
         (
@@ -40,6 +53,7 @@ class DsoCustomerAccess(models.Model):
             "unique (partner_id, company_id)",
             "A customer has one page access per company.",
         ),
+        ("short_code_uniq", "unique (short_code)", "A short link opens one page."),
     ]
 
     def _compute_access_url(self):
@@ -55,8 +69,21 @@ class DsoCustomerAccess(models.Model):
 
     def _portal_ensure_token(self):
         if not self.access_token:
-            self.sudo().write({"token_date": fields.Datetime.now()})
+            self.sudo().write(
+                {"token_date": fields.Datetime.now(), "short_code": self._new_short_code()}
+            )
         return super()._portal_ensure_token()
+
+    @api.model
+    def _new_short_code(self):
+        return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _i in range(SHORT_CODE_LENGTH))
+
+    @api.model
+    def _from_short_code(self, code):
+        """The access record whose short link is ``code``, sudo, or nothing."""
+        if not code or len(code) != SHORT_CODE_LENGTH:
+            return self.sudo().browse()
+        return self.sudo().search([("short_code", "=", code)], limit=1)
 
     @api.model
     def _get_or_create(self, partner, company):
@@ -72,10 +99,11 @@ class DsoCustomerAccess(models.Model):
 
     @api.model
     def _get_urls(self, partners, company):
-        """{customer id: URL of its page with its token} for the commercial
-        entities of ``partners`` in ``company``, for a whole batch of
-        reminders: one search, one create of the missing records, one write
-        starting the validity period again. Caller checked the rights."""
+        """{customer id: (URL of its page with its token, short URL)} for the
+        commercial entities of ``partners`` in ``company``, for a whole batch
+        of reminders: one search, one create of the missing records. Caller
+        checked the rights. Handing the links out (``_hand_out``) is the
+        sender's business, not the renderer's."""
         customers = partners.commercial_partner_id
         accesses = self.sudo().search(
             [("partner_id", "in", customers.ids), ("company_id", "=", company.id)]
@@ -87,20 +115,44 @@ class DsoCustomerAccess(models.Model):
             )
         for access in accesses.filtered(lambda access: not access.access_token):
             access._portal_ensure_token()
-        accesses.write({"token_date": fields.Datetime.now()})
+        # pages whose token was made before the short links
+        for access in accesses.filtered(lambda access: not access.short_code):
+            access.short_code = self._new_short_code()
         base_url = self.get_base_url()
         return {
-            access.partner_id.id: base_url + access._get_share_url() for access in accesses
+            access.partner_id.id: (
+                base_url + access._get_share_url(),
+                f"{base_url}/dso/{access.short_code}",
+            )
+            for access in accesses
         }
 
+    @api.model
+    def _hand_out(self, reminders):
+        """The links of ``reminders`` were sent: their validity period starts
+        again (one write per company)."""
+        now = fields.Datetime.now()
+        for company, company_reminders in reminders.grouped("company_id").items():
+            self.sudo().search(
+                [
+                    (
+                        "partner_id",
+                        "in",
+                        company_reminders.partner_id.commercial_partner_id.ids,
+                    ),
+                    ("company_id", "=", company.id),
+                    ("access_token", "!=", False),
+                ]
+            ).write({"token_date": now})
+
     def _regenerate(self):
-        """A new token: the links sent before stop working."""
-        self.sudo().write({"access_token": False, "token_date": False})
+        """A new token and short link: the links sent before stop working."""
+        self._revoke()
         for access in self.sudo():
             access._portal_ensure_token()
 
     def _revoke(self):
-        self.sudo().write({"access_token": False, "token_date": False})
+        self.sudo().write({"access_token": False, "token_date": False, "short_code": False})
 
     def _check_token(self, token):
         """True when ``token`` opens this page now: it is this record's token,

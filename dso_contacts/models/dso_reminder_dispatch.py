@@ -44,6 +44,10 @@ class DsoReminderDispatch(models.AbstractModel):
         )
         dispatch._log_chatter(reminders)
         dispatch._flag_problems(reminders)
+        # the customers' links went out: their validity period starts again
+        self.env["dso.customer.access"]._hand_out(
+            reminders.filtered(lambda r: "queued" in (r.email_state, r.sms_state))
+        )
 
     @api.model
     def _trigger_queues(self):

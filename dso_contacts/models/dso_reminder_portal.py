@@ -16,6 +16,11 @@ class DsoReminder(models.Model):
         compute="_compute_portal_url",
         help="The customer's page, with its access token, for the templates.",
     )
+    portal_short_url = fields.Char(
+        string="Customer page short link",
+        compute="_compute_portal_url",
+        help="The short link to the customer's page (/dso/<code>), for the SMS templates.",
+    )
     portal_link_html = fields.Html(
         string="Customer page link (HTML)",
         compute="_compute_portal_url",
@@ -46,13 +51,16 @@ class DsoReminder(models.Model):
             "padding: 8px 16px; color: #ffffff; text-decoration: none; "
             'border-radius: 5px;">%s</a></p>'
         )
-        self.portal_url = self.portal_link_html = False
+        self.portal_url = self.portal_short_url = self.portal_link_html = False
         Access = self.env["dso.customer.access"]
         for company, reminders in self.filtered("partner_id").grouped("company_id").items():
             urls = Access._get_urls(reminders.partner_id, company)
             for reminder in reminders:
-                url = urls.get(reminder.partner_id.commercial_partner_id.id)
+                url, short_url = urls.get(
+                    reminder.partner_id.commercial_partner_id.id, (False,) * 2
+                )
                 reminder.portal_url = url
+                reminder.portal_short_url = short_url
                 reminder.portal_link_html = url and button % (url, label)
 
     @api.depends("email_from")
@@ -76,6 +84,7 @@ class DsoReminder(models.Model):
         return (
             *super().mail_allowed_qweb_expressions(),
             "object.portal_url",
+            "object.portal_short_url",
             "object.portal_link_html",
             "object.reply_to_address",
         )

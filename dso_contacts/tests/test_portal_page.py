@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from odoo import fields
 from odoo.tests import new_test_user, tagged
@@ -78,6 +79,38 @@ class TestPortalPage(PortalHttpCommon):
         new_path = self._page_path()
         self.assertNotEqual(self._token_of(new_path), self._token_of(old_path))
         self.assertEqual(self._open(new_path).status_code, 200)
+
+    @mute_logger("odoo.http")
+    def test_short_link_of_the_sms(self):
+        """The SMS's short link leads to the page with its token; it stops
+        with the token (revoked, regenerated, expired) and opens one page."""
+        self._page_path()
+        access = self._access()
+        code = access.short_code
+        self.assertEqual(len(code), 10)
+        response = self._open(f"/dso/{code}")
+        self.assertEqual(response.status_code, 303)
+        location = urlsplit(response.headers["Location"])
+        self.assertEqual(location.path, f"/my/dso/{access.id}")
+        self.assertEqual(self._token_of(f"?{location.query}"), access.access_token)
+        self.assertEqual(self.url_open(f"/dso/{code}").status_code, 200)
+        # another customer's page has its own code
+        self._page_path(self.other)
+        self.assertNotEqual(self._access(self.other).short_code, code)
+        for wrong in (code[:-1], code.swapcase(), code + "x", "0" * 10):
+            self.assertEqual(self._open(f"/dso/{wrong}").status_code, 404, wrong)
+        self.company.dso_portal_token_days = 30
+        access.token_date = fields.Datetime.now() - timedelta(days=31)
+        self.assertEqual(self._open(f"/dso/{code}").status_code, 404, "expired")
+        access.token_date = fields.Datetime.now()
+        self.customer.action_dso_portal_regenerate()
+        self.assertEqual(self._open(f"/dso/{code}").status_code, 404, "regenerated")
+        new_code = access.short_code
+        self.assertNotEqual(new_code, code)
+        self.assertEqual(self._open(f"/dso/{new_code}").status_code, 303)
+        self.customer.action_dso_portal_revoke()
+        self.assertFalse(access.short_code)
+        self.assertEqual(self._open(f"/dso/{new_code}").status_code, 404, "revoked")
 
     @mute_logger("odoo.http")
     def test_expired_token(self):

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -178,3 +178,29 @@ class TestPaymentPromise(PortalCommon):
         self.assertIn(
             "object.portal_url", self.env["dso.reminder"].mail_allowed_qweb_expressions()
         )
+
+    def test_sms_carries_the_short_link_and_sending_hands_it_out(self):
+        with freeze_time(NOW):
+            self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        access = self._access()
+        access._portal_ensure_token()
+        old = datetime(2025, 2, 1, 10, 0)
+        access.token_date = old
+        self._day(0)
+        reminder = self._reminders(self.customer)
+        # the reminder sent hands the link out again
+        self.assertEqual(access.token_date, datetime(2025, 3, 10, 10, 0))
+        short_url = reminder.portal_short_url
+        self.assertTrue(short_url.endswith(f"/dso/{access.short_code}"))
+        self.assertLess(len(short_url), len(reminder.portal_url) - 30)
+        for xmlid in (
+            "dso_contacts.sms_template_reminder_second",
+            "dso_contacts.sms_template_reminder_final",
+        ):
+            body = self.env.ref(xmlid)._render_field("body", reminder.ids)[reminder.id]
+            self.assertTrue(body.endswith(short_url), xmlid)
+        # showing or rendering a reminder does not extend the link
+        access.token_date = old
+        reminder.invalidate_recordset(["portal_url", "portal_short_url"])
+        self.assertTrue(reminder.portal_short_url)
+        self.assertEqual(access.token_date, old)
