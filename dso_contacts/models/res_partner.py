@@ -1009,6 +1009,11 @@ class ResPartner(models.Model):
     dso_promise_count = fields.Integer(
         string="Promise count", compute="_compute_dso_promise_stats"
     )
+    dso_promise_settled_count = fields.Integer(
+        string="Settled promise count",
+        compute="_compute_dso_promise_stats",
+        help="Promises to pay kept or broken: those the kept rate is computed on.",
+    )
     dso_promise_kept_rate = fields.Float(
         string="Promises kept (%)",
         compute="_compute_dso_promise_stats",
@@ -1019,7 +1024,8 @@ class ResPartner(models.Model):
     )
 
     def _compute_dso_promise_stats(self):
-        self.dso_promise_count = self.dso_promise_kept_rate = 0
+        self.dso_promise_count = self.dso_promise_settled_count = 0
+        self.dso_promise_kept_rate = 0
         Promise = self.env["dso.payment.promise"]
         if not Promise.has_access("read"):
             return
@@ -1032,6 +1038,7 @@ class ResPartner(models.Model):
             by_state = counts.get(partner._origin, {})
             partner.dso_promise_count = sum(by_state.values())
             done = by_state.get("kept", 0) + by_state.get("broken", 0)
+            partner.dso_promise_settled_count = done
             partner.dso_promise_kept_rate = done and 100.0 * by_state.get("kept", 0) / done
 
     def _compute_dso_dispute_count(self):

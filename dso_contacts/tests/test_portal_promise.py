@@ -93,13 +93,17 @@ class TestPaymentPromise(PortalCommon):
         # 19 days late: the level reached, not the first one skipped
         self.assertEqual(reminder.level_id, self.level_second)
         self.assertEqual(reminder.promise_ids, promise, "in the reminder history")
-        self.assertEqual(self.customer.with_user(self.accountant).dso_promise_kept_rate, 0.0)
+        customer = self.customer.with_user(self.accountant)
+        self.assertEqual(customer.dso_promise_kept_rate, 0.0)
+        self.assertEqual(customer.dso_promise_settled_count, 1)
 
     def test_kept_promise(self):
         with freeze_time(NOW):
             invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
             promise = self._promise(self.customer, invoice, TODAY + timedelta(days=5))
         self._day(2)
+        # an open promise is neither kept nor broken: no rate yet
+        self.assertEqual(self.customer.with_user(self.accountant).dso_promise_settled_count, 0)
         with freeze_time(f"{TODAY + timedelta(days=4)} 10:00:00"):
             self._pay(invoice)
         self._day(5)
