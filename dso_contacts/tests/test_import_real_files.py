@@ -130,6 +130,7 @@ class TestImportRealFiles(DsoImportCommon):
     def test_code_page_files_are_read_in_the_languages_code_page(self):
         files = {
             "pl_PL": ("lo_pl_cp1250.csv", "cp1250", "Małgorzata Wiśniewska", "+48512345678"),
+            "hr_HR": ("lo_hr_cp1250.csv", "cp1250", "Ivana Kovačević", "+385981234567"),
             "tr_TR": ("lo_tr_cp1254.csv", "cp1254", "Şükrü Öztürk", "+905012345678"),
             "ja_JP": ("lo_ja_shift_jis.csv", "cp932", "山田太郎", "+819012345678"),
             "zh_CN": ("lo_zh_gbk.csv", "gb18030", "王小明", "+8613123456789"),
@@ -160,6 +161,11 @@ class TestImportRealFiles(DsoImportCommon):
         wizard.action_import()
         self.assertEqual(wizard.created_count, 2)
         self._contact(self.customer_fr, "Małgorzata Wiśniewska")
+        # a Croatian file whose Windows-1252 reading looks French ("Kovaèeviæ"):
+        # read in Windows-1250, and asked
+        wizard = self._form_wizard("lo_hr_cp1250.csv")
+        self.assertEqual((wizard.detected_encoding, wizard.is_encoding_unsure), ("cp1250", True))
+        self.assertIn("Kovačević", wizard.preview_html)
         # a Turkish file: the guess is wrong and says so; the user picks the encoding
         wizard = self._form_wizard("lo_tr_cp1254.csv")
         self.assertTrue(wizard.is_encoding_unsure)

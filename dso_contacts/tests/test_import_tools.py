@@ -6,6 +6,7 @@ import openpyxl
 from odoo.tests import BaseCase, tagged
 from odoo.tools import file_open
 
+from ..tools.encoding import guess_encoding
 from ..tools.file_reader import FileReadError, ImportFile, number_to_text
 from ..tools.header_guess import (
     guess_columns,
@@ -42,6 +43,19 @@ class TestImportFileReader(BaseCase):
         self.assertEqual(read("contacts_fr_cp1252_semicolon.csv").header[3], "Rôle")
         self.assertEqual(next(read("contacts_de_utf8bom_tab.txt").rows())[1][2], "Groß")
         self.assertEqual(read("contacts_de_utf8bom_tab.txt").header[0], "Kundennummer")
+
+    def test_central_european_names_are_not_read_as_western_letters(self):
+        """Windows-1252 reads the "ć" and "č" of Windows-1250 as "æ" and "è",
+        letters of French: the guess is Windows-1250, asked to a French user."""
+        sample = "Kod;Ime\nC1;Marko Perić\nC2;Ivana Kovačević\n".encode("cp1250")
+        self.assertEqual(guess_encoding(sample, ["fr_FR"]), ("cp1250", False))
+        self.assertEqual(guess_encoding(sample, ["hr_HR"]), ("cp1250", True))
+        self.assertEqual(guess_encoding(sample, ["hr_HR", "fr_FR"]), ("cp1250", True))
+        french = "Code;Nom\nC1;Hélène Lefèvre\nC2;François Dupré\n".encode("cp1252")
+        self.assertEqual(guess_encoding(french, ["fr_FR"]), ("cp1252", True))
+        # a rare French "æ" is asked, not misread silently
+        sample = "Code;Nom\nC1;Lætitia Dupré\nC2;François Lefèvre\n".encode("cp1252")
+        self.assertEqual(guess_encoding(sample, ["fr_FR"]), ("cp1252", False))
 
     def test_reader_obeys_forced_encoding_and_delimiter(self):
         file = read("contacts_fr_cp1252_semicolon.csv", encoding="latin-1", delimiter=",")

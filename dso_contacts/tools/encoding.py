@@ -35,10 +35,12 @@ LANGUAGE_ENCODINGS = {
 ENCODING_MARGIN = 0.1
 # the accented letters of each language (lower case), to tell a right guess
 # from mojibake
-WESTERN_LETTERS = "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿœß"
+# (no "æ": none of these languages writes it in a name, and Windows-1252
+# shows it for the "ć" of Windows-1250: "Periæ" is "Perić")
+WESTERN_LETTERS = "àáâãäåçèéêëìíîïñòóôõöøùúûüýÿœß"
 LANGUAGE_LETTERS = {
     "en": WESTERN_LETTERS,
-    "fr": "àâæçéèêëîïôœùûüÿ",
+    "fr": "àâçéèêëîïôœùûüÿ",
     "de": "äöüßéè",
     "nl": "áéëèíïóöúüĳ",
     "es": "áéíñóúüç",
@@ -53,6 +55,12 @@ LANGUAGE_LETTERS = {
     "sk": "áäčďéíĺľňóôŕšťúýž",
     "hu": "áéíóöőúüű",
     "sl": "čšž",
+}
+# the languages written in each Windows code page
+CODE_PAGE_LANGUAGES = {
+    "cp1252": ("en", "fr", "de", "nl", "es", "it", "pt", "sv"),
+    "cp1250": ("pl", "ro", "hr", "cs", "sk", "hu", "sl"),
+    "cp1254": ("tr",),
 }
 # characters that Windows-1252 shows for Central European letters
 MOJIBAKE_SIGNS = "¹²³¼½¾¿¦¤¥ª¸"
@@ -162,6 +170,14 @@ def guess_encoding(sample, languages=()):
             if not set(other) & set(MOJIBAKE_SIGNS):
                 chosen, text = encoding, other
                 break
+    if not _native(text, chosen):
+        # "Kovaèeviæ": letters no language of the code page writes, where
+        # another close code page reads letters of its own languages
+        for encoding in close:
+            other = sample.decode(encoding, errors="ignore")
+            if encoding != chosen and _native(other, encoding):
+                chosen, text = encoding, other
+                break
     if len({sample.decode(encoding, errors="ignore") for encoding in close}) == 1:
         return chosen, True  # the close code pages read this text alike
     # one clear winner, or close ones (French reads almost the same in
@@ -185,6 +201,14 @@ def _foreign_letters(text, languages):
         and (char.isalpha() or char in MOJIBAKE_SIGNS)
         and char not in alphabet
     }
+
+
+def _native(text, encoding):
+    """Whether the accented letters of ``text`` are all letters of the
+    languages of the Windows code page ``encoding`` (always, for the East
+    Asian ones, left to the detector)."""
+    languages = CODE_PAGE_LANGUAGES.get(encoding)
+    return not languages or not _foreign_letters(text, languages)
 
 
 def detect_encoding(sample, languages=()):

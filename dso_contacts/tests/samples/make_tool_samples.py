@@ -137,6 +137,9 @@ TYPED = [
     ("lo_pl", ("33",), "Kod klienta;Tytuł;Imię;Nazwisko;Stanowisko;E-mail;Telefon komórkowy\n"
      "C001;Pani;Małgorzata;Wiśniewska;Księgowa;malgorzata@dupont.example.com;+48512345678\n"
      "C001;Pan;Łukasz;Żółkiewski;Kierownik;lukasz@dupont.example.com;+48601234567\n"),
+    ("lo_hr", ("33",), "Šifra kupca;Ime;Prezime;Radno mjesto;E-pošta;Mobitel\n"
+     "C001;Marko;Perić;Direktor;marko@dupont.example.com;+385912345678\n"
+     "C001;Ivana;Kovačević;Voditeljica nabave;ivana@dupont.example.com;+385981234567\n"),
     ("lo_tr", ("36",), "Müşteri kodu;Ad;Soyadı;İş Unvanı;E-posta;Cep telefonu\n"
      "C001;Şükrü;Öztürk;Muhasebeci;sukru@dupont.example.com;+905012345678\n"
      "C001;Ayşe;Yıldız;Müdür;ayse@dupont.example.com;+905321234567\n"),
