@@ -206,10 +206,15 @@ READ_SCRIPT = """
 import json, sys, time
 sys.path.insert(0, REPO)
 import importlib.util
+# the addon's tools as a package of their own (they import each other
+# relatively), without Odoo
 spec = importlib.util.spec_from_file_location(
-    "file_reader", REPO + "/dso_contacts/tools/file_reader.py")
-reader_module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(reader_module)
+    "dso_tools", REPO + "/dso_contacts/tools/__init__.py",
+    submodule_search_locations=[REPO + "/dso_contacts/tools"])
+package = importlib.util.module_from_spec(spec)
+sys.modules["dso_tools"] = package
+spec.loader.exec_module(package)
+import dso_tools.file_reader as reader_module
 def memory(key):
     # VmHWM is the peak resident set of this process since its exec
     # (ru_maxrss would include the parent's memory before the exec)
