@@ -9,12 +9,12 @@ _logger = logging.getLogger(__name__)
 class DsoContactImportChunk(models.Model):
     """A part of a background import, run as a queue job of its own.
 
-    The rows of one customer code are all in the same chunk (see
-    ``dso.contact.import.job._queue_split_rows``): the rules an import applies
-    across rows (a contact twice in the file, the last contact for collection
-    of a customer wins, a customer code twice) see the same rows as a run
-    over the whole file, and two chunks of an import never add contacts to
-    the same customer.
+    The rows of one customer code are all in the same chunk, in the file's
+    order (see ``dso.contact.import.job._queue_split_rows``): the rules an
+    import applies across rows (a contact twice in the file, the last contact
+    for collection of a customer wins, a customer code twice) see the same
+    rows as a run over the whole file, and two chunks of an import never add
+    contacts to the same customer.
     """
 
     _name = "dso.contact.import.chunk"
@@ -29,7 +29,7 @@ class DsoContactImportChunk(models.Model):
     last_line = fields.Integer(readonly=True)
     row_count = fields.Integer(string="Rows", readonly=True)
     # [[line, cells], ...]: read by the chunk's job only, never prefetched
-    rows = fields.Json(readonly=True, prefetch=False)
+    rows = fields.Json(string="Row Data", readonly=True, prefetch=False)
     state = fields.Selection(
         [
             ("pending", "Waiting"),
@@ -46,7 +46,7 @@ class DsoContactImportChunk(models.Model):
     skipped_count = fields.Integer(string="Skipped", readonly=True)
     error_count = fields.Integer(string="Rejected", readonly=True)
     warning_count = fields.Integer(string="Warnings", readonly=True)
-    warnings = fields.Text(readonly=True)
+    warnings = fields.Text(string="Warning Messages", readonly=True)
     failure_reason = fields.Text(readonly=True)
 
     def _queue_run(self, phase):

@@ -134,22 +134,26 @@ class DsoContactImportJob(models.Model):
 
     def _queue_split_rows(self, rows, mapping):
         """The file's ``rows`` (``(line, cells)``) in chunks of about the
-        configured size, in the file's order, the rows of one customer code in
-        the chunk of its first row: ``[[(line, cells), ...], ...]``."""
+        configured size: the rows of one customer code all in one chunk,
+        wherever they are in the file, the customers in the order of their
+        first row, each chunk's rows in the file's order:
+        ``[[(line, cells), ...], ...]``."""
         size = max(self._queue_chunk_rows(), 1)
         index = mapping.get(CUSTOMER_FIELDS[self.import_type])
-        chunks, chunk_of = [[]], {}
+        groups = {}
         for line, cells in rows:
             key = cells[index] if index is not None and index < len(cells) else ""
-            if key in chunk_of:
-                chunks[chunk_of[key]].append((line, cells))
-                continue
-            if len(chunks[-1]) >= size:
-                chunks.append([])
-            if key:
-                chunk_of[key] = len(chunks) - 1
-            chunks[-1].append((line, cells))
-        return chunks
+            # a row without customer code is rejected: a group of its own
+            groups.setdefault(key or ("", line), []).append((line, cells))
+        chunks, current = [], []
+        for group in groups.values():
+            if current and len(current) + len(group) > size:
+                chunks.append(current)
+                current = []
+            current.extend(group)
+        if current:
+            chunks.append(current)
+        return [sorted(chunk, key=lambda row: row[0]) for chunk in chunks]
 
     def _queue_enqueue_chunks(self, phase):
         for chunk in self.chunk_ids:

@@ -131,15 +131,15 @@ class TestImportQueue(DsoImportCommon):
             split = trap.enqueued_jobs.pop(0)
             split.perform()
             chunks = job.sudo().chunk_ids
-            # C001 and C002 open the first chunk and keep their later rows;
-            # C003 opens the second one, C999 joins it (two rows a chunk)
+            # two rows a chunk, a customer's rows together however far apart:
+            # C001's three rows make a chunk larger than the size
             self.assertEqual(
                 [[line for line, _cells in chunk.rows] for chunk in chunks],
-                [[2, 3, 5, 6, 9], [4, 7, 8]],
+                [[2, 6, 9], [3, 5], [4, 8], [7]],
             )
             self.assertEqual(job.state, "running")
             self.assertEqual(job.row_count, 8)
-            trap.assert_jobs_count(2)
+            trap.assert_jobs_count(4)
             for chunk in chunks:
                 trap.assert_enqueued_job(
                     chunk._queue_run,
@@ -195,7 +195,7 @@ class TestImportQueue(DsoImportCommon):
         with trap_jobs() as trap:
             self.env["dso.contact.import.job"]._cron_process_jobs()
             self._run_jobs(trap)
-        self.assertEqual(len(job.sudo().chunk_ids), 2)
+        self.assertEqual(len(job.sudo().chunk_ids), 3)
         self.assertEqual((job.state, job.created_count, job.error_count), inline[:3])
         self.assertEqual(
             base64.b64decode(job.report_file), base64.b64decode(inline[3]), "same report"
@@ -227,8 +227,8 @@ class TestImportQueue(DsoImportCommon):
             self.env["dso.contact.import.job"]._cron_process_jobs()
             performed = self._run_jobs(trap)
         phases = [job.args[0] for job in performed if job.method_name == "_queue_run"]
-        self.assertEqual(len(job.sudo().chunk_ids), 2)
-        self.assertEqual(phases, ["validate", "validate", "import", "import"])
+        self.assertEqual(len(job.sudo().chunk_ids), 3)
+        self.assertEqual(phases, ["validate"] * 3 + ["import"] * 3)
         self.assertEqual(self._results(job), inline)
         self.assertEqual(job.state, "done")
 
