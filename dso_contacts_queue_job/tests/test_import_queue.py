@@ -14,7 +14,7 @@ from .common import trap_jobs
 HEADER = ["Customer code", "Contact name", "Email", "Collection"]
 # C001's rows are spread over the file: its duplicate (line 6) and its second
 # contact for collection (line 9) must meet its first rows
-ROWS = [
+ROWS = (
     ["C001", "Ann Dupont", "ann@dupont.example.com", "yes"],
     ["C002", "Bob Peeters", "", ""],
     ["C003", "Taro Yamada", "not an email", ""],
@@ -23,7 +23,7 @@ ROWS = [
     ["C999", "Nobody", "", ""],
     ["C003", "Hanako Yamada", "", ""],
     ["C001", "Paul Dupont", "", "yes"],
-]
+)
 
 
 class _Rollback(Exception):
@@ -238,7 +238,7 @@ class TestImportQueue(DsoImportCommon):
 
         def fail_on_yamada(engine, run, batch, mapping, dry_run):
             if any(cells[0] == "C003" for _line, cells in batch):
-                raise UserError("The database is unhappy with Yamada KK")
+                raise UserError(engine.env._("The database is unhappy with Yamada KK"))
             return original(engine, run, batch, mapping, dry_run)
 
         job = self._start()
