@@ -13,7 +13,12 @@ levels reached), then on a fresh copy (``createdb -T``) for each run:
    ``--workers=N --load=web,queue_job`` and ``[queue_job] channels = root:N``
    (cron threads off), the import queued (its split, then a job per chunk) and
    the reminder run queued (a job per batch of customers), timed from the
-   commit that queues them to the end of the last job, as the database shows it.
+   commit that queues them to the end of the last job, as the database shows it;
+3. ``killed``: the largest worker count again, every child of the server (the
+   HTTP workers running jobs and the job runner) killed with SIGKILL once a
+   chunk (then a reminder batch) is running and another is done; queue_job's
+   runner requeues the dead jobs and the runs end. Counts the contacts twice
+   under a customer and the reminders twice for an invoice and level (0 and 0).
 
 Prints the rows and customers per second, the speed-up over one worker and
 over the inline run, and checks that every run made the same contacts and
@@ -21,7 +26,8 @@ reminders.
 
     python3 bench/bench_queue_job.py [--contacts 200000] [--customers 20000]
         [--reminder-customers 10000] [--workers 1,2,4] [--chunk-rows 5000]
-        [--reminder-batch 200] [--skip-inline] [--keep] [--addons-path PATH]
+        [--reminder-batch 200] [--skip-inline] [--skip-kill] [--keep]
+        [--addons-path PATH]
 
 Needs PostgreSQL (createdb/dropdb), Odoo 18.0 importable (or ODOO_SRC) and
 queue_job on the addons path (``make setup``: .oca/odoo/addons, the default
@@ -32,12 +38,14 @@ import argparse
 import base64
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
+import psutil
 import psycopg2
 from bench_import import make_files
 from bench_reminders import worker_build as build_reminder_customers
@@ -178,14 +186,56 @@ def job_stats(db, method):
         connection.close()
 
 
-def queued_run(args, db, workers, path):
-    """The import and the reminder run through queue_job with ``workers``."""
-    log = open(os.path.join(args.out, f"odoo_{workers}w.log"), "w")
+def kill_workers(db, process, method):
+    """SIGKILL every child of the Odoo server (its HTTP workers running jobs,
+    and the job runner) once a job of ``method`` is running and another is
+    done; the server starts new ones. Returns the number killed."""
+    wait_for(
+        db,
+        "SELECT count(*) FILTER (WHERE state = 'started'), "
+        "count(*) FILTER (WHERE state = 'done') FROM queue_job "
+        f"WHERE method_name = '{method}'",
+        lambda row: row[0] >= 1 and row[1] >= 1,
+        600,
+    )
+    children = psutil.Process(process.pid).children(recursive=True)
+    for child in children:
+        child.send_signal(signal.SIGKILL)
+    return len(children)
+
+
+def duplicates(db):
+    """Contacts twice under a customer, reminders twice for an invoice and level."""
+    connection = psycopg2.connect(dbname=db)
+    try:
+        with connection.cursor() as cr:
+            cr.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM res_partner WHERE parent_id IS NOT NULL "
+                "GROUP BY parent_id, lower(name), lower(coalesce(email, '')) "
+                "HAVING count(*) > 1) AS twice"
+            )
+            contacts = cr.fetchone()[0]
+            cr.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM dso_reminder "
+                "WHERE trigger_move_id IS NOT NULL GROUP BY trigger_move_id, level_id "
+                "HAVING count(*) > 1) AS twice"
+            )
+            return {"contacts_twice": contacts, "reminders_twice": cr.fetchone()[0]}
+    finally:
+        connection.close()
+
+
+def queued_run(args, db, workers, path, kill=False):
+    """The import and the reminder run through queue_job with ``workers``;
+    with ``kill``, the workers are killed in the middle of each."""
+    name = f"odoo_{workers}w{'_kill' if kill else ''}.log"
+    log = open(os.path.join(args.out, name), "w")
     process, conf = start_server(args, db, workers, log)
     results = {}
     try:
         if not args.skip_import:
             queued = worker(args, "queue_import", db, "--file", path)
+            killed = kill_workers(db, process, "_queue_run") if kill else 0
             row = wait_for(
                 db,
                 f"SELECT state, done_count, row_count, created_count, skipped_count, "
@@ -201,6 +251,7 @@ def queued_run(args, db, workers, path):
                 "created": row[3],
                 "skipped": row[4],
                 "rejected": row[5],
+                **({"killed": killed} if kill else {}),
                 "jobs": {
                     "split": job_stats(db, "_queue_split"),
                     "chunks": job_stats(db, "_queue_run"),
@@ -209,6 +260,7 @@ def queued_run(args, db, workers, path):
             }
         if not args.skip_reminders:
             queued = worker(args, "queue_reminders", db)
+            killed = kill_workers(db, process, "_queue_process_batch") if kill else 0
             wait_for(
                 db,
                 "SELECT count(*) FILTER (WHERE state NOT IN ('done', 'failed')) "
@@ -220,11 +272,13 @@ def queued_run(args, db, workers, path):
             results["reminders"] = {
                 "seconds": seconds,
                 **worker(args, "reminder_counts", db),
+                **({"killed": killed} if kill else {}),
                 "jobs": job_stats(db, "_queue_process_batch"),
             }
     finally:
         stop_server(process, conf)
         log.close()
+    results["duplicates"] = duplicates(db)
     return results
 
 
@@ -239,6 +293,7 @@ def main():
     parser.add_argument("--skip-inline", action="store_true")
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-reminders", action="store_true")
+    parser.add_argument("--skip-kill", action="store_true")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--addons-path", default=None)
     parser.add_argument("--http-port", type=int, default=8371)
@@ -298,7 +353,26 @@ def main():
         runs[f"{count} workers"] = queued_run(args, db, count, path)
         print(f"{count} workers: {runs[f'{count} workers']}", flush=True)
 
+    if not args.skip_kill:
+        # the workers killed in the middle of the import and of the reminder run
+        count = max(worker_counts)
+        db = f"{DB_PREFIX}{count}w_kill"
+        dbs.append(db)
+        run(["dropdb", "--if-exists", db])
+        run(["createdb", "-T", base, db])
+        kill = queued_run(args, db, count, path, kill=True)
+        print(f"{count} workers, killed in the middle: {kill}", flush=True)
+
     report(args, runs, worker_counts)
+    if not args.skip_kill:
+        print(
+            f"\n{count} workers killed (SIGKILL) in the middle of each run, then left to end:"
+        )
+        for kind in ("import", "reminders"):
+            if kind in kill:
+                checked = {k: v for k, v in kill[kind].items() if k not in ("seconds",)}
+                print(f"  {kind}: {checked}")
+        print(f"  duplicates: {kill['duplicates']}")
     if not args.keep:
         for db in dbs:
             run(["dropdb", "--if-exists", db])
@@ -334,6 +408,8 @@ def report(args, runs, worker_counts):
             )
             if res.get("jobs"):
                 print(f"{'':<12}  jobs: {res['jobs']}")
+            if result.get("duplicates"):
+                print(f"{'':<12}  {result['duplicates']}")
 
 
 # ----------------------------------------------------------------------

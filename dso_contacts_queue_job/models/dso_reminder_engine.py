@@ -34,7 +34,13 @@ class DsoReminderEngine(models.AbstractModel):
     @api.model
     def _queue_process_batch(self, company_id, customer_ids, today):
         """Send the automatic reminders due to a batch of customers."""
-        company = self.env["res.company"].browse(company_id)
+        company = self.env["res.company"].sudo().browse(company_id)
+        if not company.dso_reminder_auto or not company._dso_reminder_in_window(
+            fields.Datetime.now()
+        ):
+            # a batch that waited in the queue past the company's sending
+            # window: the scheduled action queues it again when the window opens
+            return "Nothing sent: outside the company's sending window."
         # as the scheduled action: the company's invoices read as superuser,
         # scoped by the company
         engine = self.sudo().with_company(company)

@@ -89,3 +89,14 @@ class TestReminderQueue(ReminderCommon):
         self.assertEqual(
             set(jobs.mapped("identity_key")), {self._key(batch) for batch in self._batches()}
         )
+
+    @freeze_time(NOW)
+    def test_batch_waiting_past_the_sending_window_sends_nothing(self):
+        with trap_jobs() as trap, self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+            trap.assert_jobs_count(3)
+            # the window closed while the batches waited in the queue
+            self.company.dso_reminder_hour_to = 9.0
+            trap.perform_enqueued_jobs()
+        self.assertFalse(self._reminders())
+        self.assertFalse(self._new_mails)
