@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyGettext
 
 from odoo.addons.dso_contacts.models.dso_contact_import_job import REJECTED_PART_PREFIX
 from odoo.addons.dso_contacts.tools.import_report import MAX_LISTED_WARNINGS
@@ -290,10 +291,15 @@ class DsoContactImportJob(models.Model):
         elif validating and job.error_count:
             job._finish(
                 failed_message=self.env._(
-                    'Nothing was imported: %(count)s rows are invalid and "Skip '
-                    'invalid rows" is off. Fix them (see the report) and import '
-                    "the file again.",
-                    count=job.error_count,
+                    # dso_contacts' message for its background import, in its
+                    # translations
+                    LazyGettext(
+                        'Nothing was imported: %(count)s rows are invalid and "Skip '
+                        'invalid rows" is off. Fix them (see the report) and import '
+                        "the file again.",
+                        _module="dso_contacts",
+                        count=job.error_count,
+                    )
                 ),
                 run=run,
             )
