@@ -84,6 +84,8 @@ class DsoContactImportChunk(models.Model):
                 "error_count": run.rejected,
                 "warning_count": run.warning_count,
                 "warnings": "\n".join(run.warnings) or False,
+                # imported: the copy of its rows is of no more use
+                **({} if dry_run else {"rows": False}),
             }
         )
         job._queue_add_rejected(chunk, run.take_rejected())
