@@ -53,6 +53,19 @@ from bench_reminders import worker_setup
 from benchlib import REPO, default_addons_path, odoo_src, run, run_worker
 
 DB_PREFIX = "qj_bench_"
+# odoo-bin, without the bus's gevent worker: where gevent cannot start (on this
+# project's machine pkg_resources does not find zope.interface), the prefork
+# server starts it again and again, which eats the CPU the workers are measured on
+LAUNCH = """
+import os, sys
+os.environ["TZ"] = "UTC"
+import odoo
+from odoo.service import server
+if os.environ.get("BENCH_NO_GEVENT"):
+    server.PreforkServer.long_polling_spawn = lambda self: None
+sys.argv = ["odoo-bin", *sys.argv[1:]]
+odoo.cli.main()
+"""
 
 
 # ----------------------------------------------------------------------
@@ -126,9 +139,14 @@ def start_server(args, db, workers, logfile):
     )
     conf.close()
     process = subprocess.Popen(
-        [sys.executable, os.path.join(odoo_src(), "odoo-bin"), "-c", conf.name],
+        [sys.executable, "-c", LAUNCH, "-c", conf.name],
         stdout=logfile,
         stderr=subprocess.STDOUT,
+        env={
+            **os.environ,
+            "PYTHONPATH": odoo_src(),
+            **({"BENCH_NO_GEVENT": "1"} if not args.with_gevent else {}),
+        },
     )
     url = f"http://127.0.0.1:{args.http_port}/web/health"
     for _attempt in range(120):
@@ -294,6 +312,12 @@ def main():
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-reminders", action="store_true")
     parser.add_argument("--skip-kill", action="store_true")
+    parser.add_argument(
+        "--reuse-base", action="store_true", help="the base database of an earlier --keep run"
+    )
+    parser.add_argument(
+        "--with-gevent", action="store_true", help="start the bus's gevent worker too"
+    )
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--addons-path", default=None)
     parser.add_argument("--http-port", type=int, default=8371)
@@ -315,21 +339,24 @@ def main():
     base = DB_PREFIX + "base"
     dbs = [base]
     started = time.monotonic()
-    print(f"installing dso_contacts_queue_job on {base} ...", flush=True)
-    install_base(args, base)
-    built = worker(
-        args,
-        "build",
-        base,
-        "--customers",
-        str(args.customers),
-        "--reminder-customers",
-        str(args.reminder_customers),
-        "--chunk-rows",
-        str(args.chunk_rows),
-        "--reminder-batch",
-        str(args.reminder_batch),
-    )
+    if args.reuse_base:
+        built = "reused"
+    else:
+        print(f"installing dso_contacts_queue_job on {base} ...", flush=True)
+        install_base(args, base)
+        built = worker(
+            args,
+            "build",
+            base,
+            "--customers",
+            str(args.customers),
+            "--reminder-customers",
+            str(args.reminder_customers),
+            "--chunk-rows",
+            str(args.chunk_rows),
+            "--reminder-batch",
+            str(args.reminder_batch),
+        )
     path = make_files(args.contacts, args.customers)
     print(f"built in {time.monotonic() - started:.0f}s: {built}", flush=True)
 

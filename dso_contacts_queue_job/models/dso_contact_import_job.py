@@ -224,8 +224,9 @@ class DsoContactImportJob(models.Model):
     def _queue_enqueue_check(self):
         # queued by each chunk that ends, run after its commit: the check of
         # the last chunk sees every chunk ended (no identity key: a check
-        # already started may not see the chunk that queues this one)
-        self.with_delay(max_retries=0)._queue_check()
+        # already started may not see the chunk that queues this one), before
+        # the chunks still waiting, so that the progress shows as they end
+        self.with_delay(priority=5, max_retries=0)._queue_check()
 
     def _queue_check(self):
         """Add up the chunks of a background import; finish it when they are
