@@ -194,12 +194,13 @@ def job_stats(db, method):
         with connection.cursor() as cr:
             cr.execute(
                 # queue_job counts a job's runs in its "retry" column
-                "SELECT state, count(*), sum(retry) FROM queue_job "
-                "WHERE method_name = %s GROUP BY state",
+                # and the worker that ran it last in "worker_pid"
+                "SELECT state, count(*), sum(retry), count(DISTINCT worker_pid) "
+                "FROM queue_job WHERE method_name = %s GROUP BY state",
                 (method,),
             )
-            return {state: {"jobs": count, "runs": int(runs or 0)}
-                    for state, count, runs in cr.fetchall()}  # fmt: skip
+            return {state: {"jobs": count, "runs": int(runs or 0), "workers": pids}
+                    for state, count, runs, pids in cr.fetchall()}  # fmt: skip
     finally:
         connection.close()
 
