@@ -13,9 +13,12 @@ endif
 export PYTHONPATH := $(ODOO_SRC)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 ODOO_BIN := $(PYTHON) $(ODOO_SRC)/odoo-bin
-ADDONS_PATH := $(ODOO_SRC)/addons,$(ODOO_SRC)/odoo/addons,$(CURDIR)
+# OCA's queue_job, for dso_contacts_queue_job: its wheel unpacked here by `make setup`
+QUEUE_JOB_DIR ?= $(CURDIR)/.oca
+ADDONS_PATH := $(ODOO_SRC)/addons,$(ODOO_SRC)/odoo/addons,$(CURDIR),$(QUEUE_JOB_DIR)/odoo/addons
 DEMO_DB ?= dso_contacts_demo
 TEST_DB ?= dso_contacts_test
+QUEUE_TEST_DB ?= dso_contacts_queue_job_test
 HTTP_PORT ?= 8069
 TEST_HTTP_PORT ?= 8169
 ODOO_ARGS = --addons-path=$(ADDONS_PATH) --db-filter='^$(1)$$' -d $(1)
@@ -33,13 +36,16 @@ CORE_TEST_FILES = \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers.py \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers_blacklist.py
 
-.PHONY: setup run test test-addon test-pytest test-core test-crash test-wheel bench bench-import bench-reminders bench-search pot lint
+.PHONY: setup run test test-addon test-queue test-pytest test-core test-crash test-wheel bench bench-import bench-reminders bench-search bench-queue pot lint
 
 # Python dependencies, the Chromium that Odoo's browser tours need and the
 # wkhtmltopdf that renders invoice PDFs (Debian's packages, installed when missing
 # and when run as root; otherwise install them yourself)
 setup:
 	$(PYTHON) -m pip install -r requirements.txt
+	# queue_job's wheel into $(QUEUE_JOB_DIR)/odoo/addons (on the addons path), without
+	# its dependencies: its "odoo" is the Odoo installed apart
+	$(PYTHON) -m pip install --no-deps --upgrade --target $(QUEUE_JOB_DIR) -r requirements-queue.txt
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
 		|| command -v google-chrome >/dev/null \
 		|| { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y chromium; } \
@@ -54,7 +60,8 @@ run: setup
 
 test: setup
 	dropdb --if-exists $(TEST_DB)
-	$(MAKE) test-addon test-pytest test-core test-crash test-wheel
+	dropdb --if-exists $(QUEUE_TEST_DB)
+	$(MAKE) test-addon test-queue test-pytest test-core test-crash test-wheel
 
 TEST_LOG_DIR ?= $(CURDIR)/.test-logs
 # Odoo skips a browser tour silently (logged "skipped") when websocket-client or
@@ -69,6 +76,16 @@ test-addon:
 		--test-enable --test-tags=/dso_contacts --http-port=$(TEST_HTTP_PORT) \
 		--stop-after-init --log-level=test 2>&1 | tee $(TEST_LOG_DIR)/odoo.log
 	@$(call FAIL_ON_SKIPPED,INFO .* skipped .* : ,$(TEST_LOG_DIR)/odoo.log)
+
+# dso_contacts_queue_job (and queue_job) installed on a database of their own:
+# the split of the imports and the reminder batches as queue jobs
+test-queue:
+	mkdir -p $(TEST_LOG_DIR)
+	set -o pipefail; $(ODOO_BIN) $(call ODOO_ARGS,$(QUEUE_TEST_DB)) -i dso_contacts_queue_job \
+		--without-demo=all --test-enable --test-tags=/dso_contacts_queue_job \
+		--http-port=$(TEST_HTTP_PORT) --stop-after-init --log-level=test 2>&1 \
+		| tee $(TEST_LOG_DIR)/odoo-queue.log
+	@$(call FAIL_ON_SKIPPED,INFO .* skipped .* : ,$(TEST_LOG_DIR)/odoo-queue.log)
 
 # the same tests again through pytest-odoo, on the installed database
 test-pytest:
@@ -102,6 +119,12 @@ test-wheel:
 		assert 'odoo/addons/dso_contacts/__manifest__.py' in names, names; \
 		meta = z.read([n for n in names if n.endswith('METADATA')][0]).decode(); \
 		assert 'Requires-Dist: phonenumbers' in meta, meta; print('wheel ok:', whl)"
+	$(PYTHON) -m pip wheel --no-deps ./dso_contacts_queue_job -w $(TEST_LOG_DIR)/wheel
+	$(PYTHON) -c "import glob, zipfile; \
+		whl = glob.glob('$(TEST_LOG_DIR)/wheel/odoo_addon_dso_contacts_queue_job-18.0.*.whl')[0]; \
+		z = zipfile.ZipFile(whl); names = z.namelist(); \
+		meta = z.read([n for n in names if n.endswith('METADATA')][0]).decode(); \
+		assert 'Requires-Dist: odoo-addon-queue_job' in meta, meta; print('wheel ok:', whl)"
 
 # the benchmarks against Odoo's own tools, on fresh databases (see bench/README.md)
 bench: bench-import bench-reminders bench-search
@@ -116,6 +139,11 @@ bench-reminders:
 bench-search:
 	$(PYTHON) bench/bench_search.py
 
+# imports and reminder runs as queue jobs on 1, 2 and 4 workers (not part of
+# `make bench`: it needs `make setup` for queue_job, see bench/README.md)
+bench-queue:
+	$(PYTHON) bench/bench_queue_job.py --addons-path=$(ADDONS_PATH)
+
 # export the translation template from the test database, and merge it into
 # every language (new terms then need translating: see dso_contacts/tests/po_check.py)
 pot:
@@ -124,8 +152,12 @@ pot:
 	for po in dso_contacts/i18n/*.po; do \
 		msgmerge -q --no-fuzzy-matching -U --backup=none $$po dso_contacts/i18n/dso_contacts.pot; \
 	done
+	# the glue addon's few terms, from the database of `make test-queue`
+	$(ODOO_BIN) $(call ODOO_ARGS,$(QUEUE_TEST_DB)) \
+		--i18n-export=dso_contacts_queue_job/i18n/dso_contacts_queue_job.pot \
+		--modules=dso_contacts_queue_job --stop-after-init --http-port=$(TEST_HTTP_PORT)
 
 lint:
 	ruff check .
 	ruff format --check .
-	$(PYTHON) -m pylint --rcfile=.pylintrc-mandatory dso_contacts
+	$(PYTHON) -m pylint --rcfile=.pylintrc-mandatory dso_contacts dso_contacts_queue_job

@@ -53,20 +53,7 @@ class DsoReminderEngine(models.AbstractModel):
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         started = time.monotonic()
         dispatch = self.env["dso.reminder.dispatch"]
-        work = []
-        companies = self.env["res.company"].sudo().search([("dso_reminder_auto", "=", True)])
-        for company in companies:
-            now = fields.Datetime.now()
-            if not company._dso_reminder_in_window(now):
-                self._schedule_next_window(company, now)
-                continue
-            # the scheduled action sends for every company: it reads each
-            # company's invoices as superuser, scoped by the company
-            engine = self.sudo().with_company(company)
-            today = company._dso_reminder_today()
-            customers = engine._due_customers(today)
-            if customers:
-                work.append((engine, today, customers))
+        work = self._cron_due_work()
         total = sum(len(customers) for _engine, _today, customers in work)
         done = 0
         for engine, today, customers in work:
@@ -84,6 +71,29 @@ class DsoReminderEngine(models.AbstractModel):
                     # (and recorded) if a later batch crashes
                     self.env.cr.commit()  # pylint: disable=invalid-commit
         dispatch._trigger_queues()
+
+    @api.model
+    def _cron_due_work(self):
+        """What the scheduled action has to do now: ``[(engine, today,
+        customers)]``, one entry per company in its sending window that has
+        customers with something due (the engine set to that company, as
+        superuser); the companies out of their window get a run scheduled
+        when it opens."""
+        work = []
+        companies = self.env["res.company"].sudo().search([("dso_reminder_auto", "=", True)])
+        for company in companies:
+            now = fields.Datetime.now()
+            if not company._dso_reminder_in_window(now):
+                self._schedule_next_window(company, now)
+                continue
+            # the scheduled action sends for every company: it reads each
+            # company's invoices as superuser, scoped by the company
+            engine = self.sudo().with_company(company)
+            today = company._dso_reminder_today()
+            customers = engine._due_customers(today)
+            if customers:
+                work.append((engine, today, customers))
+        return work
 
     @api.model
     def _schedule_next_window(self, company, now):
