@@ -164,7 +164,9 @@ class TestImportRealFiles(DsoImportCommon):
         # a Croatian file whose Windows-1252 reading looks French ("Kovaèeviæ"):
         # read in Windows-1250, and asked
         wizard = self._form_wizard("lo_hr_cp1250.csv")
-        self.assertEqual((wizard.detected_encoding, wizard.is_encoding_unsure), ("cp1250", True))
+        self.assertEqual(
+            (wizard.detected_encoding, wizard.is_encoding_unsure), ("cp1250", True)
+        )
         self.assertIn("Kovačević", wizard.preview_html)
         # a Turkish file: the guess is wrong and says so; the user picks the encoding
         wizard = self._form_wizard("lo_tr_cp1254.csv")

@@ -161,6 +161,20 @@ def guess_encoding(sample, languages=()):
     ]
     best_score = ranked[0][1]
     close = [encoding for encoding, score in ranked if best_score - score < ENCODING_MARGIN]
+    chosen, text = _choose_among_close(sample, close, preferred)
+    if len({sample.decode(encoding, errors="ignore") for encoding in close}) == 1:
+        return chosen, True  # the close code pages read this text alike
+    # one clear winner, or close ones (French reads almost the same in
+    # Windows-1250 and 1252) of which the company's language's code page;
+    # sure only if its letters are the languages' ("Ma³gorzata" is not French)
+    won = len(close) == 1 or (bool(languages) and chosen == preferred[0])
+    return chosen, won and not _foreign_letters(text, languages)
+
+
+def _choose_among_close(sample, close, preferred):
+    """``(encoding, text)``: of the code pages that the detector finds
+    ``close``, the reading to propose: the first ``preferred`` one, unless
+    its text shows signs of mojibake that another reading has not."""
     chosen = next((encoding for encoding in preferred if encoding in close), close[0])
     text = sample.decode(chosen, errors="ignore")
     if set(text) & set(MOJIBAKE_SIGNS):
@@ -178,13 +192,7 @@ def guess_encoding(sample, languages=()):
             if encoding != chosen and _native(other, encoding):
                 chosen, text = encoding, other
                 break
-    if len({sample.decode(encoding, errors="ignore") for encoding in close}) == 1:
-        return chosen, True  # the close code pages read this text alike
-    # one clear winner, or close ones (French reads almost the same in
-    # Windows-1250 and 1252) of which the company's language's code page;
-    # sure only if its letters are the languages' ("Ma³gorzata" is not French)
-    won = len(close) == 1 or (bool(languages) and chosen == preferred[0])
-    return chosen, won and not _foreign_letters(text, languages)
+    return chosen, text
 
 
 def _foreign_letters(text, languages):
