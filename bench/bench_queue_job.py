@@ -36,7 +36,6 @@ here). Databases are named qj_bench_*; they are dropped at the end unless --keep
 
 import argparse
 import base64
-import json
 import os
 import signal
 import subprocess
@@ -50,7 +49,7 @@ import psycopg2
 from bench_import import make_files
 from bench_reminders import worker_build as build_reminder_customers
 from bench_reminders import worker_setup
-from benchlib import REPO, default_addons_path, odoo_src, run, run_worker
+from benchlib import REPO, default_addons_path, odoo_src, run, run_worker, start_worker
 
 DB_PREFIX = "qj_bench_"
 # odoo-bin, without the bus's gevent worker: where gevent cannot start (on this
@@ -74,22 +73,8 @@ odoo.cli.main()
 
 
 def worker(args, mode, db, *extra):
-    """Run this script in a child process on ``db`` and return its JSON result."""
-    cmd = [
-        sys.executable,
-        __file__,
-        "--worker",
-        mode,
-        "--db",
-        db,
-        "--addons-path",
-        args.addons_path,
-        *extra,
-    ]
-    out = subprocess.run(cmd, check=False, capture_output=True, text=True)
-    if out.returncode:
-        raise RuntimeError(f"worker {mode} on {db} failed:\n{out.stderr[-4000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """Run this script's ``worker_<mode>`` in a child process on ``db``."""
+    return start_worker(__file__, args, mode, db, *extra)
 
 
 def install_base(args, db):

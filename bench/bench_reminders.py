@@ -25,13 +25,12 @@ Databases are named dso_rem_bench_*; they are dropped at the end unless --keep.
 """
 
 import argparse
-import json
 import os
 import subprocess
 import sys
 import time
 
-from benchlib import default_addons_path, odoo_src, run, run_worker
+from benchlib import default_addons_path, odoo_src, run, run_worker, start_worker
 
 DB_PREFIX = "dso_rem_bench_"
 
@@ -42,20 +41,8 @@ DB_PREFIX = "dso_rem_bench_"
 
 
 def worker(args, mode, db, *extra):
-    """Run this script in a child process on ``db`` and return its JSON result."""
-    cmd = [
-        sys.executable,
-        __file__,
-        "--worker",
-        mode,
-        "--db",
-        db,
-        "--addons-path",
-        args.addons_path,
-        *extra,
-    ]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """Run this script's ``worker_<mode>`` in a child process on ``db``."""
+    return start_worker(__file__, args, mode, db, *extra)
 
 
 def install_base(args, db):

@@ -34,7 +34,7 @@ import subprocess
 import sys
 import time
 
-from benchlib import HERE, default_addons_path, odoo_src, run, run_worker
+from benchlib import HERE, default_addons_path, odoo_src, run, run_worker, start_worker
 
 DB_PREFIX = "dso_srch_bench_"
 CONTACTS_PER_CUSTOMER = 10
@@ -62,11 +62,8 @@ SYLLABLES = (
 
 
 def worker(args, mode, db, *extra):
-    """Run this script in a child process on ``db`` and return its JSON result."""
-    cmd = [sys.executable, __file__, "--worker", mode, "--db", db]
-    cmd += ["--addons-path", args.addons_path, "--runs", str(args.runs), *extra]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """Run this script's ``worker_<mode>`` in a child process on ``db``."""
+    return start_worker(__file__, args, mode, db, "--runs", str(args.runs), *extra)
 
 
 def install_base(args, db):

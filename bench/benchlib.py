@@ -40,6 +40,17 @@ def odoo_env(args):
     return odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), odoo
 
 
+def start_worker(script, args, mode, db, *extra):
+    """Run ``worker_<mode>`` of ``script`` in a child process on ``db`` (see
+    :func:`run_worker`) and return its JSON result; its error if it fails."""
+    cmd = [sys.executable, script, "--worker", mode, "--db", db]
+    cmd += ["--addons-path", args.addons_path, *extra]
+    out = subprocess.run(cmd, check=False, capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"worker {mode} on {db} failed:\n{out.stderr[-4000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def run_worker(args, workers):
     """Run ``workers[f"worker_{args.worker}"]`` inside Odoo on ``args.db``,
     commit, and print its result as the last line of JSON."""
