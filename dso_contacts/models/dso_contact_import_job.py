@@ -230,16 +230,18 @@ class DsoContactImportJob(models.Model):
             )
         )
 
-    def _append_rejected(self, text):
+    def _append_rejected(self, text, part=None):
         """Keep the rejected rows of a batch: one more part of the report,
-        written once (the report grows, it is not rewritten)."""
+        written once (the report grows, it is not rewritten). Parts are read
+        in the order of their number ``part`` (by default, the rows done)."""
         if not text:
             return
+        number = self.done_count if part is None else part
         # the job's own working file, hidden from the user: written as
         # superuser, after the import's rights were checked by the engine
         self.env["ir.attachment"].sudo().create(
             {
-                "name": f"{REJECTED_PART_PREFIX}{self.done_count:010d}.csv",
+                "name": f"{REJECTED_PART_PREFIX}{number:010d}.csv",
                 "res_model": self._name,
                 "res_id": self.id,
                 "raw": text.encode("utf-8"),

@@ -88,7 +88,9 @@ class DsoContactImportChunk(models.Model):
                 **({} if dry_run else {"rows": False}),
             }
         )
-        job._queue_add_rejected(chunk, run.take_rejected())
+        # one part of the report per chunk, numbered so that the report
+        # follows the file's order whatever order the chunks end in
+        job._append_rejected(run.take_rejected(), part=chunk.sequence)
         job._queue_enqueue_check()
         return (
             f"{len(rows)} rows: {run.created} created, {run.updated} updated, "

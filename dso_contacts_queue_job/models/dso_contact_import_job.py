@@ -8,7 +8,6 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyGettext
 
-from odoo.addons.dso_contacts.models.dso_contact_import_job import REJECTED_PART_PREFIX
 from odoo.addons.dso_contacts.tools.import_report import MAX_LISTED_WARNINGS
 
 _logger = logging.getLogger(__name__)
@@ -190,22 +189,6 @@ class DsoContactImportJob(models.Model):
             for _line, cells in rows
             if index < len(cells) and cells[index]
         ]
-
-    def _queue_add_rejected(self, chunk, text):
-        """The rejected rows of ``chunk``: one part of the report, named after
-        the chunk so that the report follows the file's order."""
-        if not text:
-            return
-        # the job's own working file, as _append_rejected writes it
-        self.env["ir.attachment"].sudo().create(
-            {
-                "name": f"{REJECTED_PART_PREFIX}{chunk.sequence:010d}.csv",
-                "res_model": self._name,
-                "res_id": self.id,
-                "raw": text.encode("utf-8"),
-                "mimetype": "text/csv",
-            }
-        )
 
     def _queue_lock(self):
         # one check at a time changes the import: a concurrent one waits, then
