@@ -330,6 +330,10 @@ class DsoContactImportEngine(models.AbstractModel):
             run.context = self._lookup_context()
         for batch in iter_chunks(rows, BATCH_SIZE):
             self._process_batch(run, batch, mapping, dry_run)
+            # the batch is in the database: the ORM's cache of its records
+            # would otherwise grow with the file (900 MB for 100,000 rows)
+            self.env.flush_all()
+            self.env.invalidate_all()
         return run
 
     @api.model
