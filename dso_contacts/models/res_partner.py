@@ -23,7 +23,9 @@ PHONE_SEARCH_INDEX = "res_partner_dso_phone_search_array_idx"
 QUICK_SEARCH_MIN_LENGTH = 2
 CONTAINS_MIN_LENGTH = 3
 # partial matches of a quick search are ranked among this many found first
+# (fewer for a term under CONTAINS_MIN_LENGTH, that starts many names)
 PARTIAL_SCAN = 500
+SHORT_TERM_SCAN = 100
 
 
 class ResPartner(models.Model):
@@ -157,8 +159,14 @@ class ResPartner(models.Model):
             return NotImplemented
         if not isinstance(value, str) or not value.strip():
             return []
-        tier = "exact" if operator in ("=", "=ilike") else "contains"
         term = value.strip()
+        if operator in ("=", "=ilike"):
+            tier = "exact"
+        else:
+            # under three characters, as in the quick search, the names and
+            # emails that start with the term: trigrams cannot serve a
+            # shorter "contains", which would read the whole table
+            tier = "contains" if len(term) >= CONTAINS_MIN_LENGTH else "prefix"
         # the user's record rules apply to every query: a contact of another
         # company's customer is neither found nor used to find its customer.
         # One IN on a UNION of the people found and of their customers, not an
@@ -791,7 +799,11 @@ class ResPartner(models.Model):
                 ["id", "is_collection_contact"],
                 # whole matches are few: no LIMIT, that could make PostgreSQL
                 # prefer scanning the table until it finds enough
-                limit=None if tier == "exact" else PARTIAL_SCAN,
+                limit=None
+                if tier == "exact"
+                else PARTIAL_SCAN
+                if len(term) >= CONTAINS_MIN_LENGTH
+                else SHORT_TERM_SCAN,
                 exclude=tuple(ids),
             )
             rows = self.env.execute_query(SQL(" UNION ").join(selects))

@@ -12,6 +12,13 @@ class TestContactSearch(DsoContactsCommon):
     def test_search_by_contact_name_finds_customer(self):
         self.assertIn(self.customer, self._search_customers("Claire Mart"))
 
+    def test_search_by_two_characters_finds_names_that_start_with_them(self):
+        found = self._search_customers("cl")
+        self.assertIn(self.customer, found, "Claire Martin")
+        self.assertIn(self.accountant, found)
+        self.assertNotIn(self.customer, self._search_customers("ai"), "no 'contains' under 3")
+        self.assertIn(self.customer, self._search_customers("air"), "from 3 on, it does")
+
     def test_search_by_contact_email_finds_customer(self):
         self.assertIn(self.customer, self._search_customers("hugo.bernard@lumiere"))
 
