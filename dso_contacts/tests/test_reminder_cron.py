@@ -75,7 +75,10 @@ class TestReminderCron(ReminderCommon):
         link = f"/my/dso/{access.id}?access_token={access.access_token}"
         reminder = self._reminders(self.customer)
         self.assertIn(link, reminder.mail_id.body_html)
-        self.assertIn(link, reminder.sms_id.body)
+        # the SMS carries the page's short link, which leads to the same page
+        self.assertTrue(access.short_code)
+        self.assertIn(f"/dso/{access.short_code}", reminder.sms_id.body)
+        self.assertNotIn(access.access_token, reminder.sms_id.body)
         # replies come back through the mail gateway to the reminder
         self.assertEqual(reminder.mail_id.reply_to, reminder.reply_to_address)
 
