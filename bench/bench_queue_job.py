@@ -49,7 +49,15 @@ import psycopg2
 from bench_import import make_files
 from bench_reminders import worker_build as build_reminder_customers
 from bench_reminders import worker_setup
-from benchlib import REPO, default_addons_path, odoo_src, run, run_worker, start_worker
+from benchlib import (
+    REPO,
+    default_addons_path,
+    install,
+    odoo_src,
+    run,
+    run_worker,
+    start_worker,
+)
 
 DB_PREFIX = "qj_bench_"
 # odoo-bin, without the bus's gevent worker: where gevent cannot start (on this
@@ -78,26 +86,7 @@ def worker(args, mode, db, *extra):
 
 
 def install_base(args, db):
-    run(["dropdb", "--if-exists", db])
-    run(["createdb", db])
-    run(
-        [
-            sys.executable,
-            os.path.join(odoo_src(), "odoo-bin"),
-            "-d",
-            db,
-            "--addons-path",
-            args.addons_path,
-            "-i",
-            "dso_contacts_queue_job",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-            "--http-port",
-            str(args.http_port),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
+    install(args, db, "dso_contacts_queue_job", extra=["--http-port", str(args.http_port)])
 
 
 def start_server(args, db, workers, logfile):

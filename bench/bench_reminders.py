@@ -26,11 +26,9 @@ Databases are named dso_rem_bench_*; they are dropped at the end unless --keep.
 
 import argparse
 import os
-import subprocess
-import sys
 import time
 
-from benchlib import default_addons_path, odoo_src, run, run_worker, start_worker
+from benchlib import default_addons_path, install, run, run_worker, start_worker
 
 DB_PREFIX = "dso_rem_bench_"
 
@@ -46,29 +44,7 @@ def worker(args, mode, db, *extra):
 
 
 def install_base(args, db):
-    run(["dropdb", "--if-exists", db])
-    if args.template_db:
-        run(["createdb", "-T", args.template_db, db])
-    else:
-        run(["createdb", db])
-    run(
-        [
-            sys.executable,
-            os.path.join(odoo_src(), "odoo-bin"),
-            "-d",
-            db,
-            "--addons-path",
-            args.addons_path,
-            "-i",
-            "dso_contacts",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-            "--http-port",
-            str(args.http_port),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
+    install(args, db, template_db=args.template_db, extra=["--http-port", str(args.http_port)])
     return worker(args, "setup", db)
 
 

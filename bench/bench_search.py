@@ -30,11 +30,17 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
-from benchlib import HERE, default_addons_path, odoo_src, run, run_worker, start_worker
+from benchlib import (
+    HERE,
+    default_addons_path,
+    install,
+    run,
+    run_worker,
+    start_worker,
+)
 
 DB_PREFIX = "dso_srch_bench_"
 CONTACTS_PER_CUSTOMER = 10
@@ -67,15 +73,7 @@ def worker(args, mode, db, *extra):
 
 
 def install_base(args, db):
-    run(["dropdb", "--if-exists", db])
-    if args.template_db:
-        run(["createdb", "-T", args.template_db, db])
-    odoo_bin = [sys.executable, os.path.join(odoo_src(), "odoo-bin"), "-d", db]
-    odoo_bin += ["--addons-path", args.addons_path, "--no-http", "--log-level=warn"]
-    run(
-        [*odoo_bin, "-i", "dso_contacts", "--without-demo=all", "--stop-after-init"],
-        stdout=subprocess.DEVNULL,
-    )
+    install(args, db, template_db=args.template_db, extra=["--no-http"])
 
 
 def main():

@@ -40,6 +40,16 @@ def odoo_env(args):
     return odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), odoo
 
 
+def install(args, db, module="dso_contacts", template_db=None, extra=()):
+    """``db`` made afresh (a copy of ``template_db`` when given) with ``module``
+    installed, without demo data."""
+    run(["dropdb", "--if-exists", db])
+    run(["createdb", "-T", template_db, db] if template_db else ["createdb", db])
+    cmd = [sys.executable, os.path.join(odoo_src(), "odoo-bin"), "-d", db]
+    cmd += ["--addons-path", args.addons_path, "-i", module, "--without-demo=all"]
+    run([*cmd, "--stop-after-init", "--log-level=warn", *extra], stdout=subprocess.DEVNULL)
+
+
 def start_worker(script, args, mode, db, *extra):
     """Run ``worker_<mode>`` of ``script`` in a child process on ``db`` (see
     :func:`run_worker`) and return its JSON result; its error if it fails."""

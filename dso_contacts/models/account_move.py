@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
 
+from ..tools.counts import count_by
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -46,34 +48,16 @@ class AccountMove(models.Model):
     )
 
     def _compute_dso_reminder_count(self):
-        self.dso_reminder_count = 0
-        Reminder = self.env["dso.reminder"]
-        if not Reminder.has_access("read"):
-            return
-        counts = dict(
-            Reminder._read_group(
-                [("move_ids", "in", self.ids), ("is_draft", "=", False)],
-                ["move_ids"],
-                ["__count"],
-            )
-        )
+        counts = count_by(self, "dso.reminder", "move_ids", [("is_draft", "=", False)])
         for move in self:
-            move.dso_reminder_count = counts.get(move._origin, 0)
+            move.dso_reminder_count = counts.get(move._origin.id, 0)
 
     def _compute_dso_portal_counts(self):
-        self.dso_promise_count = self.dso_dispute_count = 0
-        Promise, Dispute = self.env["dso.payment.promise"], self.env["dso.invoice.dispute"]
-        if not Promise.has_access("read"):
-            return
-        promises = dict(
-            Promise._read_group([("move_ids", "in", self.ids)], ["move_ids"], ["__count"])
-        )
-        disputes = dict(
-            Dispute._read_group([("move_id", "in", self.ids)], ["move_id"], ["__count"])
-        )
+        promises = count_by(self, "dso.payment.promise", "move_ids")
+        disputes = count_by(self, "dso.invoice.dispute", "move_id")
         for move in self:
-            move.dso_promise_count = promises.get(move._origin, 0)
-            move.dso_dispute_count = disputes.get(move._origin, 0)
+            move.dso_promise_count = promises.get(move._origin.id, 0)
+            move.dso_dispute_count = disputes.get(move._origin.id, 0)
 
     @api.depends("line_ids.blocked")
     def _compute_dso_reminder_hold(self):

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.db import FunctionStatus
 from odoo.tools import SQL, create_index, escape_psql, index_exists
 
+from ..tools.counts import count_by
 from ..tools.phone import e164_candidates, looks_like_phone, to_e164
 
 _logger = logging.getLogger(__name__)
@@ -194,19 +195,9 @@ class ResPartner(models.Model):
             partner.dso_collection_warning = partner._dso_get_collection_warning()
 
     def _compute_dso_reminder_count(self):
-        self.dso_reminder_count = 0
-        Reminder = self.env["dso.reminder"]
-        if not Reminder.has_access("read"):
-            return
-        counts = dict(
-            Reminder._read_group(
-                [("partner_id", "in", self.ids), ("is_draft", "=", False)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
+        counts = count_by(self, "dso.reminder", "partner_id", [("is_draft", "=", False)])
         for partner in self:
-            partner.dso_reminder_count = counts.get(partner._origin, 0)
+            partner.dso_reminder_count = counts.get(partner._origin.id, 0)
 
     @api.depends_context("company")
     def _compute_dso_next_reminder(self):
@@ -1054,15 +1045,9 @@ class ResPartner(models.Model):
             partner.dso_promise_kept_rate = done and 100.0 * by_state.get("kept", 0) / done
 
     def _compute_dso_dispute_count(self):
-        self.dso_dispute_count = 0
-        Dispute = self.env["dso.invoice.dispute"]
-        if not Dispute.has_access("read"):
-            return
-        counts = dict(
-            Dispute._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
-        )
+        counts = count_by(self, "dso.invoice.dispute", "partner_id")
         for partner in self:
-            partner.dso_dispute_count = counts.get(partner._origin, 0)
+            partner.dso_dispute_count = counts.get(partner._origin.id, 0)
 
     def _dso_portal_action(self, xmlid, domain):
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
