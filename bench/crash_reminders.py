@@ -27,6 +27,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import bench_reminders as bench
+from benchlib import odoo_src
 
 DB = "dso_rem_crash"
 TEMPLATE = "dso_rem_crash_tmpl"
@@ -58,7 +59,7 @@ def shell(args, db):
     process = subprocess.Popen(
         [
             sys.executable,
-            os.path.join(bench.odoo_src(), "odoo-bin"),
+            os.path.join(odoo_src(), "odoo-bin"),
             "shell",
             "-d",
             db,
