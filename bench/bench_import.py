@@ -13,7 +13,10 @@ prints the time and the peak memory of the importing process:
    given by its external id (``parent_id/id``): Odoo's fastest path;
 4. Odoo's own import, the customer mapped by name, as a user maps it;
 5. a bare ``res.partner.create(vals_list)`` of the same rows in batches of
-   1,000 (customers looked up by code beforehand).
+   1,000 (customers looked up by code beforehand);
+6. the wizard again, the time spent in ``res.partner.create()`` and its
+   flush measured apart (``wizard_orm``): the part of the import that is
+   Odoo's own ORM, which no import through the ORM can go under.
 
 Then reads a 1,000,000-row CSV and a 200,000-row XLSX through the wizard's
 reader (``dso_contacts/tools/file_reader.py``) in a child process each, and
@@ -40,7 +43,14 @@ REPO = os.path.dirname(HERE)
 OUT = os.path.join(HERE, "out")
 TEMPLATE_DB = os.environ.get("BENCH_TEMPLATE_DB", "")
 BASE_DB = "dso_imp_bench_base"
-METHODS = ("wizard", "background_job", "odoo_import_xmlid", "odoo_import_name", "bare_create")
+METHODS = (
+    "wizard",
+    "background_job",
+    "odoo_import_xmlid",
+    "odoo_import_name",
+    "bare_create",
+    "wizard_orm",
+)
 
 
 def odoo_src():
@@ -134,7 +144,22 @@ with registry.cursor() as cr:
     before = env["res.partner"].search_count([("parent_id", "!=", False)])
     cr.commit()
     started = time.perf_counter()
-    if METHOD == "wizard":
+    orm = []
+    if METHOD == "wizard_orm":
+        # the contacts' create() and the flush of what it computes, timed
+        # apart (the flush is only brought forward: the same work)
+        engine = type(env["dso.contact.import.contacts"])
+        create_contacts = engine._create_contacts
+
+        def timed(self, *args, **kwargs):
+            start = time.perf_counter()
+            contacts = create_contacts(self, *args, **kwargs)
+            self.env.flush_all()
+            orm.append(time.perf_counter() - start)
+            return contacts
+
+        engine._create_contacts = timed
+    if METHOD in ("wizard", "wizard_orm"):
         wizard = env["dso.contact.import"].create({
             "import_file": base64.b64encode(data), "import_filename": "contacts.csv",
             "import_type": "contacts"})
@@ -199,6 +224,8 @@ with registry.cursor() as cr:
         peak = next(int(line.split()[1]) / 1024 for line in status
                     if line.startswith("VmHWM:"))
     info.update(seconds=elapsed, contacts_added=after - before, peak_rss_mb=peak)
+    if orm:
+        info["orm_seconds"] = sum(orm)
     print("RESULT " + json.dumps(info))
 """
 
@@ -375,6 +402,16 @@ def main():
             if ours in rates and theirs in rates:
                 print(f"{ours} / {theirs} = {rates[ours] / rates[theirs]:6.1f}x"
                       f"   (target >= {target}x)")  # fmt: skip
+    if "wizard_orm" in results:
+        orm = results["wizard_orm"]
+        share = orm["orm_seconds"] / orm["seconds"]
+        print(f"wizard_orm: {orm['orm_seconds']:.1f} s of {orm['seconds']:.1f} s "
+              f"({share:.0%}) in res.partner.create() and its flush")  # fmt: skip
+        for theirs in ("odoo_import_xmlid", "odoo_import_name"):
+            if theirs in results:
+                ceiling = results[theirs]["seconds"] / orm["orm_seconds"]
+                print(f"  ceiling through the ORM vs {theirs}: {ceiling:.1f}x "
+                      f"(the import's own work taken to zero)")  # fmt: skip
     if not args.skip_memory:
         bench_memory()
 
