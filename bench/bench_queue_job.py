@@ -442,9 +442,10 @@ def worker_build(env, args, odoo):
     params.set_param("dso_contacts_queue_job.import_chunk_rows", str(args.chunk_rows))
     params.set_param("dso_contacts.reminder_batch_size", str(args.reminder_batch))
     env.cr.commit()
+    import_customers = args.customers
     args.customers = args.reminder_customers
     built = build_reminder_customers(env, args, odoo)
-    return {"import_customers": args.customers, **built}
+    return {"import_customers": import_customers, **built}
 
 
 def _new_import_job(env, path):
