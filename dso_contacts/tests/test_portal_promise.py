@@ -122,6 +122,38 @@ class TestPaymentPromise(PortalCommon):
         reminder = self._reminders(self.customer)
         self.assertEqual(reminder.move_ids, other)
 
+    @freeze_time(NOW)
+    def test_answers_recorded_by_phone_are_noted_by_the_collector(self):
+        """A promise and a dispute taken by phone: the notes on the customer
+        and the invoice are the collector's; a contact of another customer is
+        refused for both."""
+        first = self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        second = self._create_invoice(self.customer, TODAY - timedelta(days=12))
+        promise = self._promise(self.customer, first | second, TODAY + timedelta(days=5))
+        Dispute = self.env["dso.invoice.dispute"].with_user(self.accountant)
+        Dispute.create({"move_id": first.id, "reason_id": self.reasons[0].id})
+        collector = self.accountant.partner_id
+        for record in (self.customer, first, second):
+            notes = record.message_ids.filtered(lambda m: m.author_id == collector)
+            self.assertTrue(
+                any("Promise to pay" in note.body for note in notes), record.display_name
+            )
+        self.assertTrue(
+            any("disputed" in note.body for note in first.message_ids[:1]),
+            "the dispute is the invoice's last note",
+        )
+        _other, stranger = self._create_customer("Beta")
+        with self.assertRaisesRegex(UserError, "must belong to the customer"):
+            promise.copy({"contact_id": stranger.id, "date": TODAY + timedelta(days=6)})
+        with self.assertRaisesRegex(UserError, "must belong to the customer"):
+            Dispute.create(
+                {
+                    "move_id": second.id,
+                    "reason_id": self.reasons[0].id,
+                    "contact_id": stranger.id,
+                }
+            )
+
     def test_dispute_takes_the_invoice_out_until_resolved(self):
         with freeze_time(NOW):
             invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
