@@ -12,6 +12,7 @@ from . import dso_reminder_dispatch
 from . import res_company
 from . import res_config_settings
 from . import dso_customer_access
+from . import dso_customer_answer_mixin
 from . import dso_payment_promise
 from . import dso_dispute_reason
 from . import dso_invoice_dispute

@@ -2,7 +2,6 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 
 class DsoInvoiceDispute(models.Model):
@@ -12,7 +11,7 @@ class DsoInvoiceDispute(models.Model):
 
     _name = "dso.invoice.dispute"
     _description = "Invoice Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["dso.customer.answer.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
@@ -35,17 +34,8 @@ class DsoInvoiceDispute(models.Model):
         index=True,
         precompute=True,
     )
-    contact_id = fields.Many2one(
-        "res.partner",
-        domain="[('commercial_partner_id', '=', partner_id)]",
-    )
     reason_id = fields.Many2one("dso.dispute.reason", required=True)
     description = fields.Text(help="What the customer wrote.")
-    source = fields.Selection(
-        [("page", "Customer page"), ("phone", "Phone"), ("email", "Email")],
-        required=True,
-        default="phone",
-    )
     state = fields.Selection(
         [("open", "Open"), ("resolved", "Resolved")],
         required=True,
@@ -54,19 +44,6 @@ class DsoInvoiceDispute(models.Model):
         tracking=True,
     )
     resolution = fields.Text()
-    submission_key = fields.Char(
-        copy=False,
-        readonly=True,
-        index="btree_not_null",
-        help="Key of the customer page form that created it: a form posted twice "
-        "creates one record.",
-    )
-    user_id = fields.Many2one(
-        "res.users",
-        string="Collector",
-        default=lambda self: self.env.user,
-        domain=[("share", "=", False)],
-    )
     attachment_ids = fields.Many2many(
         "ir.attachment",
         "dso_invoice_dispute_attachment_rel",
@@ -74,14 +51,6 @@ class DsoInvoiceDispute(models.Model):
         "attachment_id",
         string="Attachments",
     )
-
-    _sql_constraints = [
-        (
-            "submission_key_uniq",
-            "unique (submission_key)",
-            "This form was already sent.",
-        ),
-    ]
 
     @api.depends("move_id", "reason_id")
     def _compute_display_name(self):
@@ -95,10 +64,7 @@ class DsoInvoiceDispute(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         disputes = super().create(vals_list)
-        for dispute in disputes:
-            contact = dispute.contact_id
-            if contact and contact.commercial_partner_id != dispute.partner_id:
-                raise UserError(self.env._("The contact must belong to the customer."))
+        disputes._check_contact()
         disputes._sync_blocked()
         disputes._log_on_documents()
         disputes._schedule_collector_activity()
@@ -152,22 +118,9 @@ class DsoInvoiceDispute(models.Model):
             )
             if dispute.description:
                 body += Markup("<blockquote>%s</blockquote>") % dispute.description
-            author = (dispute.contact_id or dispute.partner_id).id
-            if dispute.source != "page":
-                author = self.env.user.partner_id.id
-            for record in (dispute.move_id, dispute.partner_id):
-                # pending copies, as the composer leaves them: message_post
-                # moves them to the record, also for the customer page's
-                # public user (who may post no other attachment)
-                attachments = dispute.attachment_ids.sudo().copy(
-                    {"res_model": "mail.compose.message", "res_id": 0}
-                )
-                record.sudo().message_post(
-                    body=body,
-                    author_id=author,
-                    attachment_ids=attachments.ids,
-                    subtype_xmlid="mail.mt_note",
-                )
+            dispute._post_on_documents(
+                (dispute.move_id, dispute.partner_id), body, dispute.attachment_ids
+            )
 
     def _schedule_collector_activity(self):
         for dispute in self:

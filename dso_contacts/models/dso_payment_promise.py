@@ -11,7 +11,7 @@ PAID_STATES = ("paid", "in_payment", "reversed")
 class DsoPaymentPromise(models.Model):
     _name = "dso.payment.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["dso.customer.answer.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -30,11 +30,7 @@ class DsoPaymentPromise(models.Model):
         domain="[('is_company', '=', True)]",
         tracking=True,
     )
-    contact_id = fields.Many2one(
-        "res.partner",
-        domain="[('commercial_partner_id', '=', partner_id)]",
-        help="Who made the promise.",
-    )
+    contact_id = fields.Many2one(help="Who made the promise.")
     move_ids = fields.Many2many(
         "account.move",
         "dso_payment_promise_account_move_rel",
@@ -66,11 +62,6 @@ class DsoPaymentPromise(models.Model):
         help="Promised date plus the company's grace period: the invoices get no "
         "automatic reminder until then.",
     )
-    source = fields.Selection(
-        [("page", "Customer page"), ("phone", "Phone"), ("email", "Email")],
-        required=True,
-        default="phone",
-    )
     state = fields.Selection(
         [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancel", "Cancelled")],
         required=True,
@@ -79,27 +70,6 @@ class DsoPaymentPromise(models.Model):
         tracking=True,
     )
     note = fields.Text()
-    submission_key = fields.Char(
-        copy=False,
-        readonly=True,
-        index="btree_not_null",
-        help="Key of the customer page form that created it: a form posted twice "
-        "creates one record.",
-    )
-    user_id = fields.Many2one(
-        "res.users",
-        string="Collector",
-        default=lambda self: self.env.user,
-        domain=[("share", "=", False)],
-    )
-
-    _sql_constraints = [
-        (
-            "submission_key_uniq",
-            "unique (submission_key)",
-            "This form was already sent.",
-        ),
-    ]
 
     @api.depends("move_ids")
     def _compute_amount(self):
@@ -169,8 +139,7 @@ class DsoPaymentPromise(models.Model):
         )
         if foreign or not self.move_ids:
             raise UserError(self.env._("A promise covers invoices of its customer only."))
-        if self.contact_id and self.contact_id.commercial_partner_id != customer:
-            raise UserError(self.env._("The contact must belong to the customer."))
+        self._check_contact()
 
     def _log_on_documents(self):
         """Say on the customer and the invoices that a promise was made."""
@@ -183,13 +152,9 @@ class DsoPaymentPromise(models.Model):
                 channel=sources[promise.source],
                 invoices=", ".join(promise.move_ids.mapped("name")),
             )
-            author = (promise.contact_id or promise.partner_id).id
-            if promise.source != "page":
-                author = self.env.user.partner_id.id
-            for record in (promise.partner_id.commercial_partner_id, *promise.move_ids):
-                record.sudo().message_post(
-                    body=body, author_id=author, subtype_xmlid="mail.mt_note"
-                )
+            promise._post_on_documents(
+                (promise.partner_id.commercial_partner_id, *promise.move_ids), body
+            )
 
     @api.model
     def _cron_check_promises(self):
