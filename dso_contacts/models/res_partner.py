@@ -781,6 +781,8 @@ class ResPartner(models.Model):
         precise one."""
         ids = []
         exact_found = False
+        # a term too short for "contains" starts many names: fewer rows read
+        scan = PARTIAL_SCAN if len(term) >= CONTAINS_MIN_LENGTH else SHORT_TERM_SCAN
         for tier in ("exact", "prefix", "contains"):
             if tier == "contains" and (len(term) < CONTAINS_MIN_LENGTH or exact_found):
                 break
@@ -790,11 +792,7 @@ class ResPartner(models.Model):
                 ["id", "is_collection_contact"],
                 # whole matches are few: no LIMIT, that could make PostgreSQL
                 # prefer scanning the table until it finds enough
-                limit=None
-                if tier == "exact"
-                else PARTIAL_SCAN
-                if len(term) >= CONTAINS_MIN_LENGTH
-                else SHORT_TERM_SCAN,
+                limit=None if tier == "exact" else scan,
                 exclude=tuple(ids),
             )
             rows = self.env.execute_query(SQL(" UNION ").join(selects))

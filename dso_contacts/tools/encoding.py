@@ -146,10 +146,12 @@ def guess_encoding(sample, languages=()):
         return "latin-1", False
     if len(decodable) == 1:
         return decodable[0], True
-    # code pages that read this sample alike are one candidate, scored once
+    # each reading once; code pages that read this sample alike are one
+    # candidate, scored once
+    readings = {encoding: sample.decode(encoding, errors="ignore") for encoding in decodable}
     alike = {}
-    for encoding in decodable:
-        alike.setdefault(sample.decode(encoding, errors="ignore"), []).append(encoding)
+    for encoding, text in readings.items():
+        alike.setdefault(text, []).append(encoding)
     preferred = preferred_encodings(languages) or ["cp1252"]
     if len(alike) == 1:
         return next((e for e in preferred if e in decodable), decodable[0]), True
@@ -161,8 +163,8 @@ def guess_encoding(sample, languages=()):
     ]
     best_score = ranked[0][1]
     close = [encoding for encoding, score in ranked if best_score - score < ENCODING_MARGIN]
-    chosen, text = _choose_among_close(sample, close, preferred)
-    if len({sample.decode(encoding, errors="ignore") for encoding in close}) == 1:
+    chosen, text = _choose_among_close(readings, close, preferred)
+    if len({readings[encoding] for encoding in close}) == 1:
         return chosen, True  # the close code pages read this text alike
     # one clear winner, or close ones (French reads almost the same in
     # Windows-1250 and 1252) of which the company's language's code page;
@@ -171,16 +173,17 @@ def guess_encoding(sample, languages=()):
     return chosen, won and not _foreign_letters(text, languages)
 
 
-def _choose_among_close(sample, close, preferred):
+def _choose_among_close(readings, close, preferred):
     """``(encoding, text)``: of the code pages that the detector finds
-    ``close``, the reading to propose: the first ``preferred`` one, unless
-    its text shows signs of mojibake that another reading has not."""
+    ``close`` (``readings``: {encoding: the sample read in it}), the reading
+    to propose: the first ``preferred`` one, unless its text shows signs of
+    mojibake that another reading has not."""
     chosen = next((encoding for encoding in preferred if encoding in close), close[0])
-    text = sample.decode(chosen, errors="ignore")
+    text = readings[chosen]
     if set(text) & set(MOJIBAKE_SIGNS):
         # "Ma³gorzata": another close code page that reads letters instead
         for encoding in close:
-            other = sample.decode(encoding, errors="ignore")
+            other = readings[encoding]
             if not set(other) & set(MOJIBAKE_SIGNS):
                 chosen, text = encoding, other
                 break
@@ -188,7 +191,7 @@ def _choose_among_close(sample, close, preferred):
         # "Kovaèeviæ": letters no language of the code page writes, where
         # another close code page reads letters of its own languages
         for encoding in close:
-            other = sample.decode(encoding, errors="ignore")
+            other = readings[encoding]
             if encoding != chosen and _native(other, encoding):
                 chosen, text = encoding, other
                 break
