@@ -38,6 +38,9 @@ import subprocess
 import sys
 import time
 
+from benchlib import default_addons_path as addons_path
+from benchlib import odoo_src, run
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 OUT = os.path.join(HERE, "out")
@@ -51,23 +54,6 @@ METHODS = (
     "bare_create",
     "wizard_orm",
 )
-
-
-def odoo_src():
-    if os.environ.get("ODOO_SRC"):
-        return os.environ["ODOO_SRC"]
-    import odoo
-
-    return os.path.dirname(os.path.dirname(odoo.__file__))
-
-
-def addons_path():
-    src = odoo_src()
-    return ",".join([os.path.join(src, "addons"), os.path.join(src, "odoo", "addons"), REPO])
-
-
-def run(cmd, **kwargs):
-    return subprocess.run(cmd, check=True, **kwargs)
 
 
 def make_files(rows, customers):
@@ -144,21 +130,12 @@ with registry.cursor() as cr:
     before = env["res.partner"].search_count([("parent_id", "!=", False)])
     cr.commit()
     started = time.perf_counter()
-    orm = []
+    orm = {}
     if METHOD == "wizard_orm":
         # the contacts' create() and the flush of what it computes, timed
-        # apart (the flush is only brought forward: the same work)
-        engine = type(env["dso.contact.import.contacts"])
-        create_contacts = engine._create_contacts
-
-        def timed(self, *args, **kwargs):
-            start = time.perf_counter()
-            contacts = create_contacts(self, *args, **kwargs)
-            self.env.flush_all()
-            orm.append(time.perf_counter() - start)
-            return contacts
-
-        engine._create_contacts = timed
+        # apart
+        from benchlib import time_method
+        time_method(type(env["dso.contact.import.contacts"]), "_create_contacts", orm, "orm")
     if METHOD in ("wizard", "wizard_orm"):
         wizard = env["dso.contact.import"].create({
             "import_file": base64.b64encode(data), "import_filename": "contacts.csv",
@@ -225,7 +202,7 @@ with registry.cursor() as cr:
                     if line.startswith("VmHWM:"))
     info.update(seconds=elapsed, contacts_added=after - before, peak_rss_mb=peak)
     if orm:
-        info["orm_seconds"] = sum(orm)
+        info["orm_seconds"] = orm["orm"]
     print("RESULT " + json.dumps(info))
 """
 
@@ -271,7 +248,8 @@ def python_script(script, **names):
         [sys.executable, "-c", header + script],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": odoo_src()},
+        # benchlib beside Odoo, for the scripts that time Odoo's methods
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([odoo_src(), HERE])},
     )
     for line in result.stdout.splitlines():
         if line.startswith("RESULT "):

@@ -32,7 +32,14 @@ import argparse
 import os
 import time
 
-from benchlib import default_addons_path, install, run, run_worker, start_worker
+from benchlib import (
+    default_addons_path,
+    install,
+    run,
+    run_worker,
+    start_worker,
+    time_method,
+)
 
 DB_PREFIX = "dso_rem_bench_"
 
@@ -288,22 +295,9 @@ PARTS = (
 def worker_parts(env, args, odoo):
     """The scheduled action again, each of its steps timed apart (its
     flush included: the same work, brought forward)."""
-    steps = {label: 0.0 for _model, _method, label, _flushed in PARTS}
-
-    def timed(method, label, flushed):
-        def wrapper(self, *args, **kwargs):
-            started = time.monotonic()
-            result = method(self, *args, **kwargs)
-            if flushed:
-                self.env.flush_all()
-            steps[label] += time.monotonic() - started
-            return result
-
-        return wrapper
-
+    steps = {}
     for model, method, label, flushed in PARTS:
-        cls = type(env[model])
-        setattr(cls, method, timed(getattr(cls, method), label, flushed))
+        time_method(type(env[model]), method, steps, label, flush=flushed)
     cron = env.ref("dso_contacts.ir_cron_send_reminders")
     seconds, _queries = _measure(env, cron.method_direct_trigger)
     return {"seconds": seconds, "steps": steps}
