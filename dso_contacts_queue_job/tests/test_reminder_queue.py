@@ -100,3 +100,44 @@ class TestReminderQueue(ReminderCommon):
             trap.perform_enqueued_jobs()
         self.assertFalse(self._reminders())
         self.assertFalse(self._new_mails)
+
+
+@tagged("post_install", "-at_install")
+class TestReminderQueueTwoCompanies(ReminderCommon):
+    """A customer shared by two companies that both send reminders: each
+    company's batch is its own job, run in its company, with its invoices."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.setup_other_company(name="Company B")["company"]
+        cls.company_b.write({"email": "billing@b.example.com", "dso_reminder_auto": True})
+        cls.shared, _contact = cls._create_customer("Shared", "0456 55 44 33")
+        cls.shared.company_id = False
+        cls.invoice_a = cls._create_invoice(cls.shared, TODAY - timedelta(days=16), 111.0)
+        cls.invoice_b = cls._create_invoice(
+            cls.shared, TODAY - timedelta(days=16), 999.0, company=cls.company_b
+        )
+
+    @freeze_time(NOW)
+    def test_each_company_queues_and_sends_its_own_batch(self):
+        with trap_jobs() as trap, self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+            self.assertEqual(
+                sorted(job.args[0] for job in trap.enqueued_jobs),
+                sorted((self.company | self.company_b).ids),
+                "one batch job per company",
+            )
+            for job in trap.enqueued_jobs:
+                company_id, _ids, date = job.args
+                self.assertTrue(
+                    job.identity_key.startswith(f"dso_reminder:{company_id}:{date}:")
+                )
+            trap.perform_enqueued_jobs()
+        reminders = self._reminders(self.shared)
+        self.assertEqual(len(reminders), 2)
+        for reminder in reminders:
+            invoice = self.invoice_a if reminder.company_id == self.company else self.invoice_b
+            self.assertEqual(reminder.move_ids, invoice, "its own company's invoice only")
+            self.assertEqual(reminder.amount_due, invoice.amount_residual)
+        self.assertEqual(reminders.company_id, self.company | self.company_b)
