@@ -282,3 +282,20 @@ class TestImportQueue(DsoImportCommon):
         self.assertEqual(queued.records, job)
         self.assertEqual(queued.channel, "root.dso_contacts.import")
         self.assertEqual(queued.method_name, "_queue_split")
+
+    def test_chunks_do_not_find_another_companys_customers(self):
+        """The chunks run as the Billing user of the import, in its company:
+        a customer code of another company is rejected, as inline."""
+        other = self.env["res.company"].create({"name": "Other Co"})
+        elsewhere = self.partner_model.create(
+            {"name": "Elsewhere", "is_company": True, "ref": "C777", "company_id": other.id}
+        )
+        rows = (["C777", "Intruder", "", ""], ["C002", "Bob Peeters", "", ""])
+        inline = self._inline_results(rows)
+        job = self._start(rows)
+        with trap_jobs() as trap:
+            self.env["dso.contact.import.job"]._cron_process_jobs()
+            self._run_jobs(trap)
+        self.assertEqual(self._results(job), inline)
+        self.assertEqual((job.created_count, job.error_count), (1, 1))
+        self.assertFalse(self._contacts(elsewhere), "nothing added to the other company's")
