@@ -8,24 +8,15 @@ import psycopg2
 
 from odoo import api, fields, models, tools
 from odoo.modules.db import FunctionStatus
-from odoo.tools import SQL, create_index, escape_psql
+from odoo.tools import SQL, create_index
 
+from ..tools import partner_search
 from ..tools.phone import e164_candidates, looks_like_phone, to_e164
 
 _logger = logging.getLogger(__name__)
 
 # the indexes of the quick search and of the list's contact search
 PHONE_SEARCH_INDEX = "res_partner_dso_phone_search_array_idx"
-# trigrams need three characters: a shorter term would read the whole table
-# the systray searches from the second character typed (a two-letter name,
-# a Chinese or Japanese name); below CONTAINS_MIN_LENGTH, only whole and
-# starting matches are looked for (btree indexes): trigrams need three
-QUICK_SEARCH_MIN_LENGTH = 2
-CONTAINS_MIN_LENGTH = 3
-# partial matches of a quick search are ranked among this many found first
-# (fewer for a term under CONTAINS_MIN_LENGTH, that starts many names)
-PARTIAL_SCAN = 500
-SHORT_TERM_SCAN = 100
 
 
 class ResPartner(models.Model):
@@ -73,13 +64,7 @@ class ResPartner(models.Model):
         if not isinstance(value, str) or not value.strip():
             return []
         term = value.strip()
-        if operator in ("=", "=ilike"):
-            tier = "exact"
-        else:
-            # under three characters, as in the quick search, the names and
-            # emails that start with the term: trigrams cannot serve a
-            # shorter "contains", which would read the whole table
-            tier = "contains" if len(term) >= CONTAINS_MIN_LENGTH else "prefix"
+        tier = partner_search.list_search_tier(operator, term)
         # the user's record rules apply to every query: a contact of another
         # company's customer is neither found nor used to find its customer.
         # One IN on a UNION of the people found and of their customers, not an
@@ -111,7 +96,7 @@ class ResPartner(models.Model):
         the contacts that matched, best matches first: the systray's quick
         search. Runs with the user's rights, like the customer list's search."""
         term = (term or "").strip()
-        if len(term) < QUICK_SEARCH_MIN_LENGTH:
+        if len(term) < partner_search.QUICK_SEARCH_MIN_LENGTH:
             return []
         people = self._dso_ranked_people(term, limit * 5)
         by_phone = looks_like_phone(term)
@@ -309,69 +294,20 @@ class ResPartner(models.Model):
     @api.model
     def _dso_people_conditions(self, query, term, tier):
         """SQL conditions on the partners of ``query`` that match ``term`` in
-        ``tier``, each served by one index of ``_dso_init_search_indexes()``:
-
-        - ``exact``: the phone or mobile is the number ``term`` in any common
-          format (equality on the E.164 numbers of ``dso_phone_search``), or
-          the whole email, or the whole name, is ``term``;
-        - ``prefix``: the name or the email starts with ``term``;
-        - ``contains``: the phone or mobile is the number ``term``, or the
-          name or the email contains ``term`` (trigrams).
-
-        SQL rather than a domain because a domain cannot say "equal to one of
-        the numbers of the column", and so that each condition is written in
-        the expression of its index (``lower``, and ``unaccent`` where the ORM
-        applies it); they are run apart (UNION), since PostgreSQL gives up the
-        indexes of an ``OR`` of several kinds of conditions.
-        """
-        unaccent = self.env.registry.unaccent
-        conditions = []
+        ``tier`` (see ``tools.partner_search.match_conditions``)."""
+        numbers = ()
         if tier != "prefix" and looks_like_phone(term):
             numbers = e164_candidates(term, self._dso_search_country_codes())
-            if numbers:
-                conditions.append(
-                    SQL(
-                        "string_to_array(%s, ' ') && %s::text[]",
-                        self._field_to_sql(query.table, "dso_phone_search", query),
-                        numbers,
-                    )
-                )
-        # a term with an @ is an email: it is looked for in emails only
-        for fname in ("email",) if "@" in term else ("name", "email"):
-            column = unaccent(self._field_to_sql(query.table, fname, query))
-            if tier == "contains":
-                conditions.append(self._dso_contains_condition(column, term))
-                continue
-            value = escape_psql(term) + "%" if tier == "prefix" else term
-            conditions.append(
-                SQL(
-                    "lower(%s) %s lower(%s)",
-                    column,
-                    SQL("LIKE") if tier == "prefix" else SQL("="),
-                    unaccent(SQL("%s", value)),
-                )
-            )
-        return conditions
-
-    @api.model
-    def _dso_contains_condition(self, column, term):
-        """``column ILIKE '%term%'``, served by the column's trigram index."""
-        unaccent = self.env.registry.unaccent
-        condition = SQL("%s ILIKE %s", column, unaccent(SQL("%s", f"%{escape_psql(term)}%")))
-        local_part = term.split("@")[0]
-        if len(local_part) < CONTAINS_MIN_LENGTH or local_part == term:
-            return condition
-        # For an email, the index is read for the part before the @ only: the
-        # trigrams of a domain are in a large part of the table and reading
-        # them costs more than all the rest. The whole term is then checked on
-        # the few rows found, in an expression the index does not serve
-        # (``|| ''``), so that PostgreSQL does not read its trigrams too.
-        return SQL(
-            "%s ILIKE %s AND (%s || '') ILIKE %s",
-            column,
-            unaccent(SQL("%s", f"%{escape_psql(local_part)}%")),
-            column,
-            unaccent(SQL("%s", f"%{escape_psql(term)}%")),
+        return partner_search.match_conditions(
+            term,
+            tier,
+            {
+                fname: self._field_to_sql(query.table, fname, query)
+                for fname in ("name", "email")
+            },
+            phones=self._field_to_sql(query.table, "dso_phone_search", query),
+            numbers=numbers,
+            unaccent=self.env.registry.unaccent,
         )
 
     @api.model
@@ -384,19 +320,13 @@ class ResPartner(models.Model):
             where = SQL(
                 "%s AND %s NOT IN %s", where, SQL.identifier(query.table, "id"), exclude
             )
-        return [
-            SQL(
-                "(SELECT %s FROM %s WHERE %s AND %s%s)",
-                SQL(", ").join(
-                    self._field_to_sql(query.table, fname, query) for fname in columns
-                ),
-                query.from_clause,
-                where,
-                condition,
-                SQL(" LIMIT %s", limit) if limit else SQL(),
-            )
-            for condition in self._dso_people_conditions(query, term, tier)
-        ]
+        return partner_search.people_selects(
+            SQL(", ").join(self._field_to_sql(query.table, fname, query) for fname in columns),
+            query.from_clause,
+            where,
+            self._dso_people_conditions(query, term, tier),
+            limit=limit,
+        )
 
     @api.model
     def _dso_ranked_people(self, term, limit):
@@ -412,9 +342,11 @@ class ResPartner(models.Model):
         ids = []
         exact_found = False
         # a term too short for "contains" starts many names: fewer rows read
-        scan = PARTIAL_SCAN if len(term) >= CONTAINS_MIN_LENGTH else SHORT_TERM_SCAN
-        for tier in ("exact", "prefix", "contains"):
-            if tier == "contains" and (len(term) < CONTAINS_MIN_LENGTH or exact_found):
+        scan = partner_search.partial_scan(term)
+        for tier in partner_search.TIERS:
+            if tier == "contains" and (
+                len(term) < partner_search.CONTAINS_MIN_LENGTH or exact_found
+            ):
                 break
             selects = self._dso_people_selects(
                 term,
@@ -425,9 +357,9 @@ class ResPartner(models.Model):
                 limit=None if tier == "exact" else scan,
                 exclude=tuple(ids),
             )
-            rows = self.env.execute_query(SQL(" UNION ").join(selects))
-            # the contacts for collection first, then the oldest first
-            rows.sort(key=lambda row: (not row[1], row[0]))
+            rows = partner_search.rank_rows(
+                self.env.execute_query(SQL(" UNION ").join(selects))
+            )
             ids += [row[0] for row in rows if row[0] not in ids]
             if tier == "exact":
                 # a whole number found ends the search; a whole email or

@@ -1,7 +1,9 @@
 from unittest.mock import patch
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
+from odoo.tools import SQL
 
+from ..tools import partner_search
 from .common import DsoContactsCommon
 
 
@@ -179,3 +181,43 @@ class TestQuickSearchTour(HttpCase):
             }
         )
         self.start_tour("/odoo", "dso_contacts_quick_search", login="admin")
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerSearchSql(BaseCase):
+    """The SQL builders of the searches, without a database."""
+
+    def test_list_search_tier_follows_the_operator_and_the_length(self):
+        self.assertEqual(partner_search.list_search_tier("=", "ab"), "exact")
+        self.assertEqual(partner_search.list_search_tier("=ilike", "abcdef"), "exact")
+        self.assertEqual(partner_search.list_search_tier("ilike", "ab"), "prefix")
+        self.assertEqual(partner_search.list_search_tier("ilike", "abc"), "contains")
+
+    def test_email_is_looked_for_in_emails_only_and_by_its_local_part(self):
+        columns = {"name": SQL.identifier("p", "name"), "email": SQL.identifier("p", "email")}
+        email = "claire@lumiere.fr"
+        (condition,) = partner_search.match_conditions(email, "contains", columns)
+        self.assertEqual(
+            condition.code,
+            '"p"."email" ILIKE %s AND ("p"."email" || \'\') ILIKE %s',
+        )
+        self.assertEqual(condition.params, ["%claire%", "%claire@lumiere.fr%"])
+        # a number: one more condition on the array of E.164 numbers
+        conditions = partner_search.match_conditions(
+            "0612345678",
+            "exact",
+            columns,
+            phones=SQL.identifier("p", "dso_phone_search"),
+            numbers=["+33612345678"],
+        )
+        self.assertEqual(len(conditions), 3)
+        self.assertEqual(conditions[0].params, [["+33612345678"]])
+        # a starting match escapes the wildcards typed
+        (name, _email) = partner_search.match_conditions("50%_", "prefix", columns)
+        self.assertEqual(name.params, ["50\\%\\_%"])
+
+    def test_rows_ranked_collection_contacts_first_then_oldest(self):
+        rows = [(9, False), (7, True), (3, False), (8, True)]
+        self.assertEqual(
+            partner_search.rank_rows(rows), [(7, True), (8, True), (3, False), (9, False)]
+        )
