@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class DsoCustomerAnswerMixin(models.AbstractModel):
@@ -43,11 +43,12 @@ class DsoCustomerAnswerMixin(models.AbstractModel):
         ),
     ]
 
+    @api.constrains("contact_id", "partner_id")
     def _check_contact(self):
         for answer in self:
             customer = answer.partner_id.commercial_partner_id
             if answer.contact_id and answer.contact_id.commercial_partner_id != customer:
-                raise UserError(self.env._("The contact must belong to the customer."))
+                raise ValidationError(self.env._("The contact must belong to the customer."))
 
     def _post_on_documents(self, records, body, attachments=None):
         """Post ``body`` as a note on each of ``records`` (the customer, the

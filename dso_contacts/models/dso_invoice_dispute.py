@@ -64,7 +64,6 @@ class DsoInvoiceDispute(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         disputes = super().create(vals_list)
-        disputes._check_contact()
         disputes._sync_blocked()
         disputes._log_on_documents()
         disputes._schedule_collector_activity()

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date
 
 PAID_STATES = ("paid", "in_payment", "reversed")
@@ -99,11 +99,40 @@ class DsoPaymentPromise(models.Model):
                 date=format_date(self.env, promise.date),
             )
 
+    @api.constrains("date")
+    def _check_date(self):
+        """A promised date is from today to the company's limit, when it is
+        made and whenever it is moved."""
+        today = fields.Date.context_today(self)
+        for promise in self:
+            limit = today + timedelta(days=promise.company_id.dso_promise_max_days)
+            if not today <= promise.date <= limit:
+                raise ValidationError(
+                    self.env._(
+                        "The promised date must be between %(today)s and %(limit)s.",
+                        today=format_date(self.env, today),
+                        limit=format_date(self.env, limit),
+                    )
+                )
+
+    @api.constrains("move_ids", "partner_id", "company_id")
+    def _check_move_ids(self):
+        """A promise covers invoices of its customer in its company only."""
+        for promise in self:
+            foreign = promise.move_ids.filtered(
+                lambda m, p=promise: (
+                    m.commercial_partner_id != p.partner_id.commercial_partner_id
+                    or m.company_id != p.company_id
+                )
+            )
+            if foreign or not promise.move_ids:
+                raise ValidationError(
+                    self.env._("A promise covers invoices of its customer only.")
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         promises = super().create(vals_list)
-        for promise in promises:
-            promise._check_promise()
         promises._log_on_documents()
         return promises
 
@@ -118,28 +147,6 @@ class DsoPaymentPromise(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-
-    def _check_promise(self):
-        """A new promise: on the customer's own open invoices of its company,
-        from today to the company's limit."""
-        self.ensure_one()
-        today = fields.Date.context_today(self)
-        limit = today + timedelta(days=self.company_id.dso_promise_max_days)
-        if not today <= self.date <= limit:
-            raise UserError(
-                self.env._(
-                    "The promised date must be between %(today)s and %(limit)s.",
-                    today=format_date(self.env, today),
-                    limit=format_date(self.env, limit),
-                )
-            )
-        customer = self.partner_id.commercial_partner_id
-        foreign = self.move_ids.filtered(
-            lambda m: m.commercial_partner_id != customer or m.company_id != self.company_id
-        )
-        if foreign or not self.move_ids:
-            raise UserError(self.env._("A promise covers invoices of its customer only."))
-        self._check_contact()
 
     def _log_on_documents(self):
         """Say on the customer and the invoices that a promise was made."""

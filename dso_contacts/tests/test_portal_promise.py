@@ -3,7 +3,8 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common_portal import PortalCommon
@@ -73,6 +74,44 @@ class TestPaymentPromise(PortalCommon):
                     "date": TODAY + timedelta(days=3),
                 }
             )
+
+    @freeze_time(NOW)
+    def test_promise_date_moved_out_of_the_limits_is_refused(self):
+        invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        promise = self._promise(self.customer, invoice, TODAY + timedelta(days=5))
+        promise = promise.with_user(self.accountant)
+        with self.assertRaises(ValidationError), Form(promise) as form:
+            form.date = TODAY + timedelta(days=31)
+        with self.assertRaises(ValidationError):
+            promise.write({"date": TODAY - timedelta(days=1)})
+        self.assertEqual(promise.date, TODAY + timedelta(days=5))
+        # within the limits, the customer's new date is taken, and the pause with it
+        with Form(promise) as form:
+            form.date = TODAY + timedelta(days=10)
+        self.assertEqual(promise.hold_until, TODAY + timedelta(days=13))
+
+    @freeze_time(NOW)
+    def test_promise_invoices_edited_to_another_customers_are_refused(self):
+        invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        other, other_contact = self._create_customer("Beta")
+        other_invoice = self._create_invoice(other, TODAY - timedelta(days=10))
+        promise = self._promise(self.customer, invoice, TODAY + timedelta(days=5))
+        promise = promise.with_user(self.accountant)
+        with self.assertRaises(ValidationError), Form(promise) as form:
+            form.move_ids.add(other_invoice)
+        with self.assertRaises(ValidationError):
+            promise.write({"move_ids": [Command.set(other_invoice.ids)]})
+        with self.assertRaises(ValidationError):
+            promise.write({"move_ids": [Command.clear()]})
+        with self.assertRaises(ValidationError):
+            promise.write({"contact_id": other_contact.id})
+        with self.assertRaises(ValidationError):
+            promise.write({"partner_id": other.id})
+        self.assertEqual(promise.move_ids, invoice)
+        second = self._create_invoice(self.customer, TODAY - timedelta(days=5))
+        with Form(promise) as form:
+            form.move_ids.add(second)
+        self.assertEqual(promise.move_ids, invoice | second)
 
     def test_broken_promise_pauses_then_resumes_the_reminders(self):
         with freeze_time(NOW):
