@@ -39,6 +39,7 @@
         "views/dso_invoice_dispute_views.xml",
         "views/dso_portal_backoffice_views.xml",
         "views/dso_portal_templates.xml",
+        "views/dso_portal_mail_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import secrets
 import string
+import uuid
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -98,31 +99,73 @@ class DsoCustomerAccess(models.Model):
         )
 
     @api.model
-    def _get_urls(self, partners, company):
-        """{customer id: (URL of its page with its token, short URL)} for the
-        commercial entities of ``partners`` in ``company``, for a whole batch
-        of reminders: one search, one create of the missing records. Caller
-        checked the rights. Handing the links out (``_hand_out``) is the
-        sender's business, not the renderer's."""
+    def _ensure(self, partners, company):
+        """The access records of the commercial entities of ``partners`` in
+        ``company``, each with a token and a short code, created when missing:
+        what a reminder about to be sent links to. One search and one create
+        for a whole batch. Called when sending, after the caller checked the
+        rights: sudo here."""
         customers = partners.commercial_partner_id
         accesses = self.sudo().search(
             [("partner_id", "in", customers.ids), ("company_id", "=", company.id)]
         )
         missing = customers - accesses.partner_id
         if missing:
+            now = fields.Datetime.now()
             accesses |= self.sudo().create(
-                [{"partner_id": customer.id, "company_id": company.id} for customer in missing]
+                [
+                    {
+                        "partner_id": customer.id,
+                        "company_id": company.id,
+                        # portal.mixin's own token, made in the create rather
+                        # than by one write per record
+                        "access_token": str(uuid.uuid4()),
+                        "token_date": now,
+                        "short_code": self._new_short_code(),
+                    }
+                    for customer in missing
+                ]
             )
         for access in accesses.filtered(lambda access: not access.access_token):
             access._portal_ensure_token()
         # pages whose token was made before the short links
         for access in accesses.filtered(lambda access: not access.short_code):
             access.short_code = self._new_short_code()
+        return accesses
+
+    @api.model
+    def _ensure_for_reminders(self, reminders):
+        """The pages the ``reminders`` about to be sent (a channel queued)
+        link to, created when missing, before their templates are rendered:
+        ``dso.reminder._compute_portal_url`` reads the links, never creates
+        them. Caller checked the rights."""
+        sent = reminders.filtered(
+            lambda r: r.partner_id and "queued" in (r.email_state, r.sms_state)
+        )
+        for company, company_reminders in sent.grouped("company_id").items():
+            self._ensure(company_reminders.partner_id, company)
+        reminders.invalidate_recordset(["portal_url", "portal_short_url", "portal_link_html"])
+
+    @api.model
+    def _get_urls(self, partners, company):
+        """{customer id: (URL of its page with its token, short URL)} for the
+        commercial entities of ``partners`` that have a page in ``company``,
+        for a whole batch of reminders: one search. Reads only: the pages are
+        created when sending (``_ensure``), and handing the links out
+        (``_hand_out``) is the sender's business, not the renderer's."""
+        customers = partners.commercial_partner_id
+        accesses = self.sudo().search(
+            [
+                ("partner_id", "in", customers.ids),
+                ("company_id", "=", company.id),
+                ("access_token", "!=", False),
+            ]
+        )
         base_url = self.get_base_url()
         return {
             access.partner_id.id: (
-                base_url + access._get_share_url(),
-                f"{base_url}/dso/{access.short_code}",
+                base_url + access.get_portal_url(),
+                access.short_code and f"{base_url}/dso/{access.short_code}",
             )
             for access in accesses
         }
@@ -184,9 +227,9 @@ class DsoCustomerAccess(models.Model):
         )
 
     def _get_url(self):
-        """Absolute URL of the page with its token. Handing the link out (in
-        a reminder) starts its validity period again."""
+        """Absolute URL of the page with its token; False while it has none
+        (no page made yet, or revoked). Reads only."""
         self.ensure_one()
-        if self.access_token:
-            self.sudo().token_date = fields.Datetime.now()
-        return self.get_base_url() + self._get_share_url()
+        if not self.access_token:
+            return False
+        return self.get_base_url() + self.get_portal_url()

@@ -36,6 +36,7 @@ class DsoReminderDispatch(models.AbstractModel):
         """
         dispatch = self.sudo()
         reminders = reminders.sudo()
+        self.env["dso.customer.access"]._ensure_for_reminders(reminders)
         dispatch._queue_emails(
             reminders.filtered(lambda r: r.email_state == "queued"), email_values or {}
         )

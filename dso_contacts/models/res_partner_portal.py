@@ -75,8 +75,11 @@ class ResPartner(models.Model):
         )
 
     def action_dso_record_promise(self):
-        """A promise made by phone, recorded from the customer form."""
+        """A promise made by phone, recorded from the customer form: the
+        promise's form, where the rules of every promise apply (its
+        constraints), as on the customer's page."""
         self.ensure_one()
+        self.env["dso.payment.promise"].check_access("create")
         action = self._dso_portal_action("dso_contacts.dso_payment_promise_action", [])
         action.update(views=[(False, "form")], view_mode="form", target="new")
         action["context"].update(
@@ -88,9 +91,7 @@ class ResPartner(models.Model):
     def action_dso_portal_regenerate(self):
         """A new link for the customer's page: the links sent before stop working."""
         self._dso_portal_check_collector()
-        Access = self.env["dso.customer.access"]
-        for partner in self:
-            Access._get_or_create(partner, self.env.company)._regenerate()
+        self.env["dso.customer.access"]._ensure(self, self.env.company)._regenerate()
         return True
 
     def action_dso_portal_revoke(self):
@@ -104,12 +105,15 @@ class ResPartner(models.Model):
         return True
 
     def _dso_portal_check_collector(self):
+        """Invoicing users manage the links of the customers they may read,
+        in their current company (the environment's, never a value sent)."""
         if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(self.env._("Only invoicing users manage the customers' links."))
+        self.check_access("read")
 
     def _dso_portal_url(self, company=None):
         """URL of the customer's page in ``company`` (default: the current
-        one), with its access token, created when missing."""
+        one), with its access token, created when missing (as when sending)."""
         self.ensure_one()
         company = company or self.env.company
-        return self.env["dso.customer.access"]._get_or_create(self, company)._get_url()
+        return self.env["dso.customer.access"]._ensure(self, company)._get_url()

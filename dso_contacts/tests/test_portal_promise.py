@@ -279,3 +279,81 @@ class TestPaymentPromise(PortalCommon):
         reminder.invalidate_recordset(["portal_url", "portal_short_url"])
         self.assertTrue(reminder.portal_short_url)
         self.assertEqual(access.token_date, old)
+
+    def test_rendering_a_reminder_creates_no_page(self):
+        with freeze_time(NOW):
+            self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        self._day(0)
+        reminder = self._reminders(self.customer)
+        access = self._access()
+        url = reminder.portal_url
+        self.assertTrue(url)
+        self.assertIn(f'href="{url}"', reminder.portal_link_html)
+        template = reminder.level_id.mail_template_id
+        # a revoked page shows no link, and reading it makes no new token
+        access._revoke()
+        reminder.invalidate_recordset()
+        self.assertFalse(reminder.portal_url)
+        self.assertFalse(reminder.portal_short_url)
+        self.assertFalse(reminder.portal_link_html)
+        body = template._render_field("body_html", reminder.ids, compute_lang=True)
+        self.assertNotIn("/my/dso/", body[reminder.id])
+        self.assertFalse(access.access_token)
+        # a customer without a page: rendering its reminder makes none
+        access.unlink()
+        reminder.invalidate_recordset()
+        template._render_field("body_html", reminder.ids, compute_lang=True)
+        self.assertFalse(reminder.portal_url)
+        Access = self.env["dso.customer.access"].sudo()
+        self.assertFalse(Access.search([("partner_id", "=", self.customer.id)]))
+        # sending makes the page (one per customer and company) and links it
+        Access._ensure_for_reminders(reminder)
+        access = Access.search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(access), 1)
+        self.assertTrue(access.access_token and access.short_code)
+        self.assertTrue(reminder.portal_url.endswith(access.get_portal_url()))
+        Access._ensure_for_reminders(reminder)
+        self.assertEqual(Access.search([("partner_id", "=", self.customer.id)]), access)
+
+    def test_customer_form_creates_no_page(self):
+        with freeze_time(NOW):
+            self._create_invoice(self.customer, TODAY - timedelta(days=10))
+            form = Form(self.customer.with_user(self.accountant))
+            self.assertEqual(form.dso_promise_count, 0)
+            form.save()
+        self.assertFalse(
+            self.env["dso.customer.access"]
+            .sudo()
+            .search([("partner_id", "=", self.customer.id)])
+        )
+
+    def test_promise_recorded_by_phone_needs_the_rights(self):
+        clerk = new_test_user(
+            self.env,
+            login="dso_clerk",
+            groups="base.group_user,base.group_partner_manager",
+            company_id=self.company.id,
+        )
+        with self.assertRaises(AccessError):
+            self.customer.with_user(clerk).action_dso_record_promise()
+
+    def test_links_are_managed_by_collectors_of_readable_customers(self):
+        clerk = new_test_user(
+            self.env,
+            login="dso_clerk",
+            groups="base.group_user,base.group_partner_manager",
+            company_id=self.company.id,
+        )
+        with self.assertRaises(AccessError):
+            self.customer.with_user(clerk).action_dso_portal_regenerate()
+        with self.assertRaises(AccessError):
+            self.customer.with_user(clerk).action_dso_portal_revoke()
+        company_2 = self.setup_other_company()["company"]
+        customer_2, _contact = self._create_customer("Gamma", company=company_2)
+        for action in ("action_dso_portal_regenerate", "action_dso_portal_revoke"):
+            with self.assertRaises(AccessError):
+                getattr(customer_2.with_user(self.accountant), action)()
+        Access = self.env["dso.customer.access"].sudo()
+        self.assertFalse(Access.search([("partner_id", "=", customer_2.id)]))
+        self.customer.with_user(self.accountant).action_dso_portal_regenerate()
+        self.assertTrue(Access.search([("partner_id", "=", self.customer.id)]).access_token)

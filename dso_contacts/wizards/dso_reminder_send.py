@@ -203,6 +203,7 @@ class DsoReminderSend(models.TransientModel):
         reminders = self._prepare_reminders()
         values = {"reminder_ids": [fields.Command.set(reminders.ids)], "state": "preview"}
         first = reminders[:1]
+        self.env["dso.customer.access"]._ensure_for_reminders(first)
         level = self.level_id
         if self.channel in ("email", "both") and level.mail_template_id:
             rendered = level.mail_template_id._generate_template(
