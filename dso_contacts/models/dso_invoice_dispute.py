@@ -1,6 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from markupsafe import Markup
-
 from odoo import api, fields, models
 
 
@@ -107,16 +105,10 @@ class DsoInvoiceDispute(models.Model):
 
     def _log_on_documents(self):
         """The dispute, what the customer wrote and the files, in the invoice's
-        and the customer's chatter. ``description`` is plain text: Markup's
-        %-formatting escapes it."""
+        and the customer's chatter (``dso_contacts.dso_dispute_note``)."""
+        QWeb = self.env["ir.qweb"]
         for dispute in self:
-            body = Markup("<p>%s</p>") % self.env._(
-                "Invoice %(invoice)s disputed: %(reason)s",
-                invoice=dispute.move_id.name,
-                reason=dispute.reason_id.name,
-            )
-            if dispute.description:
-                body += Markup("<blockquote>%s</blockquote>") % dispute.description
+            body = QWeb._render("dso_contacts.dso_dispute_note", {"dispute": dispute})
             dispute._post_on_documents(
                 (dispute.move_id, dispute.partner_id), body, dispute.attachment_ids
             )
