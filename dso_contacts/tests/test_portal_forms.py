@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import timedelta
 
-from odoo import fields
-from odoo.tests import tagged
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common_portal import PortalHttpCommon
@@ -172,3 +173,93 @@ class TestPortalForms(PortalHttpCommon):
         )
         self.assertIn("error=dispute", response.headers["Location"])
         self.assertFalse(self.other_invoice.dso_dispute_ids)
+
+    def test_page_engine_takes_its_own_customer_and_company_only(self):
+        company_2 = self.setup_other_company()["company"]
+        # a customer shared by the two companies, owing in both
+        self.customer.company_id = False
+        invoice_c2 = self._create_invoice(
+            self.customer, fields.Date.today(), 444.0, company=company_2
+        )
+        self._page_path()
+        access = self._access()
+        date = fields.Date.to_string(fields.Date.today() + timedelta(days=5))
+        for ids in ([invoice_c2.id], [self.other_invoice.id], ["x", None, -1]):
+            self.assertEqual(access._submit_promise(ids, date), {"error": "no_invoice"}, ids)
+            self.assertEqual(
+                access._submit_dispute(ids[0], self.reasons[0].id), {"error": "dispute"}, ids
+            )
+        self.assertFalse(self._promises())
+        Dispute = self.env["dso.invoice.dispute"].sudo()
+        foreign = invoice_c2 | self.other_invoice
+        self.assertFalse(Dispute.search([("move_id", "in", foreign.ids)]))
+        values = access._page_values()
+        self.assertEqual(
+            [line["move"] for line in values["invoices"]], [self.invoice, self.invoice_2]
+        )
+        # the other company's page of the same customer: its invoice only
+        access_2 = self.env["dso.customer.access"]._ensure(self.customer, company_2)
+        result = access_2._submit_promise([self.invoice.id, invoice_c2.id], date)
+        self.assertEqual(result, {"message": "promise"})
+        Promise = self.env["dso.payment.promise"].sudo()
+        promise = Promise.search([("company_id", "=", company_2.id)])
+        self.assertEqual(promise.move_ids, invoice_c2)
+
+    @mute_logger("odoo.http")
+    def test_portal_user_without_the_token_gets_nothing(self):
+        portal_user = new_test_user(
+            self.env,
+            login="dso_portal",
+            groups="base.group_portal",
+            partner_id=self.contact.id,
+        )
+        path = self._page_path()
+        access = self._access()
+        with self.assertRaises(AccessError):
+            self.env["dso.customer.access"].with_user(portal_user).search([])
+        with self.assertRaises(AccessError):
+            self.env["dso.payment.promise"].with_user(portal_user).create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(self.invoice.ids)],
+                    "date": fields.Date.today() + timedelta(days=3),
+                }
+            )
+        self.authenticate("dso_portal", "dso_portal")
+        # a portal session opens nothing without the page's token
+        self.assertEqual(self._open(f"/my/dso/{access.id}").status_code, 404)
+        pdf = f"/my/dso/{access.id}/invoice/{self.invoice.id}/pdf"
+        self.assertEqual(self._open(pdf).status_code, 404)
+        self.assertEqual(self._open(path).status_code, 200)
+
+    @mute_logger("odoo.http")
+    def test_forms_with_a_revoked_or_expired_token_are_refused(self):
+        path = self._page_path()
+        access = self._access()
+        csrf, key = self._form_keys(path)
+        token = access.access_token
+        date = fields.Date.to_string(fields.Date.today() + timedelta(days=5))
+
+        def post():
+            return self.url_open(
+                f"/my/dso/{access.id}/promise",
+                data={
+                    "csrf_token": csrf,
+                    "submission_key": key,
+                    "access_token": token,
+                    "move_ids": [self.invoice.id],
+                    "date": date,
+                },
+                allow_redirects=False,
+            )
+
+        self.company.dso_portal_token_days = 30
+        access.token_date = fields.Datetime.now() - timedelta(days=31)
+        self.assertEqual(post().status_code, 404, "expired")
+        access.token_date = fields.Datetime.now()
+        self.customer.action_dso_portal_revoke()
+        self.assertEqual(post().status_code, 404, "revoked")
+        self.assertFalse(self._promises())
+        self.customer.action_dso_portal_regenerate()
+        self.assertEqual(post().status_code, 404, "the old token after a new link")
+        self.assertFalse(self._promises())
