@@ -15,6 +15,7 @@ from . import dso_reminder_dispatch
 from . import res_company
 from . import res_config_settings
 from . import dso_customer_access
+from . import dso_customer_page
 from . import dso_customer_answer_mixin
 from . import dso_payment_promise
 from . import dso_dispute_reason
