@@ -36,7 +36,7 @@ CORE_TEST_FILES = \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers.py \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers_blacklist.py
 
-.PHONY: setup run test test-addon test-queue test-pytest test-core test-crash \
+.PHONY: setup run test test-addon test-queue test-pytest test-core test-crash test-upgrade \
 	test-wheel bench bench-import bench-reminders bench-search bench-queue pot lint lint-setup
 
 # Python dependencies, the Chromium that Odoo's browser tours need and the
@@ -62,7 +62,7 @@ run: setup
 test: setup
 	dropdb --if-exists $(TEST_DB)
 	dropdb --if-exists $(QUEUE_TEST_DB)
-	$(MAKE) test-addon test-queue test-pytest test-core test-crash test-wheel
+	$(MAKE) test-addon test-queue test-pytest test-core test-crash test-upgrade test-wheel
 
 TEST_LOG_DIR ?= $(CURDIR)/.test-logs
 # Odoo skips a browser tour silently (logged "skipped") when websocket-client or
@@ -109,6 +109,13 @@ test-core:
 # (what a test transaction, which never commits, cannot show)
 test-crash:
 	$(PYTHON) bench/crash_reminders.py
+
+# a database installed with the last version before the customer's page
+# (18.0.1.1.0, from git history), upgraded with this code: its reminders carry the
+# page's link (migrations/18.0.1.3.0); on a database of its own, dropped after
+UPGRADE_DB ?= dso_contacts_upgrade_test
+test-upgrade:
+	$(PYTHON) bench/upgrade_check.py --db=$(UPGRADE_DB) --addons-path=$(ADDONS_PATH)
 
 # the addon builds as a wheel (whool backend), with its Python dependencies declared
 test-wheel:
