@@ -36,7 +36,8 @@ CORE_TEST_FILES = \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers.py \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers_blacklist.py
 
-.PHONY: setup run test test-addon test-queue test-pytest test-core test-crash test-wheel bench bench-import bench-reminders bench-search bench-queue pot lint
+.PHONY: setup run test test-addon test-queue test-pytest test-core test-crash test-upgrade \
+	test-wheel bench bench-import bench-reminders bench-search bench-queue pot lint lint-setup
 
 # Python dependencies, the Chromium that Odoo's browser tours need and the
 # wkhtmltopdf that renders invoice PDFs (Debian's packages, installed when missing
@@ -61,7 +62,7 @@ run: setup
 test: setup
 	dropdb --if-exists $(TEST_DB)
 	dropdb --if-exists $(QUEUE_TEST_DB)
-	$(MAKE) test-addon test-queue test-pytest test-core test-crash test-wheel
+	$(MAKE) test-addon test-queue test-pytest test-core test-crash test-upgrade test-wheel
 
 TEST_LOG_DIR ?= $(CURDIR)/.test-logs
 # Odoo skips a browser tour silently (logged "skipped") when websocket-client or
@@ -109,6 +110,13 @@ test-core:
 test-crash:
 	$(PYTHON) bench/crash_reminders.py
 
+# a database installed with the last version before the customer's page
+# (18.0.1.1.0, from git history), upgraded with this code: its reminders carry the
+# page's link (migrations/18.0.1.3.0); on a database of its own, dropped after
+UPGRADE_DB ?= dso_contacts_upgrade_test
+test-upgrade:
+	$(PYTHON) bench/upgrade_check.py --db=$(UPGRADE_DB) --addons-path=$(ADDONS_PATH)
+
 # the addon builds as a wheel (whool backend), with its Python dependencies declared
 test-wheel:
 	rm -rf $(TEST_LOG_DIR)/wheel
@@ -144,20 +152,37 @@ bench-search:
 bench-queue:
 	$(PYTHON) bench/bench_queue_job.py --addons-path=$(ADDONS_PATH)
 
-# export the translation template from the test database, and merge it into
-# every language (new terms then need translating: see dso_contacts/tests/po_check.py)
-pot:
-	$(ODOO_BIN) $(call ODOO_ARGS,$(TEST_DB)) --i18n-export=dso_contacts/i18n/dso_contacts.pot \
-		--modules=dso_contacts --stop-after-init --http-port=$(TEST_HTTP_PORT)
+# export the translation templates as TestTranslationTemplate compares them (the
+# same exporter, on a fresh database with the addon installed without demo data),
+# and merge dso_contacts' into every language (new terms then need translating:
+# see dso_contacts/tests/po_check.py); the glue addon's from the same database
+# once it is installed there too. The database is dropped after.
+POT_DB ?= $(TEST_DB)_pot
+pot: setup
+	@command -v msgmerge >/dev/null \
+		|| { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y gettext; } \
+		|| { echo "msgmerge is needed to merge the template: apt-get install gettext"; exit 1; }
+	dropdb --if-exists $(POT_DB)
+	$(ODOO_BIN) $(call ODOO_ARGS,$(POT_DB)) -i dso_contacts --without-demo=all \
+		--stop-after-init --log-level=warn
+	$(ODOO_BIN) $(call ODOO_ARGS,$(POT_DB)) --i18n-export=dso_contacts/i18n/dso_contacts.pot \
+		--modules=dso_contacts --stop-after-init --log-level=warn
 	for po in dso_contacts/i18n/*.po; do \
 		msgmerge -q --no-fuzzy-matching -U --backup=none $$po dso_contacts/i18n/dso_contacts.pot; \
 	done
-	# the glue addon's few terms, from the database of `make test-queue`
-	$(ODOO_BIN) $(call ODOO_ARGS,$(QUEUE_TEST_DB)) \
+	$(ODOO_BIN) $(call ODOO_ARGS,$(POT_DB)) -i dso_contacts_queue_job --without-demo=all \
+		--stop-after-init --log-level=warn
+	$(ODOO_BIN) $(call ODOO_ARGS,$(POT_DB)) \
 		--i18n-export=dso_contacts_queue_job/i18n/dso_contacts_queue_job.pot \
-		--modules=dso_contacts_queue_job --stop-after-init --http-port=$(TEST_HTTP_PORT)
+		--modules=dso_contacts_queue_job --stop-after-init --log-level=warn
+	dropdb --if-exists $(POT_DB)
 
-lint:
-	ruff check .
-	ruff format --check .
+# the lint tools, pinned (requirements-lint.txt), into $(PYTHON)'s environment
+lint-setup:
+	$(PYTHON) -m pip install -q -r requirements-lint.txt
+
+# ruff (lint and format) and pylint-odoo's mandatory checks, as the pre-commit hooks
+lint: lint-setup
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
 	$(PYTHON) -m pylint --rcfile=.pylintrc-mandatory dso_contacts dso_contacts_queue_job

@@ -2,11 +2,11 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, TransactionCase, tagged
 from odoo.tools.misc import file_path
 
 from .common_reminder import NOW, TODAY, ReminderCommon
-from .po_check import po_problems
+from .po_check import po_problems, pot_differences
 
 LANGUAGES = (
     "fr", "de", "nl", "es", "it", "pt_BR", "pt", "pl", "ro", "sv", "tr", "hr", "zh_CN", "ja",
@@ -21,6 +21,18 @@ class TestTranslations(BaseCase):
             with self.subTest(lang=lang):
                 po = file_path(f"dso_contacts/i18n/{lang}.po")
                 self.assertEqual(po_problems(pot, po), [])
+
+
+@tagged("post_install", "-at_install")
+class TestTranslationTemplate(TransactionCase):
+    def test_committed_template_holds_the_terms_of_the_code(self):
+        """The committed .pot is what ``make pot`` exports from this database
+        now: a term added, changed or removed in the code or the data fails
+        here until the template is exported again (then the languages fail
+        until the new terms are translated)."""
+        pot = file_path("dso_contacts/i18n/dso_contacts.pot")
+        problems = pot_differences(self.env.cr, "dso_contacts", pot)
+        self.assertFalse(problems, "\n".join(["", *problems]))
 
 
 @tagged("post_install", "-at_install")
