@@ -13,6 +13,8 @@ import hashlib
 import re
 import unicodedata
 
+from odoo.tools.mail import single_email_re
+
 from .header_words import (
     COLLECTION_HINTS,
     COMPANY_HEADERS,
@@ -27,6 +29,7 @@ from .header_words import (
     TITLE_HEADERS,
     TRUE_WORDS,
 )
+from .phone import looks_like_phone as phone_like
 
 # Letters that NFKD does not decompose into a base letter and an accent
 _FOLD = str.maketrans(
@@ -105,8 +108,8 @@ REASON_DISPLAY_NAME = "display_name"
 REASON_EMPTY = "empty"
 
 _PAIR_RE = re.compile(r"^(email|phone)(\d+)(value|label|type)$")
-_EMAIL_RE = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
-_PHONE_RE = re.compile(r"^\+?[\d\s().\-/]+$")
+# a column of numbers shorter than this is a column of codes, not of phones
+COLUMN_PHONE_DIGITS = 8
 _SALUTATIONS = {normalize(word) for word in SALUTATION_HEADERS}
 _TITLES = {normalize(word) for word in TITLE_HEADERS}
 _COMPANIES = {normalize(word) for word in COMPANY_HEADERS}
@@ -120,12 +123,11 @@ def _all(values, test):
 
 
 def looks_like_email(value):
-    return bool(_EMAIL_RE.match(value.strip()))
+    return bool(single_email_re.match(value.strip()))
 
 
 def looks_like_phone(value):
-    digits = sum(ch.isdigit() for ch in value)
-    return bool(_PHONE_RE.match(value.strip())) and 8 <= digits <= 15
+    return phone_like(value, min_digits=COLUMN_PHONE_DIGITS)
 
 
 def _is_flag(value):
