@@ -17,6 +17,8 @@ from odoo.tools.mail import single_email_re
 
 from .header_words import (
     COLLECTION_HINTS,
+    COLLECTION_OTHER_WORDS,
+    COLLECTION_WORDS,
     COMPANY_HEADERS,
     DISPLAY_NAME_WORDS,
     FALSE_WORDS,
@@ -115,6 +117,8 @@ _TITLES = {normalize(word) for word in TITLE_HEADERS}
 _COMPANIES = {normalize(word) for word in COMPANY_HEADERS}
 _DISPLAY = [normalize(word) for word in DISPLAY_NAME_WORDS]
 _HINTS = [normalize(word) for word in COLLECTION_HINTS]
+_COLLECTION_WORDS = [normalize(word) for word in COLLECTION_WORDS]
+_COLLECTION_OTHER = [normalize(word) for word in COLLECTION_OTHER_WORDS]
 _NAME_PARTS = {normalize(w): part for part, words in NAME_PARTS.items() for w in words}
 
 
@@ -205,7 +209,18 @@ def _by_name(key, values, import_type, has_salutation):
     if any(word in key for word in _DISPLAY):
         return None, REASON_DISPLAY_NAME
     field = _HEADER_INDEX[import_type].get(key)
+    if not field and import_type == "contacts" and is_collection_header(key):
+        field = "is_collection_contact"
     return field, REASON_SYNONYM if field else None
+
+
+def is_collection_header(key):
+    """Whether a normalised header is the contact for collection flag written
+    as a phrase: it says collection or dunning, and names nothing else (an
+    email, a phone, a date, an amount, a level)."""
+    return any(word in key for word in _COLLECTION_WORDS) and not any(
+        word in key for word in _COLLECTION_OTHER
+    )
 
 
 def _by_values(index, key, values, import_type, propose):
