@@ -2,7 +2,6 @@
 import base64
 import itertools
 import logging
-from collections import defaultdict
 
 from psycopg2 import Error as DatabaseError
 from psycopg2 import errors as db_errors
@@ -16,10 +15,9 @@ from odoo.tools.translate import translate_sql_constraint
 
 from ..tools.file_reader import BATCH_SIZE, FileReadError, ImportFile, scan_columns
 from ..tools.guards import check_collector
-from ..tools.header_guess import guess_columns, normalize
+from ..tools.header_guess import normalize
 from ..tools.import_report import ImportRun
 from ..tools.phone_repair import repair_phone
-from .dso_contact_import_fields import REQUIRED_FIELDS, field_labels
 
 _logger = logging.getLogger(__name__)
 
@@ -218,78 +216,6 @@ class DsoContactImportEngine(models.AbstractModel):
         )
         return reader, self._check_mapping(import_type, targets, reader.header)
 
-    # -- mapping -----------------------------------------------------------------
-
-    @api.model
-    def _field_labels(self, import_type):
-        """``{target field: label}`` of a kind of import, in the user's language."""
-        return field_labels(self.env, import_type)
-
-    @api.model
-    def _propose_fields(self, reader, import_type, samples=None):
-        """``([(target field or None, reason)] per column, saved mapping)``:
-        the mapping saved for this layout, else the guess from the headers
-        and the ``samples`` of each column's values."""
-        saved = self.env["dso.import.mapping"]._find_for_layout(reader, import_type)
-        if saved:
-            column_map = {
-                int(index): field for index, field in (saved.column_map or {}).items()
-            }
-            return [
-                (column_map.get(index), "saved" if column_map.get(index) else None)
-                for index in range(len(reader.header))
-            ], saved
-        labels = {field: [label] for field, label in self._field_labels(import_type).items()}
-        return guess_columns(reader.header, import_type, labels, samples), saved
-
-    @api.model
-    def _check_mapping(self, import_type, targets, header):
-        """``{target field: column index}`` from ``targets`` (``(column index,
-        target field)`` pairs), checked against the file's ``header``."""
-        labels = self._field_labels(import_type)
-        mapping, columns = {}, defaultdict(list)
-        for index, target in sorted(targets):
-            if not target:
-                continue
-            if index >= len(header):
-                raise UserError(
-                    self.env._(
-                        "The column %(column)s is not in this file: load the file again.",
-                        column=index + 1,
-                    )
-                )
-            columns[target].append(header[index] or str(index + 1))
-            mapping[target] = index
-        doubles = {target: names for target, names in columns.items() if len(names) > 1}
-        if doubles:
-            raise UserError(
-                self.env._(
-                    "Several columns are mapped to the same field: %(list)s. Map each "
-                    "field from one column only.",
-                    list="; ".join(
-                        f"{labels[target]} ({', '.join(names)})"
-                        for target, names in doubles.items()
-                    ),
-                )
-            )
-        missing = [labels[f] for f in self._missing_fields(import_type, mapping)]
-        if missing:
-            raise UserError(
-                self.env._(
-                    "Map a column to each of these fields: %(fields)s.",
-                    fields=", ".join(missing),
-                )
-            )
-        return mapping
-
-    @api.model
-    def _missing_fields(self, import_type, mapped):
-        """The required fields that no column of ``mapped`` gives."""
-        missing = [f for f in REQUIRED_FIELDS[import_type] if f not in mapped]
-        if import_type == "contacts" and not {"name", "firstname", "lastname"} & set(mapped):
-            missing.append("name")
-        return missing
-
     # -- running -------------------------------------------------------------------
 
     @api.model
@@ -378,13 +304,26 @@ class DsoContactImportEngine(models.AbstractModel):
         counts = (run.created, run.updated, run.skipped)
         rejected = run.rejected
         run.first_rejection = None
-        with self.env.cr.savepoint() as savepoint:
-            self._process_batch(run, batch, mapping)
-            # the constraints checked at flush refuse rows here too
-            self.env.flush_all()
-            stop = not dry_run and not run.skip_invalid and run.rejected > rejected
-            if dry_run or stop:
-                savepoint.close(rollback=True)
+        try:
+            with self.env.cr.savepoint() as savepoint:
+                self._process_batch(run, batch, mapping)
+                # the constraints checked at flush refuse rows here too
+                self.env.flush_all()
+                stop = not dry_run and not run.skip_invalid and run.rejected > rejected
+                if dry_run or stop:
+                    savepoint.close(rollback=True)
+        except DatabaseError as error:
+            # not a row's own refusal (those are rejected row by row): say it
+            # in words, never as a raw SQL error
+            _logger.warning("Import: the database refused a batch: %s", error)
+            raise UserError(
+                self.env._(
+                    "The database refused the rows of lines %(first)s to %(last)s: %(reason)s",
+                    first=batch[0][0],
+                    last=batch[-1][0],
+                    reason=self._refusal_message(error),
+                )
+            ) from error
         # the batch is in the database (or rolled back): the ORM's cache of its
         # records would otherwise grow with the file (900 MB for 100,000 rows)
         self.env.invalidate_all()
