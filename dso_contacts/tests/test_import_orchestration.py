@@ -267,3 +267,25 @@ class TestImportCollectionFlagLanguages(DsoImportCommon):
                 wizard = self._wizard(data=data)
                 line = wizard.line_ids.filtered(lambda li, h=header: li.column_name == h)
                 self.assertNotEqual(line.contact_field, "is_collection_contact")
+
+    def test_collection_flag_in_sheets_saved_by_libreoffice(self):
+        """Sheets typed in LibreOffice Calc and saved by it (see
+        samples/make_tool_samples.py): the header and the yes/no of German,
+        Japanese and Polish users."""
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.company.partner_id.lang = "pl_PL"
+        for name, yes, cross in (
+            ("lo_flags_de.xlsx", "Anna Schmidt", "Carla Braun"),
+            ("lo_flags_ja.ods", "山田花子", "鈴木一郎"),
+            ("lo_flags_pl_cp1250.csv", "Anna Nowak", "Ewa Wójcik"),
+        ):
+            with self.subTest(name=name), self.env.cr.savepoint() as savepoint:
+                wizard = self._form_wizard(name)
+                self.assertIn("is_collection_contact", wizard.line_ids.mapped("contact_field"))
+                wizard.action_import()
+                self.assertEqual((wizard.created_count, wizard.error_count), (3, 0))
+                self.assertEqual(self.customer_fr.collection_contact_id.name, yes)
+                self.assertFalse(self.customer_be.collection_contact_id)
+                self.assertEqual(self.customer_none.collection_contact_id.name, cross)
+                savepoint.close(rollback=True)
+                self.env.invalidate_all()
