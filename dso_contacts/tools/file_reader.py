@@ -238,8 +238,6 @@ class ImportFile:
             if not head.startswith(_OLE_MAGIC):
                 raise FileReadError("corrupt", extension=self.extension)
             return
-        if guess_mimetype(self.data) not in _ZIP_MIMETYPES:
-            raise FileReadError("corrupt", extension=self.extension)
         try:
             with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
                 infos = archive.infolist()
@@ -251,6 +249,10 @@ class ImportFile:
             or inflated > max(len(self.data), 1024 * 1024) * MAX_COMPRESSION_RATIO
         ):
             raise FileReadError("too_big_uncompressed", size=inflated)
+        # a readable archive of a sane size: a spreadsheet, not another
+        # document renamed
+        if guess_mimetype(self.data) not in _ZIP_MIMETYPES:
+            raise FileReadError("corrupt", extension=self.extension)
 
     def _iter_raw(self):
         if self.kind == "csv":
