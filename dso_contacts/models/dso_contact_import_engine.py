@@ -117,6 +117,9 @@ class DsoContactImportEngine(models.AbstractModel):
         try:
             return kind(value or default)
         except ValueError:
+            _logger.warning(
+                "System parameter %s is not a number (%r): %s used", key, value, default
+            )
             return default
 
     @api.model
@@ -203,10 +206,11 @@ class DsoContactImportEngine(models.AbstractModel):
         return file_error_message(self.env, error)
 
     @api.model
-    def _load(self, import_type, encoded, filename, options, targets):
+    def _load(self, import_type, encoded, filename, options, targets=None):
         """Read and map: ``(reader, {target field: column index})`` of an
         uploaded (base64) file, with ``options`` (``encoding``, ``delimiter``,
-        ``sheet``) and ``targets`` (``(column index, target field)`` pairs)."""
+        ``sheet``) and ``targets`` (``(column index, target field)`` pairs;
+        ``None`` to read the file only, before its mapping)."""
         reader = self._open_file(
             self._decode_file(encoded, filename),
             filename,
@@ -214,6 +218,8 @@ class DsoContactImportEngine(models.AbstractModel):
             options.get("delimiter") or None,
             options.get("sheet") or None,
         )
+        if targets is None:
+            return reader, None
         return reader, self._check_mapping(import_type, targets, reader.header)
 
     # -- running -------------------------------------------------------------------

@@ -263,13 +263,8 @@ class DsoContactImport(models.TransientModel):
         those left out on purpose or empty in the whole file."""
         self.ensure_one()
         engine = self._engine()
-        options = self._file_options()
-        reader = engine._open_file(
-            engine._decode_file(self.import_file, self.import_filename),
-            self.import_filename,
-            options["encoding"],
-            options["delimiter"],
-            options["sheet"],
+        reader, _mapping = engine._load(
+            self.import_type, self.import_file, self.import_filename, self._file_options()
         )
         header = reader.header
         first_rows, samples = engine._scan_file(reader)
