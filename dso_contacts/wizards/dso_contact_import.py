@@ -5,6 +5,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.dso_contact_import_engine import ENGINES
+from ..models.dso_contact_import_fields import LINE_SELECTIONS
 from ..models.dso_import_mapping import IMPORT_TYPES
 from .dso_contact_import_line import LINE_GROUPS
 
@@ -253,7 +254,7 @@ class DsoContactImport(models.TransientModel):
         }
 
     def _line_field_name(self):
-        return "contact_field" if self.import_type == "contacts" else "customer_field"
+        return LINE_SELECTIONS[self.import_type]
 
     def _load_file(self):
         """Read the header and the file's values, propose the mapping (the
