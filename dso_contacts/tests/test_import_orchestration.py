@@ -4,7 +4,7 @@ import time
 from contextlib import contextmanager
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
@@ -90,6 +90,21 @@ class TestImportOrchestration(DsoImportCommon):
         reason = self._report_reasons(wizard)[0]
         self.assertEqual(reason, "The field Job Position is required: give it a value.")
         self.assertFalse(self._all_contacts())
+
+    def test_a_batch_the_database_refuses_is_said_in_words_never_raw_sql(self):
+        # the Company-role contact of a customers row is written for the whole
+        # batch, not row by row: its refusal stops the import with a sentence
+        data = self._csv(
+            [["Customer code", "Customer name", "Contact name"], ["C500", "New Co", "Refused"]]
+        )
+        wizard = self._wizard(data=data, import_type="customers")
+        with self._refusing(), self.assertRaises(UserError) as caught:
+            wizard.action_import()
+        message = str(caught.exception)
+        self.assertIn("The database refused the rows of lines 2 to 2", message)
+        self.assertIn("dso_test_no_refused", message)
+        self.assertNotIn("violates", message)
+        self.assertFalse(self.partner_model.search([("ref", "=", "C500")]))
 
     def test_skip_off_writes_nothing_when_the_test_finds_a_refusal(self):
         data = self._csv([HEADER, *ROWS])
