@@ -211,7 +211,8 @@ import json, sys, time
 sys.path.insert(0, REPO)
 import importlib.util
 # the addon's tools as a package of their own (they import each other
-# relatively), without Odoo
+# relatively), without the ORM (odoo.tools only: guess_mimetype, the email
+# pattern)
 spec = importlib.util.spec_from_file_location(
     "dso_tools", REPO + "/dso_contacts/tools/__init__.py",
     submodule_search_locations=[REPO + "/dso_contacts/tools"])

@@ -47,7 +47,7 @@ class DsoContactImportContacts(models.AbstractModel):
         return {**context, "roles": roles}
 
     @api.model
-    def _process_batch(self, run, batch, mapping, dry_run):
+    def _process_batch(self, run, batch, mapping):
         if run.phone_labels is None:
             run.phone_labels = labelled_phones(run.header)
         rows = []
@@ -88,9 +88,6 @@ class DsoContactImportContacts(models.AbstractModel):
                 run.skipped += 1
                 continue
             to_create.append((line, cells, vals))
-        if dry_run:
-            run.created += len(to_create)
-            return
         parents = self.env["res.partner"].browse(
             {vals["parent_id"] for _l, _c, vals in to_create}
         )
@@ -280,23 +277,27 @@ class DsoContactImportContacts(models.AbstractModel):
                 # create() takes values out of the dictionaries it is given
                 # (the contact for collection flag): give it copies, so that
                 # a retry row by row still has them
-                contacts = partner_model.create([dict(vals) for vals in vals_list])
-                self._sync_other_companies(contacts)
+                contacts = self._create_synced(partner_model, [dict(v) for v in vals_list])
         except (UserError, ValidationError, DatabaseError) as error:
-            self._stop_unless_skipping(run, error)
             _logger.info("Batch create failed (%s), retrying row by row", error)
             contacts = partner_model
             for (line, cells, _vals), vals in zip(rows, vals_list, strict=True):
-                try:
-                    with self.env.cr.savepoint():
-                        contact = partner_model.create([dict(vals)])
-                        self._sync_other_companies(contact)
-                        contacts |= contact
-                except (UserError, ValidationError, DatabaseError) as row_error:
-                    run.reject(
-                        line, cells, str(row_error.args[0] if row_error.args else row_error)
-                    )
+                contact, reason = self._try(
+                    lambda vals=vals: self._create_synced(partner_model, [dict(vals)])
+                )
+                if reason:
+                    run.reject(line, cells, reason)
+                else:
+                    contacts |= contact
         run.created += len(contacts)
+        return contacts
+
+    @api.model
+    def _create_synced(self, partner_model, vals_list):
+        contacts = partner_model.create(vals_list)
+        self._sync_other_companies(contacts)
+        # the database's own checks (required columns, constraints) now
+        contacts.flush_recordset()
         return contacts
 
     @api.model

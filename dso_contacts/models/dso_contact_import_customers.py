@@ -1,10 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from collections import defaultdict
 
-from psycopg2 import Error as DatabaseError
-
 from odoo import api, models
-from odoo.exceptions import UserError, ValidationError
 
 from ..tools.header_guess import normalize
 
@@ -39,7 +36,7 @@ class DsoContactImportCustomers(models.AbstractModel):
             run.customer_lines.setdefault(values["ref"], line)
 
     @api.model
-    def _process_batch(self, run, batch, mapping, dry_run):
+    def _process_batch(self, run, batch, mapping):
         rows = []
         for line, cells in batch:
             values, reason = self._row_values(run, cells, mapping)
@@ -96,14 +93,6 @@ class DsoContactImportCustomers(models.AbstractModel):
             contact_plans.append(
                 (line, customer or values["ref"], contact if has_contact else None)
             )
-        if dry_run:
-            run.created += len(to_create)
-            for _line, _cells, _customer, changes in to_update:
-                if changes:
-                    run.updated += 1
-                else:
-                    run.skipped += 1
-            return
         failed = set()
         created = self._create_customers(run, to_create, failed)
         self._update_customers(run, to_update, failed)
@@ -174,21 +163,29 @@ class DsoContactImportCustomers(models.AbstractModel):
             {**vals, "is_company": True, "customer_rank": 1, "company_id": self.env.company.id}
             for _line, _cells, vals in to_create
         ]
-        try:
-            with self.env.cr.savepoint():
-                customers = partner_model.create([dict(vals) for vals in vals_list])
-        except (UserError, ValidationError, DatabaseError) as error:
-            self._stop_unless_skipping(run, error)
+        customers, _reason = self._try(
+            lambda: self._create_flushed(partner_model, [dict(vals) for vals in vals_list])
+        )
+        if customers is None:
             customers = partner_model
             for (line, cells, _vals), vals in zip(to_create, vals_list, strict=True):
-                result = self._try(run, lambda vals=vals: partner_model.create([dict(vals)]))
-                if isinstance(result, models.BaseModel):
-                    customers |= result
-                else:
+                customer, reason = self._try(
+                    lambda vals=vals: self._create_flushed(partner_model, [dict(vals)])
+                )
+                if reason:
                     failed.add(line)
-                    run.reject(line, cells, result)
+                    run.reject(line, cells, reason)
+                else:
+                    customers |= customer
         run.created += len(customers)
         return {customer.ref: customer for customer in customers}
+
+    @api.model
+    def _create_flushed(self, partner_model, vals_list):
+        records = partner_model.create(vals_list)
+        # the database's own checks (required columns, constraints) now
+        records.flush_recordset()
+        return records
 
     @api.model
     def _update_customers(self, run, to_update, failed):
@@ -206,26 +203,29 @@ class DsoContactImportCustomers(models.AbstractModel):
             groups[tuple(sorted(changes.items()))].append((line, cells, customer))
         if not groups:
             return
-        try:
-            with self.env.cr.savepoint():
-                for changes, rows in groups.items():
-                    customers = self.env["res.partner"].browse(c.id for _l, _c, c in rows)
-                    customers.write(dict(changes))
-                run.updated += sum(len(rows) for rows in groups.values())
-                return
-        except (UserError, ValidationError, DatabaseError) as error:
-            self._stop_unless_skipping(run, error)
+
+        def write_groups():
+            for changes, rows in groups.items():
+                customers = self.env["res.partner"].browse(c.id for _l, _c, c in rows)
+                customers.write(dict(changes))
+                customers.flush_recordset()
+            return True
+
+        if self._try(write_groups)[0]:
+            run.updated += sum(len(rows) for rows in groups.values())
+            return
         for changes, rows in groups.items():
             for line, cells, customer in rows:
-                result = self._try(
-                    run,
-                    lambda customer=customer, changes=changes: customer.write(dict(changes)),
+                _done, reason = self._try(
+                    lambda customer=customer, changes=changes: (
+                        customer.write(dict(changes)) and customer.flush_recordset()
+                    )
                 )
-                if result is True:
-                    run.updated += 1
-                else:
+                if reason:
                     failed.add(line)
-                    run.reject(line, cells, result)
+                    run.reject(line, cells, reason)
+                else:
+                    run.updated += 1
 
     @api.model
     def _write_company_role_contacts(self, plans, created):
@@ -233,7 +233,7 @@ class DsoContactImportCustomers(models.AbstractModel):
         customer. Company-role contacts are closed to hand edits; the import
         writes them as superuser after checking the user is an accounting user.
         Other contacts are never touched."""
-        self._check_import_access()
+        self._check_rights()
         contacts_engine = self.env["dso.contact.import.contacts"]
         partner_model = contacts_engine._contact_partner_model().sudo()
         customers = partner_model.browse(

@@ -1,31 +1,29 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import base64
-import re
-from collections import defaultdict
+import itertools
+import logging
 
 from psycopg2 import Error as DatabaseError
+from psycopg2 import errors as db_errors
 
 from odoo import api, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools.mail import email_normalize
+from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import _as_validation_error
+from odoo.tools import split_every
+from odoo.tools.mail import email_normalize, single_email_re
+from odoo.tools.translate import translate_sql_constraint
 
-from ..tools.file_reader import (
-    BATCH_SIZE,
-    FileReadError,
-    ImportFile,
-    iter_chunks,
-    scan_columns,
-)
-from ..tools.header_guess import guess_columns, normalize
+from ..tools.file_reader import BATCH_SIZE, FileReadError, ImportFile, scan_columns
+from ..tools.guards import check_collector
+from ..tools.header_guess import normalize
 from ..tools.import_report import ImportRun
 from ..tools.phone_repair import repair_phone
 
-REQUIRED_FIELDS = {"contacts": ("customer_ref",), "customers": ("ref",)}
+_logger = logging.getLogger(__name__)
+
 # longest value accepted per target field; longer cells reject their row
 MAX_LENGTHS = {"comment": 10000, "street": 256, "street2": 256}
 DEFAULT_MAX_LENGTH = 256
-# one address, a local part and a domain with a dot: what a reminder can reach
-EMAIL_RE = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
 PARAM_MAX_SIZE = "dso_contacts.import_max_size_mb"
 PARAM_BACKGROUND_ROWS = "dso_contacts.import_background_rows"
 DEFAULT_MAX_SIZE_MB = 50
@@ -103,13 +101,15 @@ class DsoContactImportEngine(models.AbstractModel):
     # -- rights and limits -----------------------------------------------------
 
     @api.model
-    def _check_import_access(self):
-        if not self.env.su and not self.env.user.has_group("account.group_account_invoice"):
-            raise AccessError(
-                self.env._(
-                    "Only accounting users (Billing or Accountant) can import contacts."
-                )
-            )
+    def _check_rights(self):
+        """Who may import: an accounting user (Billing or Accountant) allowed to
+        create contacts. Every door goes through it (the wizard, the
+        background job and its queue chunks, run as the import's user)."""
+        check_collector(
+            self.env,
+            self.env._("Only accounting users (Billing or Accountant) can import contacts."),
+        )
+        self.env["res.partner"].check_access("create")
 
     @api.model
     def _param_number(self, key, default, kind):
@@ -117,6 +117,9 @@ class DsoContactImportEngine(models.AbstractModel):
         try:
             return kind(value or default)
         except ValueError:
+            _logger.warning(
+                "System parameter %s is not a number (%r): %s used", key, value, default
+            )
             return default
 
     @api.model
@@ -182,6 +185,8 @@ class DsoContactImportEngine(models.AbstractModel):
 
     @api.model
     def _count_rows(self, reader):
+        """The number of rows: a file over the background threshold is
+        imported by the background job, which shows its progress against it."""
         return sum(1 for _row in self._rows(reader))
 
     @api.model
@@ -200,81 +205,22 @@ class DsoContactImportEngine(models.AbstractModel):
     def _file_error_message(self, error):
         return file_error_message(self.env, error)
 
-    # -- mapping -----------------------------------------------------------------
-
     @api.model
-    def _field_labels(self, import_type):
-        field_name = "contact_field" if import_type == "contacts" else "customer_field"
-        return dict(
-            self.env["dso.contact.import.line"]
-            ._fields[field_name]
-            ._description_selection(self.env)
+    def _load(self, import_type, encoded, filename, options, targets=None):
+        """Read and map: ``(reader, {target field: column index})`` of an
+        uploaded (base64) file, with ``options`` (``encoding``, ``delimiter``,
+        ``sheet``) and ``targets`` (``(column index, target field)`` pairs;
+        ``None`` to read the file only, before its mapping)."""
+        reader = self._open_file(
+            self._decode_file(encoded, filename),
+            filename,
+            options.get("encoding") or None,
+            options.get("delimiter") or None,
+            options.get("sheet") or None,
         )
-
-    @api.model
-    def _propose_fields(self, reader, import_type, samples=None):
-        """``([(target field or None, reason)] per column, saved mapping)``:
-        the mapping saved for this layout, else the guess from the headers
-        and the ``samples`` of each column's values."""
-        saved = self.env["dso.import.mapping"]._find_for_layout(reader, import_type)
-        if saved:
-            column_map = {
-                int(index): field for index, field in (saved.column_map or {}).items()
-            }
-            return [
-                (column_map.get(index), "saved" if column_map.get(index) else None)
-                for index in range(len(reader.header))
-            ], saved
-        labels = {field: [label] for field, label in self._field_labels(import_type).items()}
-        return guess_columns(reader.header, import_type, labels, samples), saved
-
-    @api.model
-    def _check_mapping(self, import_type, targets, header):
-        """``{target field: column index}`` from ``targets`` (``(column index,
-        target field)`` pairs), checked against the file's ``header``."""
-        labels = self._field_labels(import_type)
-        mapping, columns = {}, defaultdict(list)
-        for index, target in sorted(targets):
-            if not target:
-                continue
-            if index >= len(header):
-                raise UserError(
-                    self.env._(
-                        "The column %(column)s is not in this file: load the file again.",
-                        column=index + 1,
-                    )
-                )
-            columns[target].append(header[index] or str(index + 1))
-            mapping[target] = index
-        doubles = {target: names for target, names in columns.items() if len(names) > 1}
-        if doubles:
-            raise UserError(
-                self.env._(
-                    "Several columns are mapped to the same field: %(list)s. Map each "
-                    "field from one column only.",
-                    list="; ".join(
-                        f"{labels[target]} ({', '.join(names)})"
-                        for target, names in doubles.items()
-                    ),
-                )
-            )
-        missing = [labels[f] for f in self._missing_fields(import_type, mapping)]
-        if missing:
-            raise UserError(
-                self.env._(
-                    "Map a column to each of these fields: %(fields)s.",
-                    fields=", ".join(missing),
-                )
-            )
-        return mapping
-
-    @api.model
-    def _missing_fields(self, import_type, mapped):
-        """The required fields that no column of ``mapped`` gives."""
-        missing = [f for f in REQUIRED_FIELDS[import_type] if f not in mapped]
-        if import_type == "contacts" and not {"name", "firstname", "lastname"} & set(mapped):
-            missing.append("name")
-        return missing
+        if targets is None:
+            return reader, None
+        return reader, self._check_mapping(import_type, targets, reader.header)
 
     # -- running -------------------------------------------------------------------
 
@@ -290,56 +236,148 @@ class DsoContactImportEngine(models.AbstractModel):
         return run
 
     @api.model
-    def _import(self, reader, mapping, run, dry_run):
-        """Read every row and import it (or only validate it when ``dry_run``).
+    def _import_file(self, reader, mapping, run, dry_run=False):
+        """Import a whole file in one transaction (the wizard's door).
 
-        With "Skip invalid rows" off, every row is validated first and nothing
-        is written when one is invalid: the returned run counts the invalid
-        rows only. The writes happen under one savepoint: an error (a line
-        that cannot be read halfway, say) leaves nothing half-written.
+        "Test" (``dry_run``) runs the real writes, each batch rolled back. With
+        "Skip invalid rows" off, the import is a test first, then the real
+        writes only when no row was rejected; a row refused during the real
+        writes all the same (a record changed meanwhile) rolls everything back.
 
         :return: the run, and the message saying why nothing was written
         """
-        self._check_import_access()
-        if not dry_run and not self.env["res.partner"].has_access("create"):
-            raise UserError(
-                self.env._("You are not allowed to create contacts: ask an administrator.")
-            )
-        if not dry_run and not run.skip_invalid:
-            check = self._new_run(reader, run.import_type, skip_invalid=True)
-            self._process_rows(check, self._rows(reader), mapping, dry_run=True)
+        self._check_rights()
+        if dry_run:
+            return self._run(run, self._rows(reader), mapping, dry_run=True), None
+        if not run.skip_invalid:
+            check = self._new_run(reader, run.import_type, skip_invalid=False)
+            self._run(check, self._rows(reader), mapping, dry_run=True)
             if check.rejected:
                 check.created = check.updated = check.skipped = 0
-                return check, self.env._(
-                    "Nothing was imported: %(count)s rows are invalid and "
-                    '"Skip invalid rows" is off. Fix them (see the report) or '
-                    "turn the option on.",
-                    count=check.rejected,
+                return check, self._invalid_rows_message(check.rejected)
+        with self.env.cr.savepoint() as savepoint:
+            self._run(run, self._rows(reader), mapping)
+            if run.stop:
+                savepoint.close(rollback=True)
+                self.env.invalidate_all()
+                run.created = run.updated = run.skipped = 0
+                return run, self.env._(
+                    "Nothing was imported: line %(line)s was refused (%(reason)s) and "
+                    '"Skip invalid rows" is off.',
+                    line=run.stop["line"],
+                    reason=run.stop["reason"],
                 )
-        if dry_run:
-            self._process_rows(run, self._rows(reader), mapping, dry_run=True)
-        else:
-            with self.env.cr.savepoint():
-                self._process_rows(run, self._rows(reader), mapping, dry_run=False)
         return run, None
 
     @api.model
-    def _process_rows(self, run, rows, mapping, dry_run):
-        """Import ``rows`` (an iterable of ``(line, cells)``) batch by batch."""
+    def _run(self, run, rows, mapping, dry_run=False, start=0, on_batch=None):
+        """The import behind every door: check the rights, then validate and
+        write ``rows`` (``(line, cells)``) batch by batch, into ``run`` (the
+        counts and the report of rejected rows).
+
+        :param bool dry_run: the "Test": every batch written, then rolled back,
+            so that it reports what the ORM, the database and other modules
+            refuse, exactly as the import; every invalid row is reported
+        :param int start: rows already imported by an earlier run (a resumed
+            background job): read, remembered (what they make known to the
+            rest of the file), not imported again
+        :param on_batch: ``on_batch(batch, run)``, called after each batch is
+            written: a door's progress (a background job commits there)
+        :return: the run; ``run.stop`` says where the real writes stopped when
+            a row was refused with "Skip invalid rows" off (that batch is
+            rolled back; ``stop["last"]`` is the file's last line)
+        """
+        self._check_rights()
         if run.context is None:
             run.context = self._lookup_context()
-        for batch in iter_chunks(rows, BATCH_SIZE):
-            self._process_batch(run, batch, mapping, dry_run)
-            # the batch is in the database: the ORM's cache of its records
-            # would otherwise grow with the file (900 MB for 100,000 rows)
-            self.env.flush_all()
-            self.env.invalidate_all()
+        rows = iter(rows)
+        if start:
+            self._remember_rows(run, itertools.islice(rows, start), mapping)
+        for batch in split_every(BATCH_SIZE, rows, list):
+            if not self._run_batch(run, batch, mapping, dry_run):
+                for line, _cells in rows:
+                    run.stop["last"] = line
+                break
+            if on_batch:
+                on_batch(batch, run)
         return run
 
     @api.model
-    def _process_batch(self, run, batch, mapping, dry_run):
-        """Validate and import one batch of rows: each kind of import has its own."""
+    def _run_batch(self, run, batch, mapping, dry_run):
+        """Validate and write one batch under a savepoint; rolled back in a dry
+        run, or when a row is rejected and invalid rows are not skipped.
+        Return whether the import goes on."""
+        counts = (run.created, run.updated, run.skipped)
+        rejected = run.rejected
+        run.first_rejection = None
+        try:
+            with self.env.cr.savepoint() as savepoint:
+                self._process_batch(run, batch, mapping)
+                # the constraints checked at flush refuse rows here too
+                self.env.flush_all()
+                stop = not dry_run and not run.skip_invalid and run.rejected > rejected
+                if dry_run or stop:
+                    savepoint.close(rollback=True)
+        except DatabaseError as error:
+            # not a row's own refusal (those are rejected row by row): say it
+            # in words, never as a raw SQL error
+            _logger.warning("Import: the database refused a batch: %s", error)
+            raise UserError(
+                self.env._(
+                    "The database refused the rows of lines %(first)s to %(last)s: %(reason)s",
+                    first=batch[0][0],
+                    last=batch[-1][0],
+                    reason=self._refusal_message(error),
+                )
+            ) from error
+        # the batch is in the database (or rolled back): the ORM's cache of its
+        # records would otherwise grow with the file (900 MB for 100,000 rows)
+        self.env.invalidate_all()
+        if stop:
+            run.created, run.updated, run.skipped = counts
+            line, reason = run.first_rejection
+            run.stop = {
+                "line": line,
+                "reason": reason,
+                "first": batch[0][0],
+                "last": batch[-1][0],
+            }
+        return not stop
+
+    @api.model
+    def _process_batch(self, run, batch, mapping):
+        """Validate and import one batch of rows: each kind of import has its
+        own. A row the ORM or the database refuses is rejected with
+        :meth:`_refusal_message`, the others are written."""
         raise NotImplementedError
+
+    @api.model
+    def _invalid_rows_message(self, count):
+        return self.env._(
+            'Nothing was imported: %(count)s rows are invalid and "Skip invalid rows" '
+            "is off. Fix them (see the report) or turn the option on.",
+            count=count,
+        )
+
+    @api.model
+    def _stopped_message(self, stop, created, updated, skipped):
+        """What a background import that stopped midway has written, and what
+        not: the batches before the refused row are committed."""
+        return self.env._(
+            'The import stopped: line %(line)s was refused (%(reason)s) and "Skip '
+            'invalid rows" is off. %(done)s rows were imported (%(created)s created, '
+            "%(updated)s updated, %(skipped)s skipped as already present); rows "
+            "%(first)s to %(last)s were not imported. Fix the row (see the report) "
+            'and click "Import again": the rows already imported are skipped.',
+            line=stop["line"],
+            reason=stop["reason"],
+            done=created + updated + skipped,
+            created=created,
+            updated=updated,
+            skipped=skipped,
+            first=stop["first"],
+            last=stop["last"],
+        )
 
     @api.model
     def _remember_rows(self, run, rows, mapping):
@@ -415,8 +453,8 @@ class DsoContactImportEngine(models.AbstractModel):
         """``(normalised email, reason)``; an empty email is fine."""
         if not email:
             return False, None
-        normalized = email_normalize(email, strict=True)
-        if not normalized or not EMAIL_RE.match(normalized):
+        # one address with a domain: what a reminder can reach
+        if not email_normalize(email, strict=True) or not single_email_re.match(email.strip()):
             return False, self.env._(
                 "%(email)s is not a valid email address (reminders would bounce).",
                 email=email,
@@ -484,19 +522,47 @@ class DsoContactImportEngine(models.AbstractModel):
         )
 
     @api.model
-    def _try(self, run, function):
-        """``function()``'s result, or the ORM's error message when it fails
-        (under a savepoint, so that the failure writes nothing)."""
+    def _try(self, function):
+        """``(function()'s result, None)``, or ``(None, the refusal's message)``
+        when the ORM or the database refuses (under a savepoint, so that the
+        failure writes nothing)."""
         try:
             with self.env.cr.savepoint():
-                return function()
+                return function(), None
         except (UserError, ValidationError, DatabaseError) as error:
-            self._stop_unless_skipping(run, error)
-            return str(error.args[0] if error.args else error)
+            _logger.info("Import: a row was refused: %s", error)
+            return None, self._refusal_message(error)
 
     @api.model
-    def _stop_unless_skipping(self, run, error):
-        if not run.skip_invalid:
-            raise UserError(
-                self.env._("The import stopped, nothing was imported: %(error)s", error=error)
-            ) from error
+    def _refusal_message(self, error):
+        """A sentence for the report of a row that the ORM, the database or
+        another module refused: never a raw SQL error."""
+        if isinstance(error, db_errors.NotNullViolation):
+            model = self.env.registry.get(
+                next(
+                    (
+                        name
+                        for name, model in self.env.registry.items()
+                        if model._table == error.diag.table_name
+                    ),
+                    "",
+                )
+            )
+            field = model._fields.get(error.diag.column_name) if model is not None else None
+            return self.env._(
+                "The field %(field)s is required: give it a value.",
+                field=field._description_string(self.env) if field else error.diag.column_name,
+            )
+        if isinstance(error, DatabaseError):
+            constraint = error.diag.constraint_name
+            if constraint in self.env.registry._sql_constraints:
+                return translate_sql_constraint(
+                    self.env.cr, constraint, self.env.lang or "en_US"
+                )
+            if isinstance(error, db_errors.CheckViolation | db_errors.UniqueViolation):
+                return self.env._(
+                    "The database refused this row (rule %(constraint)s).",
+                    constraint=constraint,
+                )
+            return str(_as_validation_error(self.env, error).args[0]).split("\n", 1)[0]
+        return str(error.args[0] if error.args else error)

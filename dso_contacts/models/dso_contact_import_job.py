@@ -1,14 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import base64
 import codecs
-import itertools
 import logging
 import time
 
 from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError
 
-from ..tools.file_reader import BATCH_SIZE, iter_chunks
 from .dso_contact_import_engine import ENGINES
 from .dso_import_mapping import IMPORT_TYPES
 
@@ -102,41 +100,27 @@ class DsoContactImportJob(models.Model):
 
     def _process(self, started):
         """Import the job's next batches until the file's end or the time
-        budget; return the number of rows processed."""
+        budget; return the number of rows processed. With "Skip invalid rows"
+        off, the whole file is tested first (state ``validating``: the real
+        writes, rolled back), then imported."""
         self.ensure_one()
         processed = 0
         engine = self._engine()
         try:
-            reader = engine._open_file(
-                base64.b64decode(self.import_file or b""),
-                self.import_filename,
-                self.encoding,
-                self.delimiter,
-                self.sheet_name,
-            )
-            mapping = engine._check_mapping(
-                self.import_type,
-                [(int(index), field) for index, field in (self.column_map or {}).items()],
-                reader.header,
-            )
-        except Exception as error:
+            reader, mapping = self._load(engine)
+            if self.state == "queued":
+                self.write(
+                    {
+                        "state": "running" if self.skip_invalid else "validating",
+                        "row_count": engine._count_rows(reader),
+                    }
+                )
+        except UserError as error:
             _logger.warning("Background import %s failed: %s", self.id, error)
             self._finish(failed_message=str(error.args[0] if error.args else error))
             return processed
-        if self.state == "queued":
-            self.write(
-                {
-                    "state": "running" if self.skip_invalid else "validating",
-                    "row_count": engine._count_rows(reader),
-                }
-            )
         dry_run = self.state == "validating"
         run = engine._new_run(reader, self.import_type, self.skip_invalid)
-        rows = engine._rows(reader)
-        if self.done_count:
-            # the rows imported by the earlier runs: what they make known (the
-            # file's duplicates, its contacts for collection) still holds
-            engine._remember_rows(run, itertools.islice(rows, self.done_count), mapping)
         base = {
             fname: self[fname]
             for fname in ("created_count", "updated_count", "skipped_count", "error_count")
@@ -166,21 +150,43 @@ class DsoContactImportJob(models.Model):
                 raise _Pause()
 
         try:
-            for batch in iter_chunks(rows, BATCH_SIZE):
-                # a batch that fails halfway leaves nothing of itself behind
-                with self.env.cr.savepoint():
-                    engine._process_rows(run, batch, mapping, dry_run)
-                on_batch(batch, run)
+            engine._run(
+                run,
+                engine._rows(reader),
+                mapping,
+                dry_run=dry_run,
+                start=self.done_count,
+                on_batch=on_batch,
+            )
         except _Pause:
             return processed
         except UserError as error:
+            # a file unreadable halfway, rights withdrawn: the batches before
+            # are committed, as the message says
             _logger.warning("Background import %s stopped: %s", self.id, error)
             self._append_rejected(run.take_rejected())
             self._finish(
                 failed_message=self.env._(
-                    "The import stopped after %(done)s rows: %(reason)s",
+                    "The import stopped after %(done)s rows (%(created)s created, "
+                    "%(updated)s updated, %(skipped)s skipped as already present), "
+                    "which are imported; the rest was not: %(reason)s",
                     done=self.done_count,
+                    created=self.created_count,
+                    updated=self.updated_count,
+                    skipped=self.skipped_count,
                     reason=error.args[0],
+                )
+                if not dry_run
+                else str(error.args[0]),
+                run=run,
+            )
+            return processed
+        if run.stop:
+            self.error_count = base["error_count"] + run.rejected
+            self._append_rejected(run.take_rejected())
+            self._finish(
+                failed_message=engine._stopped_message(
+                    run.stop, self.created_count, self.updated_count, self.skipped_count
                 ),
                 run=run,
             )
@@ -188,13 +194,7 @@ class DsoContactImportJob(models.Model):
         if dry_run:
             if self.error_count:
                 self._finish(
-                    failed_message=self.env._(
-                        'Nothing was imported: %(count)s rows are invalid and "Skip '
-                        'invalid rows" is off. Fix them (see the report) and import '
-                        "the file again.",
-                        count=self.error_count,
-                    ),
-                    run=run,
+                    failed_message=engine._invalid_rows_message(self.error_count), run=run
                 )
             else:
                 # every row is valid: now write them, from the first one
@@ -204,6 +204,49 @@ class DsoContactImportJob(models.Model):
             return processed
         self._finish(run=run)
         return processed
+
+    def _load(self, engine):
+        """The job's file, read and mapped by the engine."""
+        return engine._load(
+            self.import_type,
+            self.import_file,
+            self.import_filename,
+            {"encoding": self.encoding, "delimiter": self.delimiter, "sheet": self.sheet_name},
+            [(int(index), field) for index, field in (self.column_map or {}).items()],
+        )
+
+    def action_import_again(self):
+        """Run a failed import again from its first row, as the user who asks:
+        the add-only rule skips the rows already imported, so it finishes the
+        rest without doubling anything."""
+        self.ensure_one()
+        if self.state != "failed":
+            raise UserError(self.env._("Only a failed import can be run again."))
+        # the rights of the user who asks, checked now and again by the
+        # engine when the job runs (as that user)
+        self.env["dso.contact.import.engine"]._check_rights()
+        self.check_access("read")
+        # the job's own working state, written as superuser after the checks
+        self.sudo()._rejected_parts().unlink()
+        self.sudo().write(self._import_again_values())
+        self.env.ref("dso_contacts.ir_cron_dso_contact_import").sudo()._trigger()
+        return True
+
+    def _import_again_values(self):
+        return {
+            "state": "queued",
+            "user_id": self.env.user.id,
+            "done_count": 0,
+            "row_count": 0,
+            "created_count": 0,
+            "updated_count": 0,
+            "skipped_count": 0,
+            "error_count": 0,
+            "warning_count": 0,
+            "result_message": False,
+            "report_file": False,
+            "report_filename": False,
+        }
 
     def _engine(self):
         """The import engine as the job's user, in the job's company: the

@@ -6,7 +6,7 @@ from unittest.mock import patch
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..models import dso_contact_import_job
+from ..models import dso_contact_import_engine
 from .import_common import DsoImportCommon
 
 
@@ -66,7 +66,7 @@ class TestImportEngine(DsoImportCommon):
             ["C102", "Third"],
         ]
         job = self._background(self._wizard(data=self._csv(rows), import_type="customers"))
-        with patch.object(dso_contact_import_job, "BATCH_SIZE", 2):
+        with patch.object(dso_contact_import_engine, "BATCH_SIZE", 2):
             runs = 0
             while job.state != "done" and runs < 5:
                 # a run whose time is spent: it pauses after one batch

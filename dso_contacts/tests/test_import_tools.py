@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import io
+import zipfile
 
 import openpyxl
 
@@ -124,6 +125,18 @@ class TestImportFileReader(BaseCase):
             read_bytes(b"a,b\n1,2\n", "contacts.pdf")
         self.assertEqual(caught.exception.code, "unsupported")
         self.assertEqual(list(read("bad_headers_only.csv").rows()), [])
+
+    def test_reader_refuses_another_office_document_renamed(self):
+        """A Word document is a zip archive too: guess_mimetype tells it from a
+        spreadsheet, as a check of the archive's first bytes cannot."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("word/document.xml", "<document/>")
+        for name, code in (("letter.xlsx", "corrupt"), ("letter.csv", "binary")):
+            with self.subTest(name=name), self.assertRaises(FileReadError) as caught:
+                read_bytes(buffer.getvalue(), name)
+            self.assertEqual(caught.exception.code, code)
 
 
 def read_bytes(data, name):

@@ -24,6 +24,12 @@ class TestPhoneTools(BaseCase):
         self.assertFalse(looks_like_phone("Claire"))
         self.assertFalse(looks_like_phone("12 34"))
         self.assertFalse(looks_like_phone("claire@example.com"))
+        self.assertFalse(looks_like_phone("+33 1234 5678 9012 345"), "over 15 digits")
+        # one rule for the quick search and the import's guess of a column:
+        # a column of numbers needs more digits, so that codes are not phones
+        self.assertTrue(looks_like_phone("123456"))
+        self.assertFalse(looks_like_phone("123456", min_digits=8))
+        self.assertTrue(looks_like_phone("06 12 34 56 78", min_digits=8))
 
     def test_e164_candidates_per_country(self):
         self.assertEqual(e164_candidates("0033123456789", ["FR", "BE"]), ["+33123456789"])

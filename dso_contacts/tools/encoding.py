@@ -220,8 +220,3 @@ def _native(text, encoding):
     Asian ones, left to the detector)."""
     languages = CODE_PAGE_LANGUAGES.get(encoding)
     return not languages or not _foreign_letters(text, languages)
-
-
-def detect_encoding(sample, languages=()):
-    """Encoding of a text file from its first bytes (see :func:`guess_encoding`)."""
-    return guess_encoding(sample, languages)[0]

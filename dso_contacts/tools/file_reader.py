@@ -23,12 +23,9 @@ import zipfile
 from decimal import Decimal
 from xml.etree import ElementTree
 
-from .encoding import (  # noqa: F401 - detect_encoding is part of this module's API
-    ENCODING_SAMPLE_SIZE,
-    BinaryFileError,
-    detect_encoding,
-    guess_encoding,
-)
+from odoo.tools.mimetypes import guess_mimetype
+
+from .encoding import ENCODING_SAMPLE_SIZE, BinaryFileError, guess_encoding
 
 SAMPLE_SIZE = 64 * 1024
 # rows read, validated and written together by an import
@@ -41,7 +38,16 @@ MAX_COMPRESSION_RATIO = 200
 TEXT_EXTENSIONS = ("csv", "txt", "tsv")
 SPREADSHEET_EXTENSIONS = ("xls", "xlsx", "ods")
 
-_ZIP_MAGIC = b"PK\x03\x04"
+# what guess_mimetype names an archive or an office document: never a text file
+_ZIP_MIMETYPES = (
+    "application/zip",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.spreadsheet",
+)
+_OFFICE_MIMETYPE_PREFIXES = ("application/zip", "application/vnd.", "application/msword")
+# guess_mimetype names an .xls written by LibreOffice application/msword (and
+# an OLE file without Excel's stream names "octet-stream"): the container's
+# signature is what tells an .xls
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZERO_FORMAT_RE = re.compile(r"^0+$")
 # ODS XML namespaces, as ElementTree spells them in tags
@@ -181,14 +187,13 @@ class ImportFile:
             if any(cells):
                 yield line, cells
 
-    def count_rows(self):
-        return sum(1 for _row in self.rows())
-
     # -- text files ---------------------------------------------------------
 
     def _prepare_text(self):
         head = self.data[:SAMPLE_SIZE]
-        if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
+        if head.startswith(_OLE_MAGIC) or guess_mimetype(self.data).startswith(
+            _OFFICE_MIMETYPE_PREFIXES
+        ):
             raise FileReadError("binary")
         if not self.encoding:
             try:
@@ -233,8 +238,6 @@ class ImportFile:
             if not head.startswith(_OLE_MAGIC):
                 raise FileReadError("corrupt", extension=self.extension)
             return
-        if not head.startswith(_ZIP_MAGIC):
-            raise FileReadError("corrupt", extension=self.extension)
         try:
             with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
                 infos = archive.infolist()
@@ -246,6 +249,10 @@ class ImportFile:
             or inflated > max(len(self.data), 1024 * 1024) * MAX_COMPRESSION_RATIO
         ):
             raise FileReadError("too_big_uncompressed", size=inflated)
+        # a readable archive of a sane size: a spreadsheet, not another
+        # document renamed
+        if guess_mimetype(self.data) not in _ZIP_MIMETYPES:
+            raise FileReadError("corrupt", extension=self.extension)
 
     def _iter_raw(self):
         if self.kind == "csv":
@@ -400,18 +407,6 @@ class ImportFile:
                     cells.pop()
                 return cells
         raise FileReadError("no_header")
-
-
-def iter_chunks(iterable, size):
-    """Yield lists of at most ``size`` items of ``iterable``, lazily."""
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def scan_columns(rows, width, first_count, sample_values, scan_rows):

@@ -13,8 +13,12 @@ import hashlib
 import re
 import unicodedata
 
+from odoo.tools.mail import single_email_re
+
 from .header_words import (
     COLLECTION_HINTS,
+    COLLECTION_OTHER_WORDS,
+    COLLECTION_WORDS,
     COMPANY_HEADERS,
     DISPLAY_NAME_WORDS,
     FALSE_WORDS,
@@ -27,6 +31,7 @@ from .header_words import (
     TITLE_HEADERS,
     TRUE_WORDS,
 )
+from .phone import looks_like_phone as phone_like
 
 # Letters that NFKD does not decompose into a base letter and an accent
 _FOLD = str.maketrans(
@@ -105,13 +110,15 @@ REASON_DISPLAY_NAME = "display_name"
 REASON_EMPTY = "empty"
 
 _PAIR_RE = re.compile(r"^(email|phone)(\d+)(value|label|type)$")
-_EMAIL_RE = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
-_PHONE_RE = re.compile(r"^\+?[\d\s().\-/]+$")
+# a column of numbers shorter than this is a column of codes, not of phones
+COLUMN_PHONE_DIGITS = 8
 _SALUTATIONS = {normalize(word) for word in SALUTATION_HEADERS}
 _TITLES = {normalize(word) for word in TITLE_HEADERS}
 _COMPANIES = {normalize(word) for word in COMPANY_HEADERS}
 _DISPLAY = [normalize(word) for word in DISPLAY_NAME_WORDS]
 _HINTS = [normalize(word) for word in COLLECTION_HINTS]
+_COLLECTION_WORDS = [normalize(word) for word in COLLECTION_WORDS]
+_COLLECTION_OTHER = [normalize(word) for word in COLLECTION_OTHER_WORDS]
 _NAME_PARTS = {normalize(w): part for part, words in NAME_PARTS.items() for w in words}
 
 
@@ -120,12 +127,11 @@ def _all(values, test):
 
 
 def looks_like_email(value):
-    return bool(_EMAIL_RE.match(value.strip()))
+    return bool(single_email_re.match(value.strip()))
 
 
 def looks_like_phone(value):
-    digits = sum(ch.isdigit() for ch in value)
-    return bool(_PHONE_RE.match(value.strip())) and 8 <= digits <= 15
+    return phone_like(value, min_digits=COLUMN_PHONE_DIGITS)
 
 
 def _is_flag(value):
@@ -203,7 +209,18 @@ def _by_name(key, values, import_type, has_salutation):
     if any(word in key for word in _DISPLAY):
         return None, REASON_DISPLAY_NAME
     field = _HEADER_INDEX[import_type].get(key)
+    if not field and import_type == "contacts" and is_collection_header(key):
+        field = "is_collection_contact"
     return field, REASON_SYNONYM if field else None
+
+
+def is_collection_header(key):
+    """Whether a normalised header is the contact for collection flag written
+    as a phrase: it says collection or dunning, and names nothing else (an
+    email, a phone, a date, an amount, a level)."""
+    return any(word in key for word in _COLLECTION_WORDS) and not any(
+        word in key for word in _COLLECTION_OTHER
+    )
 
 
 def _by_values(index, key, values, import_type, propose):

@@ -9,9 +9,13 @@ HubSpot, Salesforce, Odoo, and the ERPs our users leave (SAP, Sage, Cegid,
 DATEV, Exact, Holded).
 """
 
+# "yes" as our users write it in a cell, in each of the addon's languages (fr
+# de nl es it pt_BR pt pl ro sv tr hr zh_CN ja), marks included
 TRUE_WORDS = frozenset(
-    {"1", "x", "y", "yes", "oui", "o", "ja", "j", "si", "sí", "sim", "s", "true", "vrai",
-     "wahr", "waar", "tak", "da", "evet", "是", "はい", "v", "verdadero", "vero"}
+    {"1", "x", "y", "yes", "oui", "o", "ja", "j", "si", "sí", "sì", "sim", "s", "true",
+     "vrai", "wahr", "waar", "tak", "da", "evet", "是", "是的", "对", "はい", "v",
+     "verdadero", "vero", "verdadeiro", "prawda", "adevărat", "adevarat", "sant",
+     "doğru", "dogru", "istina", "✓", "✔", "○", "◯", "●"}
 )  # fmt: skip
 
 CONTACT_HEADERS = {
@@ -937,5 +941,24 @@ COLLECTION_HINTS = [
 ]  # fmt: skip
 FALSE_WORDS = frozenset(
     {"0", "no", "non", "nein", "nee", "n", "false", "faux", "falsch", "onwaar", "nie",
-     "nu", "nej", "hayır", "ne", "否", "いいえ"}
+     "nu", "nej", "hayır", "hayir", "ne", "否", "不是", "いいえ", "não", "nao", "falso",
+     "fałsz", "fals", "falskt", "yanlış", "netočno", "×", "✗", "-"}
 )  # fmt: skip
+# Words that say "collection" or "dunning" inside a header written as a phrase
+# ("Contact pour le recouvrement", "Ansprechpartner Mahnwesen", "Osoba do
+# windykacji"), normalised; a header with one of them is the contact for
+# collection flag unless it names another thing (COLLECTION_OTHER_WORDS)
+COLLECTION_WORDS = [
+    "collection", "dunning", "recouvrement", "relance", "mahn", "inkasso",
+    "aanmaning", "incasso", "cobro", "cobranza", "recobro", "sollecit", "recuper",
+    "cobranca", "windykac", "somati", "paminnel", "krav", "tahsilat", "ihtar",
+    "naplat", "opomen", "催收", "催款", "督促", "回収",
+]  # fmt: skip
+COLLECTION_OTHER_WORDS = [
+    "mail", "tel", "phone", "fon", "fax", "gsm", "mobil", "adres", "address",
+    "direcc", "indirizz", "endereco", "date", "datum", "fecha", "data", "tarih",
+    "montant", "amount", "betrag", "bedrag", "importe", "importo", "valor", "kwota",
+    "suma", "belopp", "tutar", "iznos", "niveau", "level", "stufe", "nivel", "livello",
+    "poziom", "nivå", "seviye", "razina", "nombre", "count", "anzahl", "aantal",
+    "電話", "电话", "メール", "邮件", "邮箱", "住所", "地址", "日", "金额", "金額",
+]  # fmt: skip

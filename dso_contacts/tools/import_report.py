@@ -58,6 +58,10 @@ class ImportRun:
         self.phone_labels = None
         self._report = None
         self._writer = None
+        # (line, reason) of the first row rejected in the current batch
+        self.first_rejection = None
+        # where the real writes stopped: {line, reason, first, last}
+        self.stop = None
 
     def column_label(self, index):
         """The column's header as the user wrote it, else its number."""
@@ -67,6 +71,8 @@ class ImportRun:
 
     def reject(self, line, cells, reason):
         self.rejected += 1
+        if self.first_rejection is None:
+            self.first_rejection = (line, reason)
         if self._writer is None:
             self._report = io.StringIO()
             self._writer = csv.writer(self._report, delimiter=self.delimiter)

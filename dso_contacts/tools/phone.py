@@ -23,6 +23,8 @@ _DIGITS_RE = re.compile(r"\d")
 # usual separators only, with enough digits to be a subscriber number
 _PHONE_TERM_RE = re.compile(r"^\s*\+?[\d\s.\-/()]+$")
 MIN_PHONE_DIGITS = 6
+# the longest number E.164 allows
+MAX_PHONE_DIGITS = 15
 
 
 def to_e164(number, country_code=None):
@@ -46,12 +48,14 @@ def to_e164(number, country_code=None):
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def looks_like_phone(term):
-    """Whether a search term is a phone number rather than a name or email."""
+def looks_like_phone(text, min_digits=MIN_PHONE_DIGITS):
+    """Whether a text (a search term, a cell) is a phone number rather than a
+    name, an email or a code: digits and the usual separators only, with at
+    least ``min_digits`` digits and at most 15 (the longest E.164 number)."""
     return bool(
-        term
-        and _PHONE_TERM_RE.match(term)
-        and len(_DIGITS_RE.findall(term)) >= MIN_PHONE_DIGITS
+        text
+        and _PHONE_TERM_RE.match(text)
+        and min_digits <= len(_DIGITS_RE.findall(text)) <= MAX_PHONE_DIGITS
     )
 
 

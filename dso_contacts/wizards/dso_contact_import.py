@@ -1,12 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import base64
 
-from markupsafe import Markup
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.dso_contact_import_engine import ENGINES
+from ..models.dso_contact_import_fields import LINE_SELECTIONS
 from ..models.dso_import_mapping import IMPORT_TYPES
 from .dso_contact_import_line import LINE_GROUPS
 
@@ -136,7 +135,7 @@ class DsoContactImport(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.env["dso.contact.import.engine"]._check_import_access()
+        self.env["dso.contact.import.engine"]._check_rights()
         wizards = super().create(vals_list)
         for wizard, vals in zip(wizards, vals_list, strict=True):
             # headless use (shell, tests, RPC): propose the mapping at creation
@@ -157,17 +156,17 @@ class DsoContactImport(models.TransientModel):
         return self._reopen()
 
     def action_test(self):
-        """Dry run: validate every row and count what would happen; write nothing."""
+        """Test: the real import of every row, rolled back; it reports what
+        Import will do, the refusals of the ORM and the database included."""
         self.ensure_one()
-        reader = self._open_file()
-        self._run(reader, self._column_mapping(reader), dry_run=True)
+        reader, mapping = self._load_mapped()
+        self._run(reader, mapping, dry_run=True)
         return self._reopen()
 
     def action_import(self):
         self.ensure_one()
         engine = self._engine()
-        reader = self._open_file()
-        mapping = self._column_mapping(reader)
+        reader, mapping = self._load_mapped()
         self.mapping_id = self.env["dso.import.mapping"]._save_for_layout(
             reader, self.import_type, mapping, self.import_filename, self.encoding,
             self.delimiter,
@@ -224,17 +223,19 @@ class DsoContactImport(models.TransientModel):
     def _engine(self):
         return self.env[ENGINES[self.import_type]]
 
-    def _open_file(self, check_encoding=True):
-        """The wizard's file; with ``check_encoding``, a file whose encoding
-        was guessed without certainty is refused until the user confirms it
-        (no silent mojibake)."""
+    def _load_mapped(self):
+        """The wizard's file and mapping, read and checked by the engine; a file
+        whose encoding was guessed without certainty is refused until the user
+        confirms it (no silent mojibake)."""
         self.ensure_one()
-        engine = self._engine()
-        data = engine._decode_file(self.import_file, self.import_filename)
-        reader = engine._open_file(
-            data, self.import_filename, self.encoding, self.delimiter, self.sheet_name
+        reader, mapping = self._engine()._load(
+            self.import_type,
+            self.import_file,
+            self.import_filename,
+            self._file_options(),
+            [(line.column_index, line[self._line_field_name()]) for line in self.line_ids],
         )
-        if check_encoding and not reader.encoding_sure:
+        if not reader.encoding_sure:
             raise UserError(
                 self.env._(
                     "The encoding of this file was guessed as %(encoding)s, without "
@@ -243,10 +244,17 @@ class DsoContactImport(models.TransientModel):
                     encoding=reader.encoding,
                 )
             )
-        return reader
+        return reader, mapping
+
+    def _file_options(self):
+        return {
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "sheet": self.sheet_name,
+        }
 
     def _line_field_name(self):
-        return "contact_field" if self.import_type == "contacts" else "customer_field"
+        return LINE_SELECTIONS[self.import_type]
 
     def _load_file(self):
         """Read the header and the file's values, propose the mapping (the
@@ -256,7 +264,9 @@ class DsoContactImport(models.TransientModel):
         those left out on purpose or empty in the whole file."""
         self.ensure_one()
         engine = self._engine()
-        reader = self._open_file(check_encoding=False)
+        reader, _mapping = engine._load(
+            self.import_type, self.import_file, self.import_filename, self._file_options()
+        )
         header = reader.header
         first_rows, samples = engine._scan_file(reader)
         proposals, saved = engine._propose_fields(reader, self.import_type, samples)
@@ -298,31 +308,15 @@ class DsoContactImport(models.TransientModel):
 
     @api.model
     def _preview_html(self, header, rows):
-        head = Markup("").join(Markup("<th>%s</th>") % cell for cell in header)
-        body = Markup("").join(
-            Markup("<tr>%s</tr>")
-            % Markup("").join(Markup("<td>%s</td>") % cell[:60] for cell in row)
-            for row in rows
-        )
-        return Markup(
-            '<div class="table-responsive"><table class="table table-sm table-bordered">'
-            "<thead><tr>%s</tr></thead><tbody>%s</tbody></table></div>"
-        ) % (head, body)
-
-    def _column_mapping(self, reader):
-        """``{target field: column index}`` from the mapping lines, checked."""
-        self.ensure_one()
-        field_name = self._line_field_name()
-        return self._engine()._check_mapping(
-            self.import_type,
-            [(line.column_index, line[field_name]) for line in self.line_ids],
-            reader.header,
+        return self.env["ir.qweb"]._render(
+            "dso_contacts.dso_contact_import_preview",
+            {"header": header, "rows": [[cell[:60] for cell in row] for row in rows]},
         )
 
     def _run(self, reader, mapping, dry_run):
         engine = self._engine()
         run = engine._new_run(reader, self.import_type, self.skip_invalid)
-        run, stop_message = engine._import(reader, mapping, run, dry_run)
+        run, stop_message = engine._import_file(reader, mapping, run, dry_run)
         rejected = run.take_rejected()
         report = (run.header_text() + rejected).encode("utf-8-sig") if rejected else False
         base = (self.import_filename or "import").rsplit(".", 1)[0]

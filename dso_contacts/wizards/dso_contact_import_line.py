@@ -1,34 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import fields, models
 
-CONTACT_FIELDS = [
-    ("customer_ref", "Customer code"),
-    ("name", "Contact name"),
-    ("firstname", "First name"),
-    ("lastname", "Last name"),
-    ("function", "Job position"),
-    ("role", "Role"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("mobile", "Mobile"),
-    ("lang", "Language"),
-    ("comment", "Note"),
-    ("is_collection_contact", "Contact for collection"),
-]
-CUSTOMER_FIELDS = [
-    ("ref", "Customer code"),
-    ("name", "Customer name"),
-    ("street", "Street"),
-    ("street2", "Street 2"),
-    ("zip", "ZIP"),
-    ("city", "City"),
-    ("country", "Country"),
-    ("vat", "Tax ID"),
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("lang", "Language"),
-    ("contact_name", "Contact name"),
-]
+from ..models.dso_contact_import_fields import CONTACT_FIELDS, CUSTOMER_FIELDS
+
 # how the mapping step lists the columns, in this order
 LINE_GROUPS = ["mapped", "not_mapped", "left_out"]
 

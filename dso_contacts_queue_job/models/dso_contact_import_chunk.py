@@ -71,23 +71,39 @@ class DsoContactImportChunk(models.Model):
             # retried when it would not see the other's contacts
             self.env["dso.job.lock"].sudo()._touch(job._queue_lock_keys(rows, mapping))
         run = engine._new_run(job._queue_reader(), job.import_type, job.skip_invalid)
-        # the part is imported whole or not at all: an error rolls it back and
-        # fails its queue job with the reason (see _queue_failed)
-        with self.env.cr.savepoint():
-            engine._process_rows(run, rows, mapping, dry_run)
-        chunk.write(
-            {
-                "state": "validated" if dry_run else "done",
-                "created_count": 0 if dry_run else run.created,
-                "updated_count": 0 if dry_run else run.updated,
-                "skipped_count": 0 if dry_run else run.skipped,
-                "error_count": run.rejected,
-                "warning_count": run.warning_count,
-                "warnings": "\n".join(run.warnings) or False,
-                # imported: the copy of its rows is of no more use
-                **({} if dry_run else {"rows": False}),
-            }
-        )
+        # the part is imported whole or not at all: a row refused with "Skip
+        # invalid rows" off rolls it back and fails it with the reason; an
+        # error fails its queue job (see _queue_failed)
+        with self.env.cr.savepoint() as savepoint:
+            engine._run(run, rows, mapping, dry_run=dry_run)
+            if run.stop:
+                savepoint.close(rollback=True)
+        if run.stop:
+            chunk.write(
+                {
+                    "state": "failed",
+                    "error_count": run.rejected,
+                    "failure_reason": self.env._(
+                        "line %(line)s was refused: %(reason)s",
+                        line=run.stop["line"],
+                        reason=run.stop["reason"],
+                    ),
+                }
+            )
+        else:
+            chunk.write(
+                {
+                    "state": "validated" if dry_run else "done",
+                    "created_count": 0 if dry_run else run.created,
+                    "updated_count": 0 if dry_run else run.updated,
+                    "skipped_count": 0 if dry_run else run.skipped,
+                    "error_count": run.rejected,
+                    "warning_count": run.warning_count,
+                    "warnings": "\n".join(run.warnings) or False,
+                    # imported: the copy of its rows is of no more use
+                    **({} if dry_run else {"rows": False}),
+                }
+            )
         # one part of the report per chunk, numbered so that the report
         # follows the file's order whatever order the chunks end in
         job._append_rejected(run.take_rejected(), part=chunk.sequence)
@@ -95,6 +111,7 @@ class DsoContactImportChunk(models.Model):
         return (
             f"{len(rows)} rows: {run.created} created, {run.updated} updated, "
             f"{run.skipped} skipped, {run.rejected} rejected"
+            + (f"; stopped at line {run.stop['line']}" if run.stop else "")
         )
 
     def _queue_failed(self, exc_info=None, exc_name=None, exc_message=None):

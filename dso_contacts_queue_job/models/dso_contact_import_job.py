@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import base64
 import logging
 from types import SimpleNamespace
 
@@ -55,6 +54,11 @@ class DsoContactImportJob(models.Model):
             return
         super()._commit()
 
+    def action_import_again(self):
+        # the import is split again, from its first row
+        self.sudo().chunk_ids.unlink()
+        return super().action_import_again()
+
     def _rejected_parts(self):
         # the chunks' parts in the order of the file, whatever order they ended in
         return super()._rejected_parts().sorted("name")
@@ -72,14 +76,8 @@ class DsoContactImportJob(models.Model):
             return f"Nothing to do: the import is {job.state}."
         engine = job._engine()
         try:
-            reader = engine._open_file(
-                base64.b64decode(job.import_file or b""),
-                job.import_filename,
-                job.encoding,
-                job.delimiter,
-                job.sheet_name,
-            )
-            mapping = job._queue_mapping(engine, reader.header)
+            engine._check_rights()
+            reader, mapping = job._load(engine)
             chunks = job._queue_split_rows(engine._rows(reader), mapping)
         except UserError as error:
             _logger.warning("Background import %s failed: %s", job.id, error)
@@ -172,11 +170,11 @@ class DsoContactImportJob(models.Model):
             header=self.queue_header or [], delimiter=self.queue_delimiter, kind="csv"
         )
 
-    def _queue_mapping(self, engine, header=None):
+    def _queue_mapping(self, engine):
         return engine._check_mapping(
             self.import_type,
             [(int(index), field) for index, field in (self.column_map or {}).items()],
-            header if header is not None else self.queue_header,
+            self.queue_header,
         )
 
     def _queue_lock_keys(self, rows, mapping):
@@ -260,16 +258,38 @@ class DsoContactImportJob(models.Model):
         failed = chunks.filtered(lambda chunk: chunk.state == "failed")
         run = job._engine()._new_run(job._queue_reader(), job.import_type, job.skip_invalid)
         if failed:
+            done = job.created_count + job.updated_count + job.skipped_count
             job._finish(
                 failed_message="\n".join(
-                    self.env._(
-                        "Rows %(first)s to %(last)s were not imported: %(reason)s",
-                        first=chunk.first_line,
-                        last=chunk.last_line,
-                        reason=chunk.failure_reason,
-                    )
-                    for chunk in failed
-                ),
+                    [
+                        self.env._(
+                            # dso_contacts' message, in its translations
+                            LazyGettext(
+                                "%(done)s rows were imported (%(created)s created, "
+                                "%(updated)s updated, %(skipped)s skipped as already "
+                                'present); the rows below were not. Click "Import '
+                                'again" to finish: the rows already imported are '
+                                "skipped.",
+                                _module="dso_contacts",
+                                done=done,
+                                created=job.created_count,
+                                updated=job.updated_count,
+                                skipped=job.skipped_count,
+                            )
+                        )
+                        if not validating
+                        else "",
+                        *(
+                            self.env._(
+                                "Rows %(first)s to %(last)s were not imported: %(reason)s",
+                                first=chunk.first_line,
+                                last=chunk.last_line,
+                                reason=chunk.failure_reason,
+                            )
+                            for chunk in failed
+                        ),
+                    ]
+                ).strip(),
                 run=run,
             )
         elif validating and job.error_count:
@@ -279,8 +299,8 @@ class DsoContactImportJob(models.Model):
                     # translations
                     LazyGettext(
                         'Nothing was imported: %(count)s rows are invalid and "Skip '
-                        'invalid rows" is off. Fix them (see the report) and import '
-                        "the file again.",
+                        'invalid rows" is off. Fix them (see the report) or turn the '
+                        "option on.",
                         _module="dso_contacts",
                         count=job.error_count,
                     )

@@ -4,6 +4,7 @@ import time
 from unittest.mock import patch
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.dso_contacts.tests.import_common import DsoImportCommon
 
@@ -34,6 +35,8 @@ class TestImportQueue(DsoImportCommon):
     """Background imports split into chunk jobs, run through queue_job's
     test helpers (trap_jobs): what is queued, with which identity keys, and
     that the results are those of the import without queue_job."""
+
+    _refusing = False
 
     @classmethod
     def setUpClass(cls):
@@ -235,10 +238,10 @@ class TestImportQueue(DsoImportCommon):
         engine_class = type(self.env["dso.contact.import.contacts"])
         original = engine_class._process_batch
 
-        def fail_on_yamada(engine, run, batch, mapping, dry_run):
+        def fail_on_yamada(engine, run, batch, mapping):
             if any(cells[0] == "C003" for _line, cells in batch):
                 raise ValueError("The database is unhappy with Yamada KK")
-            return original(engine, run, batch, mapping, dry_run)
+            return original(engine, run, batch, mapping)
 
         job = self._start()
         with trap_jobs() as trap, patch.object(engine_class, "_process_batch", fail_on_yamada):
@@ -255,6 +258,52 @@ class TestImportQueue(DsoImportCommon):
         self.assertFalse(self._contacts(self.customer_none), "the failed chunk left nothing")
         self.assertEqual(len(self._contacts(self.customer_fr)), 2, "the other chunks went on")
         self.assertEqual(job.created_count, 4)
+
+    def test_chunk_refused_after_validation_says_what_was_committed_and_import_again_finishes(
+        self,
+    ):
+        rows = [row for row in ROWS if row[0] != "C999" and row[2] != "not an email"]
+        job = self._start(rows, skip_invalid=False)
+        with trap_jobs() as trap, mute_logger("odoo.sql_db"):
+            self.env["dso.contact.import.job"]._cron_process_jobs()
+            while trap.enqueued_jobs:
+                queued = trap.enqueued_jobs.pop(0)
+                if queued.args == ("import",) and not self._refusing:
+                    # a rule added between the test and the import (another
+                    # module installed, say) refuses Hanako Yamada's row
+                    self.env.cr.execute(
+                        "ALTER TABLE res_partner ADD CONSTRAINT dso_test_no_hanako "
+                        "CHECK (name <> 'Hanako Yamada')"
+                    )
+                    self._refusing = True
+                queued.perform()
+            self.env.invalidate_all()
+        self.assertEqual(job.state, "failed")
+        failed = job.sudo().chunk_ids.filtered(lambda chunk: chunk.state == "failed")
+        self.assertEqual((failed.first_line, failed.last_line), (6, 6))
+        message = job.result_message
+        self.assertNotIn("nothing was imported", message.lower())
+        self.assertIn(
+            "5 rows were imported (4 created, 0 updated, 1 skipped as already present)",
+            message,
+        )
+        self.assertIn("Rows 6 to 6 were not imported: line 6 was refused", message)
+        self.assertNotIn("violates", message, "no raw SQL error")
+        self.assertFalse(self._contacts(self.customer_none), "the refused chunk left nothing")
+        self.assertEqual(len(self._contacts(self.customer_fr | self.customer_be)), 4)
+        self.assertEqual((job.created_count, job.skipped_count, job.error_count), (4, 1, 1))
+        self.assertEqual(len(self._report_rows(job)), 2, "the header and the refused row")
+        self.env.cr.execute("ALTER TABLE res_partner DROP CONSTRAINT dso_test_no_hanako")
+        job.with_user(self.billing_user).action_import_again()
+        with trap_jobs() as trap:
+            self.env["dso.contact.import.job"]._cron_process_jobs()
+            self._run_jobs(trap)
+        self.assertEqual(job.state, "done")
+        self.assertEqual((job.created_count, job.skipped_count), (1, 5))
+        self.assertEqual(len(self._contacts(self.customer_none)), 1)
+        self.assertEqual(
+            len(self._contacts(self.customer_fr | self.customer_be)), 4, "nothing doubled"
+        )
 
     def test_chunk_run_again_after_its_commit_creates_nothing_twice(self):
         job = self._start()

@@ -149,12 +149,21 @@ TYPED = [
     ("lo_zh", ("65",), "客户编号,姓,名,职务,电子邮件,手机\n"
      "C001,王,小明,会计,wang@dupont.example.com,+8613123456789\n"
      "C001,李,华,采购,li@dupont.example.com,13912345678\n"),
+    # the contact for collection flag as users head it, with their yes and no
+    ("lo_flags_de", ("xlsx",), "Kundennummer;Name;Ansprechpartner Mahnwesen\n"
+     "C001;Anna Schmidt;ja\nC002;Bernd Weber;nein\nC003;Carla Braun;x\n"),
+    ("lo_flags_ja", ("ods",), "顧客コード;氏名;督促担当者\n"
+     "C001;山田花子;はい\nC002;佐藤次郎;いいえ\nC003;鈴木一郎;○\n"),
+    ("lo_flags_pl", ("33",), "Kod klienta;Imię i nazwisko;Osoba do windykacji\n"
+     "C001;Anna Nowak;tak\nC002;Jan Kowalski;nie\nC003;Ewa Wójcik;1\n"),
 ]  # fmt: skip
 
 
-def libreoffice():
+def libreoffice(names=()):
     with tempfile.TemporaryDirectory() as tmp:
         for name, outputs, text in TYPED:
+            if names and name not in names:
+                continue
             delimiter = "44" if "," in text.split("\n", 1)[0] else "59"
             source = pathlib.Path(tmp, f"{name}.csv")
             source.write_text(text, encoding="utf-8")
@@ -179,4 +188,5 @@ if __name__ == "__main__":
     outlook()
     google()
     if "--no-libreoffice" not in sys.argv:
-        libreoffice()
+        # python3 make_tool_samples.py [sheet names...]: only those sheets
+        libreoffice([arg for arg in sys.argv[1:] if not arg.startswith("-")])
