@@ -137,6 +137,7 @@ def main():
     if args.worker:
         return run_worker(args, globals())
 
+    sys.stdout.reconfigure(line_buffering=True)  # each result as soon as known
     sizes = [int(size) for size in args.sizes.split(",")]
     skip = {part for part in args.skip.split(",") if part}
     if skip - set(PARTS_OF_RUN):
@@ -146,10 +147,11 @@ def main():
         results = {}
         if "email-sms" not in skip:
             results = bench_email_sms(args, sizes, skip, dbs)
-        job = {} if "oca" in skip else bench_same_job(args, sizes, dbs)
-        if results:
             report_email_sms(args, sizes, skip, results)
-        if job:
+        job = {}
+        if "oca" not in skip:
+            print(flush=True)
+            job = bench_same_job(args, sizes, dbs)
             report_same_job(sizes, job)
         report_targets(sizes, results.get("runs", {}), job)
     finally:
@@ -181,6 +183,7 @@ def bench_email_sms(args, sizes, skip, dbs):
             copy_db(db, f"{prefix}{size}_naive", dbs)
             runs[("naive", size)] = worker(args, "naive", f"{prefix}{size}_naive")
             runs[("naive", size)]["load"] = load()
+            print(f"naive {size}: {runs[('naive', size)]['seconds']:.1f}s", flush=True)
         if size == small and "parts" not in skip:
             copy_db(db, f"{prefix}{size}_parts", dbs)
             out["parts"] = worker(args, "parts", f"{prefix}{size}_parts")
