@@ -15,26 +15,52 @@ then, in the same run:
    SMS posted with ``_message_sms`` (both queued, as the cron does);
 3. runs the scheduled action on another copy of the 1,000 set with each of
    its steps timed apart (its flush included), and sets each against the
-   budget of the 10x target (the naive loop's time divided by 10).
+   budget of the 10x target (the naive loop's time divided by 10);
+4. runs the same job by dso_contacts and by OCA's ``account_credit_control`` 18.0
+   (``bench/oca.py``: its pinned wheel downloaded into bench/.cache/, on the
+   addons path of the OCA database only): a database with ``account`` only
+   and customers each with one invoice 16 to 40 days overdue, copied twice;
+   dso_contacts installed on one copy (its levels set to email only), OCA's
+   module on the other (a policy with one email level, 10 days net, listing
+   the invoices: its default template without the PDF summary unless
+   --oca-pdf). Each then queues one email per customer listing its overdue
+   invoice, timed end to end: dso_contacts' scheduled action; OCA's run as
+   its form does it (a run for today, generate_credit_lines,
+   set_to_ready_lines, run_channel_action: communications, their emails
+   posted and queued). Checks that each side queued one email per customer
+   and that each email names the invoice.
 
-Prints customers per second, SQL queries per customer, the 10k/1k time ratio
-(linear is about 10), the speed-up over the naive loop and where the
-scheduled action's time goes.
+Prints customers per second, seconds per 1,000 customers, SQL queries per
+customer, the 10k/1k time ratio (linear is about 10), the speed-up over the
+naive loop, where the scheduled action's time goes, the ratio to OCA's run
+("dso is N x faster") with the load of the machine beside each run, and a
+PASS / FAIL line for each target of issue 18 (at least 10x OCA, linear
+growth, no slower per customer than the first engine's 3.6 s per 1,000
+customers with email + SMS); a FAIL does not change the exit code.
 
     python3 bench/bench_reminders.py [--sizes 1000,10000] [--keep]
-        [--addons-path PATH] [--template-db dso_tmpl]
+        [--addons-path PATH] [--template-db dso_tmpl] [--http-port 8289]
+        [--db-prefix dso_rem_bench_] [--skip email-sms,naive,parts,templates,oca]
+        [--oca-pdf]
 
-Needs PostgreSQL (createdb/dropdb) and Odoo 18.0 importable (or ODOO_SRC).
-Databases are named dso_rem_bench_*; they are dropped at the end unless --keep.
+Needs PostgreSQL (createdb/dropdb), Odoo 18.0 importable (or ODOO_SRC) and,
+for the OCA part, pip and PyPI (once: the wheel is kept in bench/.cache/).
+Databases are named after --db-prefix (dso_rem_bench_*); they are dropped at
+the end unless --keep.
 """
 
 import argparse
+import copy
 import os
+import subprocess
+import sys
 import time
 
+import oca
 from benchlib import (
     default_addons_path,
     install,
+    odoo_src,
     run,
     run_worker,
     start_worker,
@@ -42,6 +68,13 @@ from benchlib import (
 )
 
 DB_PREFIX = "dso_rem_bench_"
+PARTS_OF_RUN = ("email-sms", "naive", "parts", "templates", "oca")
+# the first engine's scheduled action, email + SMS, 2 cores (issue 18)
+FIRST_ENGINE_S_PER_1000 = 3.6
+TARGET_OVER_OCA = 10.0
+# "growing linearly": the time per customer at the largest size at most this
+# much above the smallest's
+LINEAR_SLACK = 1.2
 
 
 # ----------------------------------------------------------------------
@@ -59,6 +92,24 @@ def install_base(args, db):
     return worker(args, "setup", db)
 
 
+def install_on(args, db, module):
+    """``module`` installed on the existing database ``db`` (its data kept)."""
+    cmd = [sys.executable, os.path.join(odoo_src(), "odoo-bin"), "-d", db]
+    cmd += ["--addons-path", args.addons_path, "-i", module, "--without-demo=all"]
+    cmd += ["--http-port", str(args.http_port), "--stop-after-init", "--log-level=warn"]
+    run(cmd, stdout=subprocess.DEVNULL)
+
+
+def copy_db(source, db, dbs):
+    dbs.append(db)
+    run(["dropdb", "--if-exists", db])
+    run(["createdb", "-T", source, db])
+
+
+def load():
+    return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000")
@@ -66,6 +117,18 @@ def main():
     parser.add_argument("--addons-path", default=None)
     parser.add_argument("--template-db", default=os.environ.get("BENCH_TEMPLATE_DB", ""))
     parser.add_argument("--http-port", type=int, default=8289)
+    parser.add_argument("--db-prefix", default=DB_PREFIX)
+    parser.add_argument(
+        "--skip",
+        default="",
+        help=f"parts of the run to leave out, comma-separated: {','.join(PARTS_OF_RUN)}",
+    )
+    parser.add_argument(
+        "--oca-pdf",
+        action="store_true",
+        help="OCA's emails with its default template's PDF summary attached "
+        "(one wkhtmltopdf run per customer)",
+    )
     parser.add_argument("--worker", default=None)
     parser.add_argument("--db", default=None)
     parser.add_argument("--customers", type=int, default=0)
@@ -74,70 +137,229 @@ def main():
     if args.worker:
         return run_worker(args, globals())
 
+    sys.stdout.reconfigure(line_buffering=True)  # each result as soon as known
     sizes = [int(size) for size in args.sizes.split(",")]
-    base = DB_PREFIX + "base"
-    dbs = [base]
+    skip = {part for part in args.skip.split(",") if part}
+    if skip - set(PARTS_OF_RUN):
+        parser.error(f"--skip takes {','.join(PARTS_OF_RUN)}")
+    dbs = []
+    try:
+        results = {}
+        if "email-sms" not in skip:
+            results = bench_email_sms(args, sizes, skip, dbs)
+            report_email_sms(args, sizes, skip, results)
+        job = {}
+        if "oca" not in skip:
+            print(flush=True)
+            job = bench_same_job(args, sizes, dbs)
+            report_same_job(sizes, job)
+        report_targets(sizes, results.get("runs", {}), job)
+    finally:
+        if not args.keep:
+            for db in dbs:
+                run(["dropdb", "--if-exists", db])
+
+
+def bench_email_sms(args, sizes, skip, dbs):
+    """The scheduled action on the email + SMS sets (and the naive loop, its
+    steps and the two ways of queuing its emails on the smallest)."""
+    prefix = args.db_prefix
+    base = prefix + "base"
+    dbs.append(base)
     print(f"installing dso_contacts on {base} ...", flush=True)
     install_base(args, base)
-    results = {}
+    runs = {}
+    out = {"runs": runs}
+    small = sizes[0]
     for size in sizes:
-        db = f"{DB_PREFIX}{size}"
-        dbs.append(db)
-        run(["dropdb", "--if-exists", db])
-        run(["createdb", "-T", base, db])
+        db = f"{prefix}{size}"
+        copy_db(base, db, dbs)
         built = worker(args, "build", db, "--customers", str(size))
         print(
-            f"built {size} customers, {built['invoices']} invoices in {built['seconds']:.0f}s"
+            f"built {size} customers, {built['invoices']} invoices in {built['seconds']:.0f}s",
+            flush=True,
         )
-        if size == sizes[0]:
-            naive_db = f"{DB_PREFIX}{size}_naive"
-            dbs.append(naive_db)
-            run(["dropdb", "--if-exists", naive_db])
-            run(["createdb", "-T", db, naive_db])
-            results[("naive", size)] = worker(args, "naive", naive_db)
-        if size == sizes[0]:
-            parts_db = f"{DB_PREFIX}{size}_parts"
-            dbs.append(parts_db)
-            run(["dropdb", "--if-exists", parts_db])
-            run(["createdb", "-T", db, parts_db])
-            parts = worker(args, "parts", parts_db)
-        results[("cron", size)] = worker(args, "cron", db)
-        if size == sizes[0]:
-            templates = worker(args, "templates", db)
+        if size == small and "naive" not in skip:
+            copy_db(db, f"{prefix}{size}_naive", dbs)
+            runs[("naive", size)] = worker(args, "naive", f"{prefix}{size}_naive")
+            runs[("naive", size)]["load"] = load()
+            print(f"naive {size}: {runs[('naive', size)]['seconds']:.1f}s", flush=True)
+        if size == small and "parts" not in skip:
+            copy_db(db, f"{prefix}{size}_parts", dbs)
+            out["parts"] = worker(args, "parts", f"{prefix}{size}_parts")
+        runs[("cron", size)] = worker(args, "cron", db)
+        runs[("cron", size)]["load"] = load()
+        res = runs[("cron", size)]
+        print(
+            f"cron {size}: {res['seconds']:.1f}s, {res['queries'] / size:.1f} "
+            f"queries/customer ({res['load']})",
+            flush=True,
+        )
+        if size == small and "templates" not in skip:
+            out["templates"] = worker(args, "templates", db)
+    return out
 
-    print()
-    print(f"{'run':<22}{'customers':>10}{'seconds':>10}{'cust/s':>10}{'queries/cust':>14}")
-    for (kind, size), res in sorted(results.items(), key=lambda item: item[0][::-1]):
+
+def report_email_sms(args, sizes, skip, results):
+    runs = results["runs"]
+    print("\nthe scheduled action, email + SMS levels (one or two invoices a customer):")
+    print(
+        f"{'run':<22}{'customers':>10}{'seconds':>10}{'s/1000':>9}{'cust/s':>10}"
+        f"{'queries/cust':>14}  load (1, 5, 15 min)"
+    )
+    for (kind, size), res in sorted(runs.items(), key=lambda item: item[0][::-1]):
         rate = res["customers"] / res["seconds"]
         queries = res["queries"] / res["customers"]
+        per_1000 = res["seconds"] * 1000 / res["customers"]
         print(
             f"{kind + ' ' + str(size):<22}{res['customers']:>10}{res['seconds']:>10.1f}"
-            f"{rate:>10.1f}{queries:>14.1f}"
+            f"{per_1000:>9.2f}{rate:>10.1f}{queries:>14.1f}  {res['load']}"
         )
         print(f"{'':<22}  {res['check']}")
     small, large = sizes[0], sizes[-1]
     if len(sizes) > 1:
-        ratio = results[("cron", large)]["seconds"] / results[("cron", small)]["seconds"]
+        ratio = runs[("cron", large)]["seconds"] / runs[("cron", small)]["seconds"]
         print(f"\ncron time ratio {large}/{small}: {ratio:.1f} (linear: {large / small:.0f})")
-    naive = results[("naive", small)]
-    cron = results[("cron", small)]
-    speedup = (cron["customers"] / cron["seconds"]) / (naive["customers"] / naive["seconds"])
-    print(f"cron rate / naive rate on {small} customers: {speedup:.1f}x (target >= 10x)")
-    budget = naive["seconds"] / 10
+    if ("naive", small) in runs:
+        naive = runs[("naive", small)]
+        cron = runs[("cron", small)]
+        speedup = (cron["customers"] / cron["seconds"]) / (
+            naive["customers"] / naive["seconds"]
+        )
+        print(f"cron rate / naive rate on {small} customers: {speedup:.1f}x (target >= 10x)")
+    if "parts" in results:
+        parts = results["parts"]
+        budget = runs[("naive", small)]["seconds"] / 10 if ("naive", small) in runs else 0
+        print(
+            f"\nwhere the scheduled action's {parts['seconds']:.2f}s go on {small} customers "
+            "(each step timed with its flush"
+            + (f"; the 10x budget is {budget:.2f}s):" if budget else "):")
+        )
+        for step, seconds in parts["steps"].items():
+            share = f"  {seconds / budget:>5.0%} of the budget" if budget else ""
+            print(f"  {step:<44}{seconds:>7.2f}s{share}")
+    if "templates" in results:
+        templates = results["templates"]
+        print(
+            f"\nrendering and queuing the {templates['reminders']} emails of the {small} "
+            f"set: _generate_template + one mail.mail create "
+            f"{templates['generate_template']:.2f}s, "
+            f"mail.template.send_mail_batch {templates['send_mail_batch']:.2f}s"
+        )
+
+
+def bench_same_job(args, sizes, dbs):
+    """The same job by dso_contacts and by OCA's account_credit_control, on
+    copies of one database (``account`` only) of customers each with one
+    overdue invoice: each module installed on its own copy, then one email
+    per customer listing its overdue invoice queued, timed end to end."""
+    oca_args = copy.copy(args)
+    oca_args.addons_path = f"{args.addons_path},{oca.oca_addons_dir()}"
+    prefix = args.db_prefix
+    base = prefix + "job_base"
+    dbs.append(base)
+    print(f"installing account on {base} ...", flush=True)
+    install(args, base, module="account", extra=["--http-port", str(args.http_port)])
+    worker(args, "job_setup", base)
+    job = {}
+    for size in sizes:
+        data = f"{prefix}job_{size}"
+        copy_db(base, data, dbs)
+        built = worker(args, "job_build", data, "--customers", str(size))
+        print(
+            f"built {size} customers, one overdue invoice each, in {built['seconds']:.0f}s",
+            flush=True,
+        )
+        dso_db, oca_db = f"{prefix}job_{size}_dso", f"{prefix}job_{size}_oca"
+        copy_db(data, dso_db, dbs)
+        copy_db(data, oca_db, dbs)
+        install_on(args, dso_db, "dso_contacts")
+        worker(args, "job_dso_setup", dso_db)
+        install_on(oca_args, oca_db, oca.OCA_MODULE)
+        worker(oca_args, "oca_setup", oca_db, *(["--oca-pdf"] if args.oca_pdf else []))
+        for side, side_args, db in (("dso", args, dso_db), ("oca", oca_args, oca_db)):
+            before = load()
+            job[(side, size)] = worker(side_args, f"job_{side}", db)
+            job[(side, size)]["load"] = before
+            res = job[(side, size)]
+            print(
+                f"{side} {size}: {res['seconds']:.1f}s, {res['queries'] / size:.1f} "
+                f"queries/customer, {res['check']} ({before})",
+                flush=True,
+            )
+        ratio = job[("oca", size)]["seconds"] / job[("dso", size)]["seconds"]
+        print(f"dso is {ratio:.1f}x faster than OCA on {size} customers", flush=True)
+    return job
+
+
+def report_same_job(sizes, job):
     print(
-        f"\nwhere the scheduled action's {parts['seconds']:.2f}s go on {small} customers "
-        f"(each step timed with its flush; the 10x budget is {budget:.2f}s):"
+        f"\nthe same job as OCA's {oca.OCA_MODULE} {oca.oca_version()}: customers each with "
+        "one overdue invoice,\none email per customer listing it, queued (dso_contacts' "
+        "levels set to email only):"
     )
-    for step, seconds in parts["steps"].items():
-        print(f"  {step:<44}{seconds:>7.2f}s  {seconds / budget:>5.0%} of the budget")
     print(
-        f"\nrendering and queuing the {templates['reminders']} emails of the {small} set: "
-        f"_generate_template + one mail.mail create {templates['generate_template']:.2f}s, "
-        f"mail.template.send_mail_batch {templates['send_mail_batch']:.2f}s"
+        f"{'run':<12}{'customers':>10}{'seconds':>10}{'s/1000':>9}{'queries/cust':>14}"
+        f"{'queued':>8}{'no inv. no.':>12}  load before (1, 5, 15 min)"
     )
-    if not args.keep:
-        for db in dbs:
-            run(["dropdb", "--if-exists", db])
+    for size in sizes:
+        for side in ("dso", "oca"):
+            res = job[(side, size)]
+            print(
+                f"{side + ' ' + str(size):<12}{res['customers']:>10}{res['seconds']:>10.1f}"
+                f"{res['seconds'] * 1000 / size:>9.2f}{res['queries'] / size:>14.1f}"
+                f"{res['check']['queued']:>8}{res['check']['without_invoice_number']:>12}"
+                f"  {res['load']}"
+            )
+        ratio = job[("oca", size)]["seconds"] / job[("dso", size)]["seconds"]
+        print(f"{'':<12}dso is {ratio:.1f}x faster than OCA on {size} customers")
+
+
+def _verdict(ok):
+    return "PASS" if ok else "FAIL"
+
+
+def report_targets(sizes, runs, job):
+    """PASS / FAIL of each target of issue 18 (printed, never the exit code)."""
+    print("\ntargets:")
+    small, large = sizes[0], sizes[-1]
+    for size in sizes:
+        if ("cron", size) in runs:
+            per_1000 = (
+                runs[("cron", size)]["seconds"] * 1000 / runs[("cron", size)]["customers"]
+            )
+            print(
+                f"{_verdict(per_1000 <= FIRST_ENGINE_S_PER_1000)} email + SMS, {size} "
+                f"customers: {per_1000:.2f} s per 1,000 customers "
+                f"(first engine: {FIRST_ENGINE_S_PER_1000} s)"
+            )
+        if ("dso", size) in job:
+            ratio = job[("oca", size)]["seconds"] / job[("dso", size)]["seconds"]
+            print(
+                f"{_verdict(ratio >= TARGET_OVER_OCA)} same job as OCA, {size} customers: "
+                f"dso is {ratio:.1f}x faster (target >= {TARGET_OVER_OCA:.0f}x)"
+            )
+            for side in ("dso", "oca"):
+                check = job[(side, size)]["check"]
+                ok = check["queued"] == size and not check["without_invoice_number"]
+                print(
+                    f"{_verdict(ok)} {side} {size}: {check['queued']} emails queued for "
+                    f"{size} customers, {check['without_invoice_number']} without the "
+                    "invoice number"
+                )
+    if len(sizes) > 1:
+        for label, results, key in (
+            ("email + SMS", runs, "cron"),
+            ("same job as OCA", job, "dso"),
+        ):
+            if (key, small) in results and (key, large) in results:
+                growth = results[(key, large)]["seconds"] / results[(key, small)]["seconds"]
+                linear = large / small
+                print(
+                    f"{_verdict(growth <= linear * LINEAR_SLACK)} {label} grows linearly: "
+                    f"{large}/{small} time ratio {growth:.1f} (linear {linear:.1f}, at most "
+                    f"{linear * LINEAR_SLACK:.1f})"
+                )
 
 
 # ----------------------------------------------------------------------
@@ -386,6 +608,137 @@ def worker_naive(env, args, odoo):
         "seconds": seconds,
         "queries": queries,
         "check": counts,
+    }
+
+
+# the same job as OCA's credit control: a database with ``account`` only,
+# customers each with one overdue invoice, then each module on its own copy
+
+
+def worker_job_setup(env, args, odoo):
+    """A chart of accounts and the company's address, email and time zone
+    (``account`` only: the same for both modules)."""
+    company = env.ref("base.main_company")
+    if not env["account.account"].search_count([("company_ids", "in", company.ids)], limit=1):
+        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+    company.write(
+        {"country_id": env.ref("base.be").id, "email": "billing@company.example.com"}
+    )
+    company.partner_id.tz = "UTC"
+    return {"company": company.id}
+
+
+def worker_job_build(env, args, odoo):
+    """``args.customers`` customers (an email each, as OCA needs one on the
+    invoiced partner to choose the email channel), each with a contact with an
+    email and a mobile and one posted invoice 16 to 40 days overdue."""
+    from datetime import timedelta
+
+    from odoo import Command, fields
+
+    started = time.monotonic()
+    company = env.ref("base.main_company")
+    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True))
+    today = fields.Date.context_today(env["res.partner"])
+    journal = env["account.journal"].search(
+        [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+    )
+    be = env.ref("base.be").id
+    for start in range(0, args.customers, 500):
+        numbers = range(start, min(start + 500, args.customers))
+        customers = env["res.partner"].create(
+            [
+                {
+                    "name": f"Customer {i:05d}",
+                    "is_company": True,
+                    "country_id": be,
+                    "company_id": company.id,
+                    "email": f"accounts{i:05d}@customer.example.com",
+                }
+                for i in numbers
+            ]
+        )
+        env["res.partner"].create(
+            [
+                {
+                    "name": f"Payer {i:05d}",
+                    "parent_id": customer.id,
+                    "type": "contact",
+                    "email": f"payer{i:05d}@example.com",
+                    "mobile": f"0470 {i:06d}",
+                }
+                for i, customer in zip(numbers, customers, strict=True)
+            ]
+        )
+        moves = env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "journal_id": journal.id,
+                    "invoice_date": today - timedelta(days=46 + i % 25),
+                    "invoice_date_due": today - timedelta(days=16 + i % 25),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Consulting",
+                                "quantity": 1,
+                                "price_unit": 100.0 + i % 400,
+                                "tax_ids": [],
+                            }
+                        )
+                    ],
+                }
+                for i, customer in zip(numbers, customers, strict=True)
+            ]
+        )
+        moves.action_post()
+        env.cr.commit()
+        env.invalidate_all()
+    return {"seconds": time.monotonic() - started}
+
+
+def worker_job_dso_setup(env, args, odoo):
+    """dso_contacts' settings as for the email + SMS sets, every level set to
+    email only, each customer's contact made its contact for collection."""
+    worker_setup(env, args, odoo)
+    env["dso.reminder.level"].search([]).write({"channel": "email"})
+    payers = env["res.partner"].search(
+        [("name", "=like", "Payer %"), ("parent_id", "!=", False)]
+    )
+    payers.write({"is_collection_contact": True})
+    return {"contacts": len(payers)}
+
+
+def worker_job_dso(env, args, odoo):
+    """dso_contacts' scheduled action, timed until its emails are queued."""
+    cron = env.ref("dso_contacts.ir_cron_send_reminders")
+    seconds, queries = _measure(env, cron.method_direct_trigger)
+    return {
+        "customers": env["dso.reminder"].search_count([]),
+        "seconds": seconds,
+        "queries": queries,
+        "check": oca.check_mails(env, "dso"),
+    }
+
+
+def worker_oca_setup(env, args, odoo):
+    return {"policy": oca.setup_policy(env, pdf=args.oca_pdf).id}
+
+
+def worker_job_oca(env, args, odoo):
+    """OCA's run for today (see ``oca.run_credit_control``), timed until its
+    emails are queued."""
+    from odoo import fields
+
+    policy = env.ref("base.main_company").credit_policy_id
+    today = fields.Date.context_today(env["res.partner"])
+    seconds, queries = _measure(env, lambda: oca.run_credit_control(env, policy, today))
+    return {
+        "customers": env["credit.control.communication"].search_count([]),
+        "seconds": seconds,
+        "queries": queries,
+        "check": oca.check_mails(env, "oca"),
     }
 
 
