@@ -15,8 +15,9 @@ from werkzeug.urls import url_encode
 from odoo import http
 from odoo.http import request
 
-from odoo.addons.dso_contacts.models.dso_customer_page import MAX_FILE_SIZE, MAX_FILES
 from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from ..models.dso_customer_page import MAX_FILE_SIZE, MAX_FILES
 
 
 class DsoCustomerPage(CustomerPortal):

@@ -74,7 +74,8 @@ class DsoCustomerAccess(models.Model):
             "contact_name": collector.name or company.name,
             "contact_email": collector.email or company.email,
             "contact_phone": collector.partner_id.phone or company.phone,
-            "reasons": env["dso.dispute.reason"].sudo().search([]),
+            # the few reasons a company configures (a short list, read for the form)
+            "reasons": env["dso.dispute.reason"].sudo().search([], limit=100),
             "date_min": fields.Date.to_string(today),
             "date_max": fields.Date.to_string(
                 today + timedelta(days=company.dso_promise_max_days)
