@@ -1,12 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import logging
-import threading
 import time
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import split_every
+
+from ..tools.guards import can_commit, check_collector
 
 _logger = logging.getLogger(__name__)
 
@@ -38,9 +41,9 @@ class DsoReminderEngine(models.AbstractModel):
     def _cron_send_reminders(self, batch_size=None, time_budget=None):
         """Send the automatic reminders of every company that has them on.
 
-        Customers are handled in batches, each in its own transaction: a crash
-        keeps the batches done, and the history (``trigger_level_uniq``) makes
-        the next run skip what they sent.
+        Customers are handled in batches (``_run_batches``), each in its own
+        transaction: a crash keeps the batches done, and the history
+        (``trigger_level_uniq``) makes the next run skip what they sent.
         """
         params = self.env["ir.config_parameter"].sudo()
         batch_size = batch_size or int(
@@ -49,11 +52,15 @@ class DsoReminderEngine(models.AbstractModel):
         time_budget = time_budget or int(
             params.get_param("dso_contacts.reminder_time_budget", DEFAULT_TIME_BUDGET)
         )
-        # never commit under tests: the test transaction is rolled back at the end
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        self._run_batches(self._cron_due_work(), batch_size, time_budget)
+        self.env["dso.reminder.dispatch"]._trigger_queues()
+
+    @api.model
+    def _run_batches(self, work, batch_size, time_budget):
+        """Send the reminders of ``work`` (see ``_cron_due_work``), batch after
+        batch, each committed. The hook a job queue overrides to run the
+        batches elsewhere (``dso_contacts_queue_job``)."""
         started = time.monotonic()
-        dispatch = self.env["dso.reminder.dispatch"]
-        work = self._cron_due_work()
         total = sum(len(customers) for _engine, _today, customers in work)
         done = 0
         for engine, today, customers in work:
@@ -61,16 +68,14 @@ class DsoReminderEngine(models.AbstractModel):
                 if time.monotonic() - started > time_budget:
                     # ir.cron runs the job again soon while work remains
                     self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-                    dispatch._trigger_queues()
                     return
                 engine._process_batch(batch, today)
                 done += len(batch)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-                if auto_commit:
+                if can_commit():
                     # one transaction per batch: what was queued stays queued
                     # (and recorded) if a later batch crashes
                     self.env.cr.commit()  # pylint: disable=invalid-commit
-        dispatch._trigger_queues()
 
     @api.model
     def _cron_due_work(self):
@@ -275,7 +280,7 @@ class DsoReminderEngine(models.AbstractModel):
         if len(customers) > 1:
             try:
                 with self.env.cr.savepoint():
-                    return self._create_and_send(customers, today)
+                    return self._send(customers, today)
             except Exception:  # retried customer by customer below
                 _logger.warning(
                     "Payment reminders: a batch of %s customers failed, retrying them "
@@ -288,7 +293,7 @@ class DsoReminderEngine(models.AbstractModel):
         for customer in customers:
             try:
                 with self.env.cr.savepoint():
-                    reminders |= self._create_and_send(customer, today)
+                    reminders |= self._send(customer, today)
             except Exception as error:  # logged on the customer
                 _logger.exception(
                     "Payment reminders: customer %s (id %s) failed",
@@ -299,8 +304,76 @@ class DsoReminderEngine(models.AbstractModel):
                 customer._dso_log_reminder_failure(error)
         return reminders
 
+    # ------------------------------------------------------------------
+    # The one path: due -> groups -> prepare -> dispatch -> history
+    # ------------------------------------------------------------------
+
     @api.model
-    def _create_and_send(self, customers, today):
+    def _send(self, customers, today=None, options=None):
+        """Send the reminders due to ``customers``: what they owe
+        (``_due_groups``), the reminders prepared (``_prepare_vals``) and
+        recorded (``_create_reminders``), then queued by the dispatch. The
+        scheduled action, its queue jobs and the manual send all come here.
+
+        :param today: the company's today by default
+        :param dict options: a manual send's choices (None: the automatic
+            rules: customers excluded left out, minimum amount, each level
+            once per invoice). Keys: ``level`` (dso.reminder.level, required),
+            ``channel``, ``recipients`` (the email contacts of a single
+            customer, which must be its own; None: each customer's contact for
+            collection), ``texts`` ({"subject", "body_html", "sms_body"}
+            replacing the rendered ones of a single reminder), ``preview``
+            (drafts, not sent: see ``_render``)
+        :return: the reminders (drafts for a preview)
+        """
+        check_collector(
+            self.env,
+            self.env._("Only accounting users (Invoicing) may send payment reminders."),
+        )
+        today = today or self.env.company._dso_reminder_today()
+        if options is None:
+            vals_list = self._prepare_automatic(customers, today)
+        else:
+            vals_list = self._prepare_manual(customers, today, options)
+        if not vals_list:
+            return self.env["dso.reminder"]
+        preview = bool(options and options.get("preview"))
+        reminders = self._create_reminders(vals_list, draft=preview)
+        # the customers' page links the templates show exist before rendering
+        self._ensure_customer_access(reminders.partner_id)
+        if preview:
+            return reminders
+        texts = (options or {}).get("texts")
+        overrides = {reminders.id: texts} if texts and len(reminders) == 1 else {}
+        dispatch = self.env["dso.reminder.dispatch"]
+        dispatch._send(reminders, email_values=overrides)
+        if options is not None:
+            dispatch._trigger_queues()
+        return reminders
+
+    @api.model
+    def _render(self, reminders):
+        """What ``reminders`` send, rendered as the dispatch renders it when
+        sending: {reminder id: {"subject", "body_html", "sms_body"}}."""
+        dispatch = self.env["dso.reminder.dispatch"].sudo()
+        reminders = reminders.sudo()
+        emails = dispatch._render_emails(
+            reminders.filtered(lambda r: r.channel in ("email", "both"))
+        )
+        sms = dispatch._render_sms(reminders.filtered(lambda r: r.channel in ("sms", "both")))
+        return {
+            reminder.id: {
+                "subject": emails.get(reminder.id, {}).get("subject"),
+                "body_html": emails.get(reminder.id, {}).get("body_html"),
+                "sms_body": sms.get(reminder.id),
+            }
+            for reminder in reminders
+        }
+
+    @api.model
+    def _prepare_automatic(self, customers, today):
+        """Values of the automatic reminders due to ``customers``: the level
+        reached, above the company's minimum amount, not sent yet."""
         company = self.env.company
         groups = self._due_groups(customers, today)
         min_amount = company.dso_reminder_min_amount
@@ -313,28 +386,108 @@ class DsoReminderEngine(models.AbstractModel):
         sent = self._already_sent(
             self.env["account.move"].browse(group["trigger"].id for group in groups)
         )
+        groups = [
+            group
+            for group in groups
+            if sent.get(group["trigger"].id, group["level"].days - 1) < group["level"].days
+        ]
+        checker = self._with_blacklist(groups)
+        return [checker._prepare_vals(group, date=today) for group in groups]
+
+    @api.model
+    def _prepare_manual(self, customers, today, options):
+        """Values of the reminders a user sends by hand to ``customers``: at
+        the level and on the channel chosen, to the recipients chosen (a
+        single customer's own contacts), read with the user's rights."""
+        customers.check_access("read")
+        recipients = options.get("recipients")
+        if len(customers) == 1 and recipients is not None:
+            if recipients - customers._dso_collection_contacts():
+                raise UserError(
+                    self.env._(
+                        "The email recipients must be contacts of %(customer)s.",
+                        customer=customers.display_name,
+                    )
+                )
+        else:
+            recipients = None
+        groups = self._due_groups(customers, today, automatic=False)
+        if not groups:
+            raise UserError(
+                self.env._(
+                    "%(customers)s: no unpaid invoice reached a reminder level, or the "
+                    "open credits (credit notes, payments not yet matched) cover it.",
+                    customers=", ".join(customers.mapped("display_name")),
+                )
+            )
+        checker = self._with_blacklist(groups)
+        return [
+            checker._prepare_vals(
+                group,
+                date=today,
+                level=options["level"],
+                contacts=(
+                    recipients
+                    if recipients is not None
+                    else group["partner"].collection_contact_id
+                ),
+                channel=options.get("channel"),
+            )
+            for group in groups
+        ]
+
+    @api.model
+    def _with_blacklist(self, groups):
+        """The engine with the blacklisted numbers of the groups' contacts
+        read once for the batch (see ``dispatch._blacklisted_numbers``)."""
         customers = self.env["res.partner"].union(*(g["partner"] for g in groups))
         numbers = [c._dso_reminder_sms_number() for c in customers.collection_contact_id]
-        checker = self.with_context(
+        return self.with_context(
             dso_blacklisted_numbers=self.env["dso.reminder.dispatch"]._blacklisted_numbers(
                 [n for n in numbers if n]
             )
         )
-        vals_list = [
-            checker._prepare_vals(group, date=today)
-            for group in groups
-            if sent.get(group["trigger"].id, group["level"].days - 1) < group["level"].days
-        ]
-        if not vals_list:
-            return self.env["dso.reminder"]
-        reminders = self._create_reminders(vals_list)
-        self.env["dso.reminder.dispatch"]._send(reminders)
-        return reminders
 
     @api.model
-    def _create_reminders(self, vals_list):
+    def _ensure_customer_access(self, customers):
+        """The page access (token, short link) of each of ``customers`` in the
+        company, created when missing, before the templates that show its link
+        are rendered: one search and one create for the batch."""
+        company = self.env.company
+        Access = self.env["dso.customer.access"].sudo()
+        customers = customers.commercial_partner_id
+        accesses = Access.search(
+            [("partner_id", "in", customers.ids), ("company_id", "=", company.id)]
+        )
+        missing = customers - accesses.partner_id
+        if missing:
+            now = fields.Datetime.now()
+            # the token and short code of each in the create (as
+            # _portal_ensure_token sets them), not a write per record after it
+            accesses |= Access.create(
+                [
+                    {
+                        "partner_id": customer.id,
+                        "company_id": company.id,
+                        "access_token": str(uuid.uuid4()),
+                        "token_date": now,
+                        "short_code": Access._new_short_code(),
+                    }
+                    for customer in missing
+                ]
+            )
+        for access in accesses.filtered(lambda access: not access.access_token):
+            access._portal_ensure_token()
+        for access in accesses.filtered(lambda access: not access.short_code):
+            access.short_code = Access._new_short_code()
+        return accesses
+
+    @api.model
+    def _create_reminders(self, vals_list, draft=False):
         # the history is the engine's own record, written after the caller's
         # rights were checked (accounting users read it, never write it)
+        if draft:
+            vals_list = [dict(vals, is_draft=True) for vals in vals_list]
         return (
             self.env["dso.reminder"]
             .sudo()

@@ -54,12 +54,16 @@ class TestReminderCron(ReminderCommon):
         self.assertEqual(reminder.mail_id.recipient_ids, self.contact)
         self.assertEqual(reminder.sms_id.number, NUMBER)
         self.assertFalse(self._reminders(other), "the other customer owes nothing")
-        # the chatter of the customer and of the invoice say what went where
+        # in Odoo's light email layout, as send_mail_batch wraps it
+        self.assertIn("Powered by", reminder.mail_id.body_html)
+        # the customer's chatter says what went where and names the invoice;
+        # the invoice shows its reminders from the history (no note of its own)
         note = self.customer.message_ids[:1]
         self.assertIn(invoice.name, note.body)
+        self.assertIn(f'data-oe-id="{invoice.id}"', note.body)
         self.assertIn("payer@alpha.example.com", note.body)
         self.assertIn(NUMBER, note.body)
-        self.assertIn(NUMBER, invoice.message_ids[:1].body)
+        self.assertEqual(invoice.dso_reminder_ids, reminder)
         self.assertEqual(invoice.dso_reminder_count, 1)
         self.assertEqual(self.customer.dso_reminder_count, 1)
 
