@@ -278,6 +278,25 @@ class TestReminderCron(ReminderCommon):
         self.assertIn("template exploded", beta.dso_reminder_problem)
         self.assertIn("template exploded", beta.message_ids[:1].body)
 
+    @freeze_time(NOW)
+    def test_a_crashing_engine_fails_a_nothing_sent_test(self):
+        """The tests' run of the scheduled action fails when the engine caught
+        an error, so that a test asserting "no reminder" cannot pass on a
+        crash."""
+        self._create_invoice(self.customer, TODAY - timedelta(days=6))
+
+        def crash(model, group, *args, **kwargs):
+            raise ValueError("engine crashed")
+
+        with (
+            self.mock_mail_gateway(),
+            self.mockSMSGateway(),
+            patch.object(DsoReminderEngine, "_prepare_vals", crash),
+            self.assertRaises(AssertionError),
+        ):
+            self._run_cron()
+        self.assertFalse(self._reminders(), "the crash sent nothing: only the helper saw it")
+
     # ------------------------------------------------------------------
     # paid, excluded, minimum amount, window
     # ------------------------------------------------------------------
