@@ -2,9 +2,6 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import format_date
-
-from ..tools.guards import check_collector
 
 EMAIL_STATES = [
     ("none", "Not used"),
@@ -276,12 +273,13 @@ class DsoReminder(models.Model):
 
     @api.depends("level_id", "partner_id", "date")
     def _compute_display_name(self):
+        format_date = self.env["dso.reminder.dispatch"]._format_helpers()["format_date"]
         for reminder in self:
             reminder.display_name = self.env._(
                 "%(level)s - %(customer)s - %(date)s",
                 level=reminder.level_id.name,
                 customer=reminder.partner_id.display_name,
-                date=format_date(self.env, reminder.date),
+                date=format_date(reminder.date),
             )
 
     @api.model
@@ -326,10 +324,7 @@ class DsoReminder(models.Model):
     def action_retry(self):
         """Send again, on the channels that could not be used, the reminders
         whose contact data has been fixed since."""
-        check_collector(
-            self.env,
-            self.env._("Only accounting users (Invoicing) may send payment reminders."),
-        )
+        self.env["dso.reminder.engine"]._check_send_rights()
         self.check_access("read")
         self.env["dso.reminder.dispatch"]._retry(self)
         return True

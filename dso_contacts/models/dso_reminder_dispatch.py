@@ -1,7 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import base64
 from collections import defaultdict
-from uuid import uuid4
 
 from odoo import api, fields, models
 from odoo.tools import format_amount, format_date, get_lang, is_html_empty
@@ -71,100 +70,6 @@ class DsoReminderDispatch(models.AbstractModel):
             cron = self.env.ref(xmlid, raise_if_not_found=False)
             if cron:
                 cron.sudo()._trigger()
-
-    # ------------------------------------------------------------------
-    # Recipients
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _check_recipients(self, channel, email_contacts, contact):
-        """Values of the channels of a reminder: for each channel, whether it
-        can be used (``queued``) and, if not, why; ``problem`` says it."""
-        problems = []
-        vals = {}
-        if channel in ("email", "both"):
-            vals.update(self._check_email(email_contacts, problems))
-        if channel in ("sms", "both"):
-            vals.update(self._check_sms(contact, problems))
-        vals["problem"] = "\n".join(problems) or False
-        return vals
-
-    @api.model
-    def _check_email(self, contacts, problems):
-        if not contacts:
-            problems.append(self.env._("No contact for collection: no email sent."))
-            return {"email_state": "missing_contact"}
-        emails = {contact: contact.email_normalized for contact in contacts}
-        for contact, email in emails.items():
-            if not email:
-                problems.append(
-                    self.env._(
-                        "%(name)s has no valid email address: no email sent.",
-                        name=contact.name,
-                    )
-                )
-        # mail.thread.blacklist's own flag: one query for the whole batch
-        blacklisted = {email for contact, email in emails.items() if contact.is_blacklisted}
-        for contact, email in emails.items():
-            if email and email in blacklisted:
-                problems.append(
-                    self.env._(
-                        "The email address of %(name)s (%(email)s) is blacklisted: "
-                        "no email sent.",
-                        name=contact.name,
-                        email=email,
-                    )
-                )
-        valid = [c for c, e in emails.items() if e and e not in blacklisted]
-        if valid:
-            return {
-                "email_state": "queued",
-                "recipient_ids": [fields.Command.set([c.id for c in valid])],
-                "email_to": ", ".join(c.email for c in valid),
-            }
-        if any(emails.values()):
-            return {"email_state": "blacklisted"}
-        return {"email_state": "missing_email"}
-
-    @api.model
-    def _check_sms(self, contact, problems):
-        if not contact:
-            problems.append(self.env._("No contact for collection: no SMS sent."))
-            return {"sms_state": "missing_contact"}
-        number = contact._dso_reminder_sms_number()
-        if not number:
-            problems.append(
-                self.env._(
-                    "%(name)s has no valid mobile or phone number: no SMS sent.",
-                    name=contact.name,
-                )
-            )
-            return {"sms_state": "missing_number"}
-        if self._blacklisted_numbers([number]):
-            problems.append(
-                self.env._(
-                    "The number of %(name)s (%(number)s) is blacklisted (SMS opt-out): "
-                    "no SMS sent.",
-                    name=contact.name,
-                    number=number,
-                )
-            )
-            return {"sms_state": "blacklisted", "sms_number": number}
-        return {"sms_state": "queued", "sms_number": number, "sms_uuid": uuid4().hex}
-
-    @api.model
-    def _blacklisted_numbers(self, numbers):
-        """The numbers of ``numbers`` (E.164) in ``phone.blacklist``. The
-        contact's number is read in its customer's country, which the
-        contact's own ``phone_sanitized`` does not know: the blacklist is
-        searched with it, once per batch (see ``_create_and_send``)."""
-        if not numbers:
-            return set()
-        cache = self.env.context.get("dso_blacklisted_numbers")
-        if cache is not None:
-            return set(numbers) & cache
-        records = self.env["phone.blacklist"].sudo().search([("number", "in", numbers)])
-        return set(records.mapped("number"))
 
     # ------------------------------------------------------------------
     # Emails and SMS
@@ -436,16 +341,25 @@ class DsoReminderDispatch(models.AbstractModel):
     @api.model
     def _format_helpers(self):
         """The formatting functions the reminder QWeb templates call, in the
-        environment's language, looked up once (``get_lang`` without a code
-        costs more than the formatting: 1,000 notes, 0.5 s)."""
+        environment's language (looked up once), each value formatted once:
+        a batch shows the same amounts and dates in its emails' tables and its
+        notes (``format_amount`` took 12% of the scheduled action, profiled)."""
         env = self.env
         lang_code = get_lang(env).code
-        return {
-            "format_amount": lambda amount, currency: format_amount(
-                env, amount, currency, lang_code
-            ),
-            "format_date": lambda date: format_date(env, date, lang_code=lang_code),
-        }
+        amounts, dates = {}, {}
+
+        def amount_text(amount, currency):
+            key = (amount, currency.id)
+            if key not in amounts:
+                amounts[key] = format_amount(env, amount, currency, lang_code)
+            return amounts[key]
+
+        def date_text(date):
+            if date not in dates:
+                dates[date] = format_date(env, date, lang_code=lang_code)
+            return dates[date]
+
+        return {"format_amount": amount_text, "format_date": date_text}
 
     @api.model
     def _flag_problems(self, reminders):

@@ -2,8 +2,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..tools.guards import check_collector
-
 
 class DsoReminderSend(models.TransientModel):
     """Send a payment reminder by hand, to one or several customers.
@@ -257,10 +255,7 @@ class DsoReminderSend(models.TransientModel):
 
     @api.model
     def _check_rights(self):
-        check_collector(
-            self.env,
-            self.env._("Only accounting users (Invoicing) may send payment reminders."),
-        )
+        self.env["dso.reminder.engine"]._check_send_rights()
 
     def _check_company_allowed(self):
         for wizard in self:
