@@ -1,12 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import base64
+import textwrap
 from collections import defaultdict
+
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.tools import format_amount, format_date, get_lang, is_html_empty
+from odoo.tools.mail import html_to_inner_content
 
 # Odoo's light email layout, as around the emails of sale and account
 EMAIL_LAYOUT = "mail.mail_notification_light"
+# the places of each email's body and name in the layout rendered once
+BODY_MARK = "dso-reminder-email-body-8c1f"
+NAME_MARK = "dso-reminder-email-name-8c1f"
 # what the reminder emails take from their template (as send_mail_batch)
 EMAIL_FIELDS = (
     "subject",
@@ -158,7 +165,14 @@ class DsoReminderDispatch(models.AbstractModel):
     def _email_layout(self, reminders):
         """A function ``(reminder, body) -> email HTML``: ``body`` in Odoo's
         light email layout, in the reminder's language, with what
-        ``mail.template.send_mail_batch`` gives the layout."""
+        ``mail.template.send_mail_batch`` gives the layout.
+
+        The layout is rendered once per language and company, around marks
+        that each email's body, preview and name then replace: rendered per
+        email (as send_mail_batch does), it took 0.8 s of CPU per 1,000
+        emails, once per batch about nothing (bench/README.md). The light
+        layout shows nothing else of the record; if a module makes it do so
+        (no mark found), each email is rendered whole."""
         QWeb = self.env["ir.qweb"]
         model = self.env["ir.model"]._get(reminders._name)
         Message = self.env["mail.message"].sudo()
@@ -168,15 +182,13 @@ class DsoReminderDispatch(models.AbstractModel):
             template = level.mail_template_id
             if template.lang:
                 langs.update(template._render_lang(level_reminders.ids))
+        frames = {}
 
-        def layout(reminder, body):
-            lang = langs.get(reminder.id)
+        def render(reminder, lang, body, record_name):
             html = QWeb.with_context(lang=lang)._render(
                 EMAIL_LAYOUT,
                 {
-                    "message": Message.new(
-                        {"body": body, "record_name": reminder.display_name}
-                    ),
+                    "message": Message.new({"body": body, "record_name": record_name}),
                     "subtype": self.env["mail.message.subtype"].sudo(),
                     "model_description": model.with_context(lang=lang).display_name,
                     "record": reminder,
@@ -191,7 +203,23 @@ class DsoReminderDispatch(models.AbstractModel):
                 minimal_qcontext=True,
                 raise_if_not_found=False,
             )
-            return render_mixin._replace_local_links(html) if html else body
+            return render_mixin._replace_local_links(html) if html else None
+
+        def layout(reminder, body):
+            lang = langs.get(reminder.id)
+            key = (lang, reminder.company_id)
+            if key not in frames:
+                frame = render(reminder, lang, Markup("<p>%s</p>") % BODY_MARK, NAME_MARK)
+                parts = frame.split(f"<p>{BODY_MARK}</p>") if frame else []
+                frames[key] = parts if len(parts) == 2 and BODY_MARK in parts[0] else None
+            parts = frames[key]
+            name = escape(reminder.display_name.replace("/", "-"))
+            if not parts:
+                return render(reminder, lang, body, reminder.display_name) or body
+            body = Markup(body)  # the template's rendering, or the text edited by hand
+            preview = escape(textwrap.shorten(html_to_inner_content(body), 190))
+            head = parts[0].replace(NAME_MARK, name).replace(BODY_MARK, preview)
+            return Markup(head) + body + Markup(parts[1].replace(NAME_MARK, name))
 
         return layout
 

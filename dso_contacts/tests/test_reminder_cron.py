@@ -5,6 +5,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import html2plaintext
 
 from odoo.addons.dso_contacts.models.dso_reminder_engine import DsoReminderEngine
 
@@ -66,6 +67,28 @@ class TestReminderCron(ReminderCommon):
         self.assertEqual(invoice.dso_reminder_ids, reminder)
         self.assertEqual(invoice.dso_reminder_count, 1)
         self.assertEqual(self.customer.dso_reminder_count, 1)
+
+    @freeze_time(NOW)
+    def test_email_layout_is_the_one_send_mail_batch_gives(self):
+        """The layout rendered once per batch around each email's body says
+        what mail.template.send_mail_batch says with the same layout."""
+        beta, _ = self._create_customer("Beta", "0456 99 88 77")
+        for customer in self.customer | beta:
+            self._create_invoice(customer, TODAY - timedelta(days=16), 250.0)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+            reminders = self._reminders()
+            self.assertEqual(len(reminders), 2)
+            template = reminders[0].level_id.mail_template_id
+            core = template.send_mail_batch(
+                reminders.ids, email_layout_xmlid="mail.mail_notification_light"
+            )
+        for reminder, core_mail in zip(reminders, core, strict=True):
+            self.assertIn(reminder.move_ids.name, reminder.mail_id.body_html)
+            self.assertIn(reminder.partner_id.name, reminder.mail_id.body_html)
+            self.assertEqual(
+                html2plaintext(reminder.mail_id.body_html), html2plaintext(core_mail.body_html)
+            )
 
     @freeze_time(NOW)
     def test_email_and_sms_carry_the_customers_page_link(self):
