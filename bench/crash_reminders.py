@@ -15,6 +15,7 @@ Prints one line per check and ``N passed, N failed``; exits non-zero on a
 failure. ``make test`` runs it (``make test-crash``).
 
     python3 bench/crash_reminders.py [--customers 1500] [--batch 50] [--keep] [--reuse]
+        [--db NAME]   (default $CRASH_DB or dso_rem_crash; its template is NAME_tmpl)
 """
 
 import argparse
@@ -29,8 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_reminders as bench
 from benchlib import odoo_src
 
-DB = "dso_rem_crash"
-TEMPLATE = "dso_rem_crash_tmpl"
+DB = os.environ.get("CRASH_DB", "dso_rem_crash")
 RUN = "env.ref('dso_contacts.ir_cron_send_reminders').method_direct_trigger()\n"
 # the reminders' emails (mail.mail inherits its model and res_id from mail.message)
 REMINDER_MAILS = (
@@ -87,18 +87,22 @@ def main():
     )
     parser.add_argument("--addons-path", default=None)
     parser.add_argument("--http-port", type=int, default=8288)
+    parser.add_argument(
+        "--db", default=DB, help="the database run on; NAME_tmpl holds the set"
+    )
     args = parser.parse_args()
+    db, template = args.db, f"{args.db}_tmpl"
     args.addons_path = args.addons_path or bench.default_addons_path()
     args.template_db = ""
 
     if not args.reuse:
         print(f"installing dso_contacts and building {args.customers} customers ...")
-        bench.install_base(args, TEMPLATE)
-        bench.worker(args, "build", TEMPLATE, "--customers", str(args.customers))
-    bench.run(["dropdb", "--if-exists", DB])
-    bench.run(["createdb", "-T", TEMPLATE, DB])
+        bench.install_base(args, template)
+        bench.worker(args, "build", template, "--customers", str(args.customers))
+    bench.run(["dropdb", "--if-exists", db])
+    bench.run(["createdb", "-T", template, db])
     psql(
-        DB,
+        db,
         "INSERT INTO ir_config_parameter (key, value) "
         f"VALUES ('dso_contacts.reminder_batch_size', '{int(args.batch)}')",
     )
@@ -109,10 +113,10 @@ def main():
         results.append(ok)
         print(f"{'PASS' if ok else 'FAIL'}: {name} {detail}", flush=True)
 
-    process = shell(args, DB)
+    process = shell(args, db)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:
-        if counts(DB)["reminders"] >= 2 * args.batch:
+        if counts(db)["reminders"] >= 2 * args.batch:
             break
         time.sleep(0.05)
     killed = process.poll() is None
@@ -120,7 +124,7 @@ def main():
         os.kill(process.pid, signal.SIGKILL)
     process.wait()
     check("the run was killed in the middle", killed)
-    after_kill = counts(DB)
+    after_kill = counts(db)
     check(
         "some customers reminded before the kill, not all",
         0 < after_kill["reminders"] < args.customers,
@@ -132,9 +136,9 @@ def main():
         str(after_kill),
     )
 
-    process = shell(args, DB)
+    process = shell(args, db)
     process.wait(timeout=900)
-    final = counts(DB)
+    final = counts(db)
     check("the second run finished", process.returncode == 0, f"exit {process.returncode}")
     check(
         "every customer reminded, one email and one SMS each",
@@ -142,13 +146,13 @@ def main():
         str(final),
     )
     twice = psql(
-        DB,
+        db,
         "SELECT count(*) FROM (SELECT partner_id FROM dso_reminder "
         "GROUP BY partner_id HAVING count(*) > 1) AS t",
     )
     check("no customer reminded twice", twice == "0", f"{twice} customers")
     emailed_twice = psql(
-        DB,
+        db,
         "SELECT count(*) FROM (SELECT rel.res_partner_id FROM mail_mail_res_partner_rel rel "
         "JOIN mail_mail m ON m.id = rel.mail_mail_id "
         f"WHERE m.id IN (SELECT mail.id {REMINDER_MAILS}) "
@@ -156,15 +160,15 @@ def main():
     )
     check("no contact emailed twice", emailed_twice == "0", f"{emailed_twice} contacts")
     texted_twice = psql(
-        DB,
+        db,
         "SELECT count(*) FROM (SELECT number FROM sms_sms GROUP BY number "
         "HAVING count(*) > 1) AS t",
     )
     check("no number texted twice", texted_twice == "0", f"{texted_twice} numbers")
 
     if not args.keep:
-        bench.run(["dropdb", "--if-exists", DB])
-        bench.run(["dropdb", "--if-exists", TEMPLATE])
+        bench.run(["dropdb", "--if-exists", db])
+        bench.run(["dropdb", "--if-exists", template])
     failed = results.count(False)
     print(f"{results.count(True)} passed, {failed} failed")
     return 1 if failed else 0

@@ -27,6 +27,7 @@
         "data/dso_reminder_level_data.xml",
         "data/ir_cron_data.xml",
         "views/dso_reminder_level_views.xml",
+        "views/dso_reminder_templates.xml",
         "views/dso_reminder_views.xml",
         "views/res_partner_reminder_views.xml",
         "views/account_move_views.xml",

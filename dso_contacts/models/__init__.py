@@ -11,7 +11,9 @@ from . import dso_contact_import_job
 from . import dso_reminder_level
 from . import dso_reminder
 from . import dso_reminder_engine
+from . import dso_reminder_due
 from . import dso_reminder_dispatch
+from . import dso_reminder_recipients
 from . import res_company
 from . import res_config_settings
 from . import dso_customer_access

@@ -1,10 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
-from odoo.tools import format_amount, format_date
 
 EMAIL_STATES = [
     ("none", "Not used"),
@@ -14,6 +11,14 @@ EMAIL_STATES = [
     ("blacklisted", "Blacklisted"),
     ("error", "Error"),
 ]
+# the email's delivery, as mail.mail's states say it
+MAIL_DELIVERY = {
+    "outgoing": "outgoing",
+    "sent": "sent",
+    "received": "sent",
+    "exception": "exception",
+    "cancel": "cancel",
+}
 SMS_STATES = [
     ("none", "Not used"),
     ("queued", "Queued"),
@@ -21,6 +26,25 @@ SMS_STATES = [
     ("missing_number", "No mobile or phone number"),
     ("blacklisted", "Blacklisted"),
     ("error", "Error"),
+]
+
+
+# the channel's check, then the queue's delivery, in one status per channel
+EMAIL_STATUSES = [
+    *(state for state in EMAIL_STATES if state[0] != "queued"),
+    ("outgoing", "Queued"),
+    ("sent", "Sent"),
+    ("exception", "Delivery failed"),
+    ("cancel", "Canceled"),
+]
+SMS_STATUSES = [
+    *(state for state in SMS_STATES if state[0] != "queued"),
+    ("outgoing", "Queued"),
+    ("process", "Processing"),
+    ("pending", "Sent"),
+    ("sent", "Delivered"),
+    ("sms_error", "Delivery failed"),
+    ("canceled", "Canceled"),
 ]
 
 
@@ -149,15 +173,26 @@ class DsoReminder(models.Model):
         ondelete="set null",
         help="The email in Odoo's queue, until the queue deletes it once sent.",
     )
+    # the state of the email in Odoo's queue, kept by mail.mail's
+    # post-processing (the queue may delete a sent email): see email_status
     mail_state = fields.Selection(
-        selection="_selection_mail_state",
-        string="Email status",
-        readonly=True,
-        help="Delivery of the email, as Odoo's email queue reports it.",
+        selection="_selection_mail_state", string="Email queue state", readonly=True
     )
     sms_id = fields.Many2one("sms.sms", string="SMS", compute="_compute_sms_id")
-    sms_sms_state = fields.Selection(
-        selection="_selection_sms_state", string="SMS status", compute="_compute_sms_id"
+    # one delivery status per channel: why it was not used, else what Odoo's
+    # queue says of the email (mail.mail) or SMS (sms.sms)
+    email_status = fields.Selection(
+        EMAIL_STATUSES,
+        compute="_compute_email_status",
+        help="Why no email was sent, else the delivery of the email as Odoo's email "
+        "queue reports it.",
+    )
+    sms_status = fields.Selection(
+        SMS_STATUSES,
+        string="SMS status",
+        compute="_compute_sms_id",
+        help="Why no SMS was sent, else the delivery of the SMS as Odoo's SMS queue "
+        "reports it (the queue deletes the SMS it sent).",
     )
 
     # shown in the templates: plain field paths, so that Odoo renders them
@@ -198,53 +233,26 @@ class DsoReminder(models.Model):
     @api.depends_context("lang")
     @api.depends("move_ids", "credit_line_ids", "amount_due", "currency_id")
     def _compute_texts(self):
-        headers = Markup("<tr>%s</tr>") % Markup("").join(
-            Markup('<th style="%s">%s</th>') % (style, title)
-            for style, title in (
-                ("text-align: left;", self.env._("Invoice")),
-                ("text-align: left;", self.env._("Due date")),
-                ("text-align: right;", self.env._("Amount due")),
-            )
-        )
-        row = Markup('<tr><td>%s</td><td>%s</td><td style="text-align: right;">%s</td></tr>')
+        QWeb = self.env["ir.qweb"]
+        helpers = self.env["dso.reminder.dispatch"]._format_helpers()
         for reminder in self:
             moves = reminder.move_ids.sorted(lambda m: (m.invoice_date_due, m.id))
-            reminder.amount_due_text = format_amount(
-                self.env, reminder.amount_due, reminder.currency_id
+            reminder.amount_due_text = helpers["format_amount"](
+                reminder.amount_due, reminder.currency_id
             )
             reminder.invoice_names = ", ".join(moves.mapped("name"))
-            rows = [
-                row
-                % (
-                    move.name,
-                    format_date(self.env, move.invoice_date_due),
-                    format_amount(self.env, move.amount_residual, move.currency_id),
-                )
-                for move in moves
-            ]
-            for line in reminder.credit_line_ids.sorted(lambda line: (line.date, line.id)):
-                rows.append(
-                    row
-                    % (
-                        self.env._("Credit %(name)s", name=line.move_name),
-                        format_date(self.env, line.date),
-                        format_amount(
-                            self.env, line.amount_residual_currency, line.currency_id
-                        ),
-                    )
-                )
-            if reminder.credit_line_ids:
-                rows.append(
-                    Markup(
-                        '<tr><td colspan="2"><strong>%s</strong></td>'
-                        '<td style="text-align: right;"><strong>%s</strong></td></tr>'
-                    )
-                    % (self.env._("Net amount due"), reminder.amount_due_text)
-                )
-            reminder.invoice_table_html = Markup(
-                '<table border="1" cellpadding="4" style="border-collapse: collapse; '
-                'width: 100%%;"><thead>%s</thead><tbody>%s</tbody></table>'
-            ) % (headers, Markup("").join(rows))
+            reminder.invoice_table_html = QWeb._render(
+                "dso_contacts.reminder_invoice_table",
+                {
+                    "moves": moves,
+                    "credit_lines": reminder.credit_line_ids.sorted(
+                        lambda line: (line.date, line.id)
+                    ),
+                    "amount_due": reminder.amount_due_text,
+                    **helpers,
+                },
+                minimal_qcontext=True,
+            )
 
     @api.model
     def mail_allowed_qweb_expressions(self):
@@ -265,12 +273,13 @@ class DsoReminder(models.Model):
 
     @api.depends("level_id", "partner_id", "date")
     def _compute_display_name(self):
+        format_date = self.env["dso.reminder.dispatch"]._format_helpers()["format_date"]
         for reminder in self:
             reminder.display_name = self.env._(
                 "%(level)s - %(customer)s - %(date)s",
                 level=reminder.level_id.name,
                 customer=reminder.partner_id.display_name,
-                date=format_date(self.env, reminder.date),
+                date=format_date(reminder.date),
             )
 
     @api.model
@@ -281,6 +290,18 @@ class DsoReminder(models.Model):
     def _selection_sms_state(self):
         return self.env["sms.sms"]._fields["state"]._description_selection(self.env)
 
+    @api.depends("email_state", "mail_state")
+    def _compute_email_status(self):
+        for reminder in self:
+            if reminder.email_state != "queued":
+                reminder.email_status = reminder.email_state
+            else:
+                # the queue's own record while it keeps it (Odoo's email queue
+                # is read by administrators only: sudo for its state)
+                state = reminder.sudo().mail_id.state or reminder.mail_state or "outgoing"
+                reminder.email_status = MAIL_DELIVERY.get(state, "outgoing")
+
+    @api.depends("sms_state", "sms_uuid")
     def _compute_sms_id(self):
         uuids = [uuid for uuid in self.mapped("sms_uuid") if uuid]
         sms_list = self.env["sms.sms"].sudo().search([("uuid", "in", uuids)]) if uuids else []
@@ -288,7 +309,13 @@ class DsoReminder(models.Model):
         for reminder in self:
             sms = by_uuid.get(reminder.sms_uuid)
             reminder.sms_id = sms.id if sms else False
-            reminder.sms_sms_state = sms.state if sms else False
+            if reminder.sms_state != "queued":
+                reminder.sms_status = reminder.sms_state
+            elif sms:
+                reminder.sms_status = "sms_error" if sms.state == "error" else sms.state
+            else:
+                # Odoo's SMS queue deletes the SMS it sent, and keeps the others
+                reminder.sms_status = "pending"
 
     # ------------------------------------------------------------------
     # Actions
@@ -297,7 +324,7 @@ class DsoReminder(models.Model):
     def action_retry(self):
         """Send again, on the channels that could not be used, the reminders
         whose contact data has been fixed since."""
-        self.env["dso.reminder.send"]._check_send_rights()
+        self.env["dso.reminder.engine"]._check_send_rights()
         self.check_access("read")
         self.env["dso.reminder.dispatch"]._retry(self)
         return True
@@ -341,14 +368,6 @@ class DsoReminder(models.Model):
                 self.env._("SMS not sent: %(reason)s", reason=dict(SMS_STATES)[self.sms_state])
             )
         return lines
-
-    def _html_link(self):
-        self.ensure_one()
-        return Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>') % (
-            self._name,
-            self.id,
-            self.level_id.name,
-        )
 
     @api.autovacuum
     def _gc_draft_reminders(self):

@@ -1,12 +1,30 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import base64
+import textwrap
 from collections import defaultdict
-from uuid import uuid4
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import format_amount, format_date, get_lang, is_html_empty
+from odoo.tools.mail import html_to_inner_content
+
+# Odoo's light email layout, as around the emails of sale and account
+EMAIL_LAYOUT = "mail.mail_notification_light"
+# the places of each email's body and name in the layout rendered once
+BODY_MARK = "dso-reminder-email-body-8c1f"
+NAME_MARK = "dso-reminder-email-name-8c1f"
+# what the reminder emails take from their template (as send_mail_batch)
+EMAIL_FIELDS = (
+    "subject",
+    "body_html",
+    "reply_to",
+    "mail_server_id",
+    "scheduled_date",
+    "attachment_ids",
+    "report_template_ids",
+    "auto_delete",
+)
 
 
 class DsoReminderDispatch(models.AbstractModel):
@@ -36,7 +54,6 @@ class DsoReminderDispatch(models.AbstractModel):
         """
         dispatch = self.sudo()
         reminders = reminders.sudo()
-        self.env["dso.customer.access"]._ensure_for_reminders(reminders)
         dispatch._queue_emails(
             reminders.filtered(lambda r: r.email_state == "queued"), email_values or {}
         )
@@ -62,203 +79,178 @@ class DsoReminderDispatch(models.AbstractModel):
                 cron.sudo()._trigger()
 
     # ------------------------------------------------------------------
-    # Recipients
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _check_recipients(self, channel, email_contacts, contact):
-        """Values of the channels of a reminder: for each channel, whether it
-        can be used (``queued``) and, if not, why; ``problem`` says it."""
-        problems = []
-        vals = {}
-        if channel in ("email", "both"):
-            vals.update(self._check_email(email_contacts, problems))
-        if channel in ("sms", "both"):
-            vals.update(self._check_sms(contact, problems))
-        vals["problem"] = "\n".join(problems) or False
-        return vals
-
-    @api.model
-    def _check_email(self, contacts, problems):
-        if not contacts:
-            problems.append(self.env._("No contact for collection: no email sent."))
-            return {"email_state": "missing_contact"}
-        emails = {contact: contact.email_normalized for contact in contacts}
-        for contact, email in emails.items():
-            if not email:
-                problems.append(
-                    self.env._(
-                        "%(name)s has no valid email address: no email sent.",
-                        name=contact.name,
-                    )
-                )
-        # mail.thread.blacklist's own flag: one query for the whole batch
-        blacklisted = {email for contact, email in emails.items() if contact.is_blacklisted}
-        for contact, email in emails.items():
-            if email and email in blacklisted:
-                problems.append(
-                    self.env._(
-                        "The email address of %(name)s (%(email)s) is blacklisted: "
-                        "no email sent.",
-                        name=contact.name,
-                        email=email,
-                    )
-                )
-        valid = [c for c, e in emails.items() if e and e not in blacklisted]
-        if valid:
-            return {
-                "email_state": "queued",
-                "recipient_ids": [fields.Command.set([c.id for c in valid])],
-                "email_to": ", ".join(c.email for c in valid),
-            }
-        if any(emails.values()):
-            return {"email_state": "blacklisted"}
-        return {"email_state": "missing_email"}
-
-    @api.model
-    def _check_sms(self, contact, problems):
-        if not contact:
-            problems.append(self.env._("No contact for collection: no SMS sent."))
-            return {"sms_state": "missing_contact"}
-        number = contact._dso_reminder_sms_number()
-        if not number:
-            problems.append(
-                self.env._(
-                    "%(name)s has no valid mobile or phone number: no SMS sent.",
-                    name=contact.name,
-                )
-            )
-            return {"sms_state": "missing_number"}
-        if self._blacklisted_numbers([number]):
-            problems.append(
-                self.env._(
-                    "The number of %(name)s (%(number)s) is blacklisted (SMS opt-out): "
-                    "no SMS sent.",
-                    name=contact.name,
-                    number=number,
-                )
-            )
-            return {"sms_state": "blacklisted", "sms_number": number}
-        return {"sms_state": "queued", "sms_number": number, "sms_uuid": uuid4().hex}
-
-    @api.model
-    def _blacklisted_numbers(self, numbers):
-        """The numbers of ``numbers`` (E.164) in ``phone.blacklist``. The
-        contact's number is read in its customer's country, which the
-        contact's own ``phone_sanitized`` does not know: the blacklist is
-        searched with it, once per batch (see ``_create_and_send``)."""
-        if not numbers:
-            return set()
-        cache = self.env.context.get("dso_blacklisted_numbers")
-        if cache is not None:
-            return set(numbers) & cache
-        records = self.env["phone.blacklist"].sudo().search([("number", "in", numbers)])
-        return set(records.mapped("number"))
-
-    # ------------------------------------------------------------------
     # Emails and SMS
     # ------------------------------------------------------------------
 
     @api.model
-    def _queue_emails(self, reminders, overrides):
-        mail_vals_list = []
-        for level, template_reminders in reminders.grouped("level_id").items():
-            template = level.mail_template_id
-            rendered = template._generate_template(
-                template_reminders.ids,
-                (
-                    "subject",
-                    "body_html",
-                    "reply_to",
-                    "mail_server_id",
-                    "scheduled_date",
-                    "attachment_ids",
-                    "report_template_ids",
-                    "auto_delete",
-                ),
-            )
-            for reminder in template_reminders:
-                values = rendered[reminder.id]
-                values.update(overrides.get(reminder.id, {}))
-                body = values.get("body_html") or ""
-                mail_vals_list.append(
-                    {
-                        "model": reminder._name,
-                        "res_id": reminder.id,
-                        "record_name": reminder.display_name,
-                        "message_type": "email_outgoing",
-                        "subject": values.get("subject"),
-                        "body_html": body,
-                        "body": body,
-                        "email_from": reminder.email_from,
-                        "author_id": reminder.author_id.id,
-                        "reply_to": values.get("reply_to") or reminder.email_from,
-                        "recipient_ids": [fields.Command.set(reminder.recipient_ids.ids)],
-                        "auto_delete": values.get("auto_delete", False),
-                        "mail_server_id": values.get("mail_server_id") or False,
-                        "scheduled_date": values.get("scheduled_date") or False,
-                        "attachment_ids": [
-                            fields.Command.link(att_id)
-                            for att_id in values.get("attachment_ids") or []
-                        ],
-                        "_attachments": values.get("attachments") or [],
-                        "_reminder": reminder,
-                    }
+    def _render_emails(self, reminders):
+        """The subject and body of the emails of ``reminders``, rendered by
+        their level's template: {reminder id: {"subject", "body_html"}}. The
+        manual send's preview shows them; sending renders them the same way
+        (``mail.template._generate_template``, under ``send_mail_batch``)."""
+        rendered = {}
+        for level, level_reminders in reminders.grouped("level_id").items():
+            if level.mail_template_id:
+                rendered.update(
+                    level.mail_template_id._generate_template(
+                        level_reminders.ids, ("subject", "body_html")
+                    )
                 )
+        return rendered
+
+    @api.model
+    def _queue_emails(self, reminders, overrides):
+        """Queue the emails of ``reminders``: their level's template rendered
+        for the whole batch (``_generate_template``, as ``send_mail_batch``
+        does), wrapped in Odoo's light email layout, one ``mail.mail`` create;
+        each email is then recorded on its reminder (``mail_id``, whose status
+        Odoo's queue updates).
+
+        Not ``send_mail_batch`` itself: it stores the email wrapped in its
+        layout as the message's body too, which the ORM sanitizes three times
+        per email (1,000 reminders: 15.1 s of CPU against 8.9 s for the code
+        before, bench/README.md); here, as core's notifications do, the
+        message keeps the template's body and only the email (``body_html``,
+        not sanitized) the layout. It also sends each reminder from its own
+        sender to its own recipients.
+        """
+        rendered = {}
+        for level, level_reminders in reminders.grouped("level_id").items():
+            rendered.update(
+                level.mail_template_id._generate_template(level_reminders.ids, EMAIL_FIELDS)
+            )
+        layout = self._email_layout(reminders)
+        message_vals_list, mail_vals_list = [], []
+        for reminder in reminders:
+            values = dict(rendered[reminder.id], **overrides.get(reminder.id, {}))
+            body = values.get("body_html") or ""
+            message_vals_list.append(
+                {
+                    "model": reminder._name,
+                    "res_id": reminder.id,
+                    "record_name": reminder.display_name,
+                    "message_type": "email_outgoing",
+                    "subject": values.get("subject"),
+                    "body": body,
+                    "email_from": reminder.email_from,
+                    "author_id": reminder.author_id.id,
+                    "reply_to": values.get("reply_to") or reminder.email_from,
+                    "mail_server_id": values.get("mail_server_id") or False,
+                    "attachment_ids": [
+                        fields.Command.link(attachment_id)
+                        for attachment_id in values.get("attachment_ids") or []
+                    ],
+                }
+            )
+            mail_vals_list.append(
+                {
+                    "body_html": layout(reminder, body),
+                    "recipient_ids": [fields.Command.set(reminder.recipient_ids.ids)],
+                    "auto_delete": values.get("auto_delete", False),
+                    "scheduled_date": values.get("scheduled_date") or False,
+                }
+            )
         if not mail_vals_list:
             return self.env["mail.mail"]
-        extras = [(vals.pop("_attachments"), vals.pop("_reminder")) for vals in mail_vals_list]
+        # the message first, then its email, as core's notifications: the
+        # email's values given with the message would be sanitized once more
+        messages = self.env["mail.message"].sudo().create(message_vals_list)
+        for mail_vals, message in zip(mail_vals_list, messages, strict=True):
+            mail_vals["mail_message_id"] = message.id
         mails = self.env["mail.mail"].sudo().create(mail_vals_list)
-        self._link_mails(mails, [reminder for _attachments, reminder in extras])
-        for mail, (attachments, reminder) in zip(mails, extras, strict=True):
-            attachment_vals = [{"name": name, "datas": datas} for name, datas in attachments]
+        for reminder, mail in zip(reminders, mails, strict=True):
+            # ORM writes, flushed together in one UPDATE
+            reminder.write({"mail_id": mail.id, "mail_state": mail.state})
+            attachments = [
+                {"name": name, "datas": datas}
+                for name, datas in rendered[reminder.id].get("attachments") or []
+            ]
             if reminder.level_id.attach_invoices:
-                attachment_vals += self._invoice_pdf_vals(reminder.move_ids)
-            if attachment_vals:
-                mail.with_context(default_type=None).write(
-                    {
-                        "attachment_ids": [
-                            fields.Command.create(
-                                dict(
-                                    vals,
-                                    type="binary",
-                                    res_model="mail.message",
-                                    res_id=mail.mail_message_id.id,
-                                )
-                            )
-                            for vals in attachment_vals
-                            if "datas" in vals
-                        ]
-                        + [
-                            fields.Command.link(vals["id"])
-                            for vals in attachment_vals
-                            if "id" in vals
-                        ]
-                    }
-                )
+                attachments += self._invoice_pdf_vals(reminder.move_ids)
+            if attachments:
+                self._attach(mail, attachments)
         return mails
 
     @api.model
-    def _link_mails(self, mails, reminders):
-        """Record on each reminder its email, queued. One UPDATE for the
-        batch: a write() per reminder (each its own value) would cost one
-        query and one ORM write per customer (see bench/README.md)."""
-        if not mails:
-            return
-        self.env["dso.reminder"].flush_model(["mail_id", "mail_state"])
-        values = SQL(", ").join(
-            SQL("(%s, %s)", reminder.id, mail.id)
-            for mail, reminder in zip(mails, reminders, strict=True)
-        )
-        self.env.cr.execute(
-            SQL(
-                "UPDATE dso_reminder SET mail_id = data.mail_id, mail_state = 'outgoing' "
-                "FROM (VALUES %s) AS data(id, mail_id) WHERE dso_reminder.id = data.id",
-                values,
+    def _email_layout(self, reminders):
+        """A function ``(reminder, body) -> email HTML``: ``body`` in Odoo's
+        light email layout, in the reminder's language, with what
+        ``mail.template.send_mail_batch`` gives the layout.
+
+        The layout is rendered once per language and company, around marks
+        that each email's body, preview and name then replace: rendered for
+        each email, as send_mail_batch does, it took 0.8 s of CPU per 1,000
+        emails (profiled, 2 loaded cores). The light layout shows nothing else
+        of the record; if a module makes it do so (no mark found), each email
+        is rendered whole."""
+        QWeb = self.env["ir.qweb"]
+        model = self.env["ir.model"]._get(reminders._name)
+        Message = self.env["mail.message"].sudo()
+        render_mixin = self.env["mail.render.mixin"]
+        langs = {}
+        for level, level_reminders in reminders.grouped("level_id").items():
+            template = level.mail_template_id
+            if template.lang:
+                langs.update(template._render_lang(level_reminders.ids))
+        frames = {}
+
+        def render(reminder, lang, body, record_name):
+            html = QWeb.with_context(lang=lang)._render(
+                EMAIL_LAYOUT,
+                {
+                    "message": Message.new({"body": body, "record_name": record_name}),
+                    "subtype": self.env["mail.message.subtype"].sudo(),
+                    "model_description": model.with_context(lang=lang).display_name,
+                    "record": reminder,
+                    "record_name": False,
+                    "subtitles": False,
+                    "company": reminder.company_id,
+                    "email_add_signature": False,
+                    "signature": "",
+                    "website_url": "",
+                    "is_html_empty": is_html_empty,
+                },
+                minimal_qcontext=True,
+                raise_if_not_found=False,
             )
-        )
-        self.env["dso.reminder"].browse(r.id for r in reminders).invalidate_recordset(
-            ["mail_id", "mail_state"]
+            return render_mixin._replace_local_links(html) if html else None
+
+        def layout(reminder, body):
+            lang = langs.get(reminder.id)
+            key = (lang, reminder.company_id)
+            if key not in frames:
+                frame = render(reminder, lang, Markup("<p>%s</p>") % BODY_MARK, NAME_MARK)
+                parts = frame.split(f"<p>{BODY_MARK}</p>") if frame else []
+                frames[key] = parts if len(parts) == 2 and BODY_MARK in parts[0] else None
+            parts = frames[key]
+            name = escape(reminder.display_name.replace("/", "-"))
+            if not parts:
+                return render(reminder, lang, body, reminder.display_name) or body
+            body = Markup(body)  # the template's rendering, or the text edited by hand
+            preview = escape(textwrap.shorten(html_to_inner_content(body), 190))
+            head = parts[0].replace(NAME_MARK, name).replace(BODY_MARK, preview)
+            return Markup(head) + body + Markup(parts[1].replace(NAME_MARK, name))
+
+        return layout
+
+    @api.model
+    def _attach(self, mail, attachment_vals):
+        mail.with_context(default_type=None).write(
+            {
+                "attachment_ids": [
+                    fields.Command.create(
+                        dict(
+                            vals,
+                            type="binary",
+                            res_model="mail.message",
+                            res_id=mail.mail_message_id.id,
+                        )
+                    )
+                    for vals in attachment_vals
+                    if "datas" in vals
+                ]
+                + [fields.Command.link(vals["id"]) for vals in attachment_vals if "id" in vals]
+            }
         )
 
     @api.model
@@ -281,28 +273,43 @@ class DsoReminderDispatch(models.AbstractModel):
         return vals
 
     @api.model
+    def _render_sms(self, reminders):
+        """The SMS texts of ``reminders``, rendered by their level's template:
+        {reminder id: text}."""
+        bodies = {}
+        for level, level_reminders in reminders.grouped("level_id").items():
+            if level.sms_template_id:
+                bodies.update(
+                    level.sms_template_id._render_field(
+                        "body", level_reminders.ids, compute_lang=True
+                    )
+                )
+        return bodies
+
+    @api.model
     def _queue_sms(self, reminders, overrides):
         # not sms's _message_sms_schedule_mass: its mass composer reads the
         # numbers again from the records and cancels a second SMS to the same
         # number in one batch (a customer reminded in two currencies): each
         # reminder keeps here the one number checked in _check_sms
-        sms_vals_list = []
-        for level, level_reminders in reminders.grouped("level_id").items():
-            bodies = level.sms_template_id._render_field(
-                "body", level_reminders.ids, compute_lang=True
-            )
-            for reminder in level_reminders:
-                body = overrides.get(reminder.id, {}).get("sms_body") or bodies[reminder.id]
-                sms_vals_list.append(
+        bodies = self._render_sms(reminders)
+        return (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                [
                     {
                         "number": reminder.sms_number,
-                        "body": body,
+                        "body": overrides.get(reminder.id, {}).get("sms_body")
+                        or bodies.get(reminder.id),
                         "partner_id": reminder.contact_id.id,
                         "uuid": reminder.sms_uuid,
                         "state": "outgoing",
                     }
-                )
-        return self.env["sms.sms"].sudo().create(sms_vals_list)
+                    for reminder in reminders
+                ]
+            )
+        )
 
     @api.model
     def _retry(self, reminders):
@@ -350,56 +357,47 @@ class DsoReminderDispatch(models.AbstractModel):
 
     @api.model
     def _log_chatter(self, reminders):
-        """One note per reminder on its customer, one per invoice reminded."""
-        customer_bodies = defaultdict(list)
-        move_bodies = defaultdict(list)
-        for reminder in reminders:
-            lines = Markup("").join(
-                Markup("<li>%s</li>") % line for line in reminder._channel_summary()
+        """One note on each customer: its reminders, what went where, the
+        invoices they name. The invoices show their reminders from the history
+        (``account.move.dso_reminder_ids``, the smart button), not a note each:
+        a note per invoice cost as much as the customers' notes (bench/README.md)."""
+        QWeb = self.env["ir.qweb"]
+        helpers = self._format_helpers()
+        bodies = {
+            customer.id: QWeb._render(
+                "dso_contacts.reminder_customer_note",
+                {"reminders": customer_reminders, **helpers},
+                minimal_qcontext=True,
             )
-            invoices = Markup(", ").join(
-                Markup("%s (%s, %s)")
-                % (
-                    move.name,
-                    format_date(self.env, move.invoice_date_due),
-                    format_amount(self.env, move.amount_residual, move.currency_id),
-                )
-                for move in reminder.move_ids
+            for customer, customer_reminders in reminders.grouped("partner_id").items()
+        }
+        if bodies:
+            self.env["res.partner"].browse(bodies)._message_log_batch(
+                bodies=bodies, author_id=self.env.user.partner_id.id
             )
-            link = reminder._html_link()
-            customer_bodies[reminder.partner_id].append(
-                Markup("<p>%s</p><ul>%s</ul><p>%s</p>")
-                % (
-                    self.env._(
-                        "Payment reminder %(level)s, %(amount)s due:",
-                        level=link,
-                        amount=format_amount(
-                            self.env, reminder.amount_due, reminder.currency_id
-                        ),
-                    ),
-                    lines,
-                    self.env._("Invoices: %(invoices)s", invoices=invoices),
-                )
-            )
-            move_body = Markup("<p>%s</p><ul>%s</ul>") % (
-                self.env._("Payment reminder %(level)s:", level=link),
-                lines,
-            )
-            for move in reminder.move_ids:
-                move_bodies[move].append(move_body)
-        self._log_batch(customer_bodies)
-        self._log_batch(move_bodies)
 
     @api.model
-    def _log_batch(self, bodies_by_record):
-        """Post the notes of ``bodies_by_record`` ({record: [bodies]}), one
-        ``_message_log_batch`` call per model."""
-        by_model = defaultdict(dict)
-        for record, bodies in bodies_by_record.items():
-            by_model[record._name][record.id] = Markup("").join(bodies)
-        for model, bodies in by_model.items():
-            records = self.env[model].browse(bodies)
-            records._message_log_batch(bodies=bodies, author_id=self.env.user.partner_id.id)
+    def _format_helpers(self):
+        """The formatting functions the reminder QWeb templates call, in the
+        environment's language (looked up once), each value formatted once:
+        a batch shows the same amounts and dates in its emails' tables and its
+        notes (``format_amount`` took 12% of the scheduled action, profiled)."""
+        env = self.env
+        lang_code = get_lang(env).code
+        amounts, dates = {}, {}
+
+        def amount_text(amount, currency):
+            key = (amount, currency.id)
+            if key not in amounts:
+                amounts[key] = format_amount(env, amount, currency, lang_code)
+            return amounts[key]
+
+        def date_text(date):
+            if date not in dates:
+                dates[date] = format_date(env, date, lang_code=lang_code)
+            return dates[date]
+
+        return {"format_amount": amount_text, "format_date": date_text}
 
     @api.model
     def _flag_problems(self, reminders):
@@ -429,8 +427,11 @@ class DsoReminderDispatch(models.AbstractModel):
                         "Payment reminder %(level)s not fully sent",
                         level=reminder.level_id.name,
                     ),
-                    "note": Markup("<p>%s</p>")
-                    % Markup("<br/>").join(reminder.problem.splitlines()),
+                    "note": self.env["ir.qweb"]._render(
+                        "dso_contacts.reminder_problem_note",
+                        {"lines": reminder.problem.splitlines()},
+                        minimal_qcontext=True,
+                    ),
                     "user_id": (
                         reminder.user_id
                         or reminder.partner_id.user_id

@@ -1,12 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import logging
-import threading
 import time
-from collections import defaultdict
-from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import split_every
+
+from ..tools.guards import can_commit, check_collector
 
 _logger = logging.getLogger(__name__)
 
@@ -38,9 +38,9 @@ class DsoReminderEngine(models.AbstractModel):
     def _cron_send_reminders(self, batch_size=None, time_budget=None):
         """Send the automatic reminders of every company that has them on.
 
-        Customers are handled in batches, each in its own transaction: a crash
-        keeps the batches done, and the history (``trigger_level_uniq``) makes
-        the next run skip what they sent.
+        Customers are handled in batches (``_run_batches``), each in its own
+        transaction: a crash keeps the batches done, and the history
+        (``trigger_level_uniq``) makes the next run skip what they sent.
         """
         params = self.env["ir.config_parameter"].sudo()
         batch_size = batch_size or int(
@@ -49,11 +49,15 @@ class DsoReminderEngine(models.AbstractModel):
         time_budget = time_budget or int(
             params.get_param("dso_contacts.reminder_time_budget", DEFAULT_TIME_BUDGET)
         )
-        # never commit under tests: the test transaction is rolled back at the end
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        self._run_batches(self._cron_due_work(), batch_size, time_budget)
+        self.env["dso.reminder.dispatch"]._trigger_queues()
+
+    @api.model
+    def _run_batches(self, work, batch_size, time_budget):
+        """Send the reminders of ``work`` (see ``_cron_due_work``), batch after
+        batch, each committed. The hook a job queue overrides to run the
+        batches elsewhere (``dso_contacts_queue_job``)."""
         started = time.monotonic()
-        dispatch = self.env["dso.reminder.dispatch"]
-        work = self._cron_due_work()
         total = sum(len(customers) for _engine, _today, customers in work)
         done = 0
         for engine, today, customers in work:
@@ -61,16 +65,14 @@ class DsoReminderEngine(models.AbstractModel):
                 if time.monotonic() - started > time_budget:
                     # ir.cron runs the job again soon while work remains
                     self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-                    dispatch._trigger_queues()
                     return
                 engine._process_batch(batch, today)
                 done += len(batch)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-                if auto_commit:
+                if can_commit():
                     # one transaction per batch: what was queued stays queued
                     # (and recorded) if a later batch crashes
                     self.env.cr.commit()  # pylint: disable=invalid-commit
-        dispatch._trigger_queues()
 
     @api.model
     def _cron_due_work(self):
@@ -108,162 +110,6 @@ class DsoReminderEngine(models.AbstractModel):
             cron.sudo()._trigger(at=at)
 
     # ------------------------------------------------------------------
-    # Finding what is due
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _get_reminder_domain(self, today, all_open=False):
-        """Unpaid posted customer invoices of the company that reached at least
-        its lowest reminder level on ``today`` (every unpaid one with
-        ``all_open``), less those held out of the reminders (see
-        ``account.move._dso_reminder_hold_domain``); None when the company has
-        no level."""
-        company = self.env.company
-        levels = company._dso_reminder_levels()
-        if not levels:
-            return None
-        domain = [
-            ("company_id", "=", company.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("amount_residual", ">", 0),
-            *self.env["account.move"]._dso_reminder_hold_domain(today),
-        ]
-        if not all_open:
-            domain.append(("invoice_date_due", "<=", today - timedelta(days=levels[0].days)))
-        return domain
-
-    @api.model
-    def _get_credit_domain(self, customers):
-        """Open credits of ``customers``: receivable lines not yet matched
-        whose balance is in the customer's favour (credit notes, payments
-        received and not reconciled)."""
-        return [
-            ("company_id", "=", self.env.company.id),
-            ("account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-            ("amount_residual", "<", 0),
-            ("partner_id", "child_of", customers.ids),
-        ]
-
-    @api.model
-    def _get_not_excluded_domain(self, today):
-        """Domain of the customers not excluded from the automatic reminders
-        on ``today``: one rule for the search of due invoices and for a batch
-        of customers."""
-        return [
-            "|",
-            ("dso_reminder_exclude", "=", False),
-            "&",
-            ("dso_reminder_exclude_until", "!=", False),
-            ("dso_reminder_exclude_until", "<", today),
-        ]
-
-    @api.model
-    def _due_customers(self, today):
-        """Customers of the company that may have a reminder to receive."""
-        domain = self._get_reminder_domain(today)
-        if domain is None:
-            return self.env["res.partner"]
-        groups = self.env["account.move"]._read_group(
-            [
-                *domain,
-                ("commercial_partner_id", "any", self._get_not_excluded_domain(today)),
-            ],
-            ["commercial_partner_id"],
-            order="commercial_partner_id",
-        )
-        return self.env["res.partner"].browse(partner.id for (partner,) in groups)
-
-    @api.model
-    def _due_groups(self, customers, today, automatic=True, all_open=False):
-        """What each customer owes, per currency, open credits deducted, with
-        the level reached. A customer whose open credits cover what is due in
-        a currency has no group in that currency.
-
-        :param automatic: leave out the customers excluded from the automatic
-            reminders
-        :param all_open: every unpaid invoice, not only those that reached a
-            level (for the next reminder planned)
-        :return: list of dicts with keys ``partner``, ``currency``, ``moves``
-            (oldest due first), ``trigger`` (the oldest), ``credit_lines``,
-            ``amount_overdue``, ``amount_credit`` (positive), ``amount_due``
-            (the net), ``amount_company`` (the net in the company currency)
-            and ``level`` (empty when none is reached)
-        """
-        domain = self._get_reminder_domain(today, all_open=all_open)
-        if domain is None or not customers:
-            return []
-        if automatic:
-            customers = customers.filtered_domain(self._get_not_excluded_domain(today))
-        Move = self.env["account.move"]
-        rows = Move._read_group(
-            [*domain, ("commercial_partner_id", "in", customers.ids)],
-            ["commercial_partner_id", "currency_id"],
-            ["amount_residual:sum", "amount_residual_signed:sum", "id:recordset"],
-        )
-        if not rows:
-            return []
-        credits = defaultdict(lambda: [0.0, 0.0, self.env["account.move.line"]])
-        for partner, currency, amount, amount_company, lines in self.env[
-            "account.move.line"
-        ]._read_group(
-            self._get_credit_domain(customers.browse({row[0].id for row in rows})),
-            ["partner_id", "currency_id"],
-            ["amount_residual_currency:sum", "amount_residual:sum", "id:recordset"],
-        ):
-            credit = credits[partner.commercial_partner_id, currency]
-            credit[0] -= amount
-            credit[1] -= amount_company
-            credit[2] |= lines
-        levels = self.env.company._dso_reminder_levels()
-        # one query for the due dates and names of the whole batch
-        Move.union(*(row[4] for row in rows)).fetch(["invoice_date_due", "name"])
-        groups = []
-        for partner, currency, amount, amount_company, moves in rows:
-            amount_credit, credit_company, credit_lines = credits[partner, currency]
-            if currency.compare_amounts(amount - amount_credit, 0) <= 0:
-                continue
-            moves = moves.sorted(lambda m: (m.invoice_date_due, m.id))
-            trigger = moves[0]
-            groups.append(
-                {
-                    "partner": partner,
-                    "currency": currency,
-                    "moves": moves,
-                    "trigger": trigger,
-                    "credit_lines": credit_lines,
-                    "amount_overdue": amount,
-                    "amount_credit": amount_credit,
-                    "amount_due": amount - amount_credit,
-                    "amount_company": amount_company - credit_company,
-                    "level": levels._reached((today - trigger.invoice_date_due).days),
-                }
-            )
-        return groups
-
-    @api.model
-    def _already_sent(self, triggers):
-        """Highest level days already sent per invoice of ``triggers``, by the
-        scheduled action or by hand: {move id: days}."""
-        sent = {}
-        if not triggers:
-            return sent
-        # the history is the engine's own record: read whole, whoever asks
-        reminders = (
-            self.env["dso.reminder"]
-            .sudo()
-            .search([("move_ids", "in", triggers.ids), ("is_draft", "=", False)])
-        )
-        reminders.fetch(["level_id", "move_ids"])
-        for reminder in reminders:
-            days = reminder.level_id.days
-            for move_id in set(reminder.move_ids.ids) & set(triggers.ids):
-                sent[move_id] = max(sent.get(move_id, days), days)
-        return sent
-
-    # ------------------------------------------------------------------
     # Processing a batch of customers
     # ------------------------------------------------------------------
 
@@ -275,7 +121,7 @@ class DsoReminderEngine(models.AbstractModel):
         if len(customers) > 1:
             try:
                 with self.env.cr.savepoint():
-                    return self._create_and_send(customers, today)
+                    return self._send(customers, today)
             except Exception:  # retried customer by customer below
                 _logger.warning(
                     "Payment reminders: a batch of %s customers failed, retrying them "
@@ -288,7 +134,7 @@ class DsoReminderEngine(models.AbstractModel):
         for customer in customers:
             try:
                 with self.env.cr.savepoint():
-                    reminders |= self._create_and_send(customer, today)
+                    reminders |= self._send(customer, today)
             except Exception as error:  # logged on the customer
                 _logger.exception(
                     "Payment reminders: customer %s (id %s) failed",
@@ -299,8 +145,84 @@ class DsoReminderEngine(models.AbstractModel):
                 customer._dso_log_reminder_failure(error)
         return reminders
 
+    # ------------------------------------------------------------------
+    # The one path: due -> groups -> prepare -> dispatch -> history
+    # ------------------------------------------------------------------
+
     @api.model
-    def _create_and_send(self, customers, today):
+    def _send(self, customers, today=None, options=None):
+        """Send the reminders due to ``customers``: what they owe
+        (``_due_groups``), the reminders prepared (``_prepare_vals``) and
+        recorded (``_create_reminders``), then queued by the dispatch. The
+        scheduled action, its queue jobs and the manual send all come here.
+
+        :param today: the company's today by default
+        :param dict options: a manual send's choices (None: the automatic
+            rules: customers excluded left out, minimum amount, each level
+            once per invoice). Keys: ``level`` (dso.reminder.level, required),
+            ``channel``, ``recipients`` (the email contacts of a single
+            customer, which must be its own; None: each customer's contact for
+            collection), ``texts`` ({"subject", "body_html", "sms_body"}
+            replacing the rendered ones of a single reminder), ``preview``
+            (drafts, not sent: see ``_render``)
+        :return: the reminders (drafts for a preview)
+        """
+        check_collector(
+            self.env,
+            self.env._("Only accounting users (Invoicing) may send payment reminders."),
+        )
+        today = today or self.env.company._dso_reminder_today()
+        if options is None:
+            vals_list = self._prepare_automatic(customers, today)
+        else:
+            vals_list = self._prepare_manual(customers, today, options)
+        if not vals_list:
+            return self.env["dso.reminder"]
+        preview = bool(options and options.get("preview"))
+        reminders = self._create_reminders(vals_list, draft=preview)
+        # the customers' page links the templates show exist before rendering
+        self.env["dso.customer.access"]._ensure_for_reminders(reminders)
+        if preview:
+            return reminders
+        texts = (options or {}).get("texts")
+        overrides = {reminders.id: texts} if texts and len(reminders) == 1 else {}
+        dispatch = self.env["dso.reminder.dispatch"]
+        dispatch._send(reminders, email_values=overrides)
+        if options is not None:
+            dispatch._trigger_queues()
+        return reminders
+
+    @api.model
+    def _check_send_rights(self):
+        """Every door's check before sending (tools.guards.check_collector)."""
+        check_collector(
+            self.env,
+            self.env._("Only accounting users (Invoicing) may send payment reminders."),
+        )
+
+    @api.model
+    def _render(self, reminders):
+        """What ``reminders`` send, rendered as the dispatch renders it when
+        sending: {reminder id: {"subject", "body_html", "sms_body"}}."""
+        dispatch = self.env["dso.reminder.dispatch"].sudo()
+        reminders = reminders.sudo()
+        emails = dispatch._render_emails(
+            reminders.filtered(lambda r: r.channel in ("email", "both"))
+        )
+        sms = dispatch._render_sms(reminders.filtered(lambda r: r.channel in ("sms", "both")))
+        return {
+            reminder.id: {
+                "subject": emails.get(reminder.id, {}).get("subject"),
+                "body_html": emails.get(reminder.id, {}).get("body_html"),
+                "sms_body": sms.get(reminder.id),
+            }
+            for reminder in reminders
+        }
+
+    @api.model
+    def _prepare_automatic(self, customers, today):
+        """Values of the automatic reminders due to ``customers``: the level
+        reached, above the company's minimum amount, not sent yet."""
         company = self.env.company
         groups = self._due_groups(customers, today)
         min_amount = company.dso_reminder_min_amount
@@ -313,28 +235,79 @@ class DsoReminderEngine(models.AbstractModel):
         sent = self._already_sent(
             self.env["account.move"].browse(group["trigger"].id for group in groups)
         )
-        customers = self.env["res.partner"].union(*(g["partner"] for g in groups))
-        numbers = [c._dso_reminder_sms_number() for c in customers.collection_contact_id]
-        checker = self.with_context(
-            dso_blacklisted_numbers=self.env["dso.reminder.dispatch"]._blacklisted_numbers(
-                [n for n in numbers if n]
-            )
-        )
-        vals_list = [
-            checker._prepare_vals(group, date=today)
+        groups = [
+            group
             for group in groups
             if sent.get(group["trigger"].id, group["level"].days - 1) < group["level"].days
         ]
-        if not vals_list:
-            return self.env["dso.reminder"]
-        reminders = self._create_reminders(vals_list)
-        self.env["dso.reminder.dispatch"]._send(reminders)
-        return reminders
+        checker = self._with_blacklist(groups)
+        return [checker._prepare_vals(group, date=today) for group in groups]
 
     @api.model
-    def _create_reminders(self, vals_list):
+    def _prepare_manual(self, customers, today, options):
+        """Values of the reminders a user sends by hand to ``customers``: at
+        the level and on the channel chosen, to the recipients chosen (a
+        single customer's own contacts), read with the user's rights."""
+        customers.check_access("read")
+        recipients = options.get("recipients")
+        if len(customers) == 1 and recipients is not None:
+            if recipients - customers._dso_collection_contacts():
+                raise UserError(
+                    self.env._(
+                        "The email recipients must be contacts of %(customer)s.",
+                        customer=customers.display_name,
+                    )
+                )
+        else:
+            recipients = None
+        groups = self._due_groups(customers, today, automatic=False)
+        if not groups:
+            raise UserError(
+                self.env._(
+                    "%(customers)s: no unpaid invoice reached a reminder level, or the "
+                    "open credits (credit notes, payments not yet matched) cover it.",
+                    customers=", ".join(customers.mapped("display_name")),
+                )
+            )
+        checker = self._with_blacklist(groups)
+        return [
+            checker._prepare_vals(
+                group,
+                date=today,
+                level=options["level"],
+                contacts=(
+                    recipients
+                    if recipients is not None
+                    else group["partner"].collection_contact_id
+                ),
+                channel=options.get("channel"),
+            )
+            for group in groups
+        ]
+
+    @api.model
+    def _with_blacklist(self, groups):
+        """The engine with the SMS numbers of the groups' contacts and those of
+        them blacklisted, read once for the batch (see the dispatch's
+        ``_check_sms`` and ``_blacklisted_numbers``)."""
+        customers = self.env["res.partner"].union(*(g["partner"] for g in groups))
+        numbers = {
+            contact.id: contact._dso_reminder_sms_number()
+            for contact in customers.collection_contact_id
+        }
+        return self.with_context(
+            dso_sms_numbers=numbers,
+            dso_blacklisted_numbers=self.env["dso.reminder.dispatch"]._blacklisted_numbers(
+                [number for number in numbers.values() if number]
+            ),
+        )
+
+    @api.model
+    def _create_reminders(self, vals_list, draft=False):
         # the history is the engine's own record, written after the caller's
         # rights were checked (accounting users read it, never write it)
+        if draft:
+            vals_list = [dict(vals, is_draft=True) for vals in vals_list]
         return (
             self.env["dso.reminder"]
             .sudo()

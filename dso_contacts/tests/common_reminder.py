@@ -7,6 +7,8 @@ from odoo.tests import new_test_user
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.sms.tests.common import SMSCommon
 
+# the logger of the engine's caught errors (see DsoReminderEngine._process_batch)
+ENGINE_LOGGER = "odoo.addons.dso_contacts.models.dso_reminder_engine"
 # a Monday, 10:00 UTC: inside the default sending window
 NOW = "2025-03-10 10:00:00"
 TODAY = date(2025, 3, 10)
@@ -113,8 +115,12 @@ class ReminderCommon(AccountTestInvoicingCommon, SMSCommon):
         )
 
     def _run_cron(self):
-        """Run the scheduled action as the UI's 'Run manually' does."""
-        self.cron.method_direct_trigger()
+        """Run the scheduled action as the UI's 'Run manually' does, and fail
+        when the engine caught an error: it logs each customer's error (and a
+        batch's) and goes on, so that "no reminder" would otherwise pass when
+        the engine crashes."""
+        with self.assertNoLogs(ENGINE_LOGGER, "WARNING"):
+            self.cron.method_direct_trigger()
         self.env.invalidate_all()
 
     def _reminders(self, customer=None):

@@ -5,6 +5,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import html2plaintext
 
 from odoo.addons.dso_contacts.models.dso_reminder_engine import DsoReminderEngine
 
@@ -54,14 +55,40 @@ class TestReminderCron(ReminderCommon):
         self.assertEqual(reminder.mail_id.recipient_ids, self.contact)
         self.assertEqual(reminder.sms_id.number, NUMBER)
         self.assertFalse(self._reminders(other), "the other customer owes nothing")
-        # the chatter of the customer and of the invoice say what went where
+        # in Odoo's light email layout, as send_mail_batch wraps it
+        self.assertIn("Powered by", reminder.mail_id.body_html)
+        # the customer's chatter says what went where and names the invoice;
+        # the invoice shows its reminders from the history (no note of its own)
         note = self.customer.message_ids[:1]
         self.assertIn(invoice.name, note.body)
+        self.assertIn(f'data-oe-id="{invoice.id}"', note.body)
         self.assertIn("payer@alpha.example.com", note.body)
         self.assertIn(NUMBER, note.body)
-        self.assertIn(NUMBER, invoice.message_ids[:1].body)
+        self.assertEqual(invoice.dso_reminder_ids, reminder)
         self.assertEqual(invoice.dso_reminder_count, 1)
         self.assertEqual(self.customer.dso_reminder_count, 1)
+
+    @freeze_time(NOW)
+    def test_email_layout_is_the_one_send_mail_batch_gives(self):
+        """The layout rendered once per batch around each email's body says
+        what mail.template.send_mail_batch says with the same layout."""
+        beta, _ = self._create_customer("Beta", "0456 99 88 77")
+        for customer in self.customer | beta:
+            self._create_invoice(customer, TODAY - timedelta(days=16), 250.0)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+            reminders = self._reminders()
+            self.assertEqual(len(reminders), 2)
+            template = reminders[0].level_id.mail_template_id
+            core = template.send_mail_batch(
+                reminders.ids, email_layout_xmlid="mail.mail_notification_light"
+            )
+        for reminder, core_mail in zip(reminders, core, strict=True):
+            self.assertIn(reminder.move_ids.name, reminder.mail_id.body_html)
+            self.assertIn(reminder.partner_id.name, reminder.mail_id.body_html)
+            self.assertEqual(
+                html2plaintext(reminder.mail_id.body_html), html2plaintext(core_mail.body_html)
+            )
 
     @freeze_time(NOW)
     def test_email_and_sms_carry_the_customers_page_link(self):
@@ -273,6 +300,25 @@ class TestReminderCron(ReminderCommon):
         self.assertEqual(self._reminders().partner_id, self.customer | gamma)
         self.assertIn("template exploded", beta.dso_reminder_problem)
         self.assertIn("template exploded", beta.message_ids[:1].body)
+
+    @freeze_time(NOW)
+    def test_a_crashing_engine_fails_a_nothing_sent_test(self):
+        """The tests' run of the scheduled action fails when the engine caught
+        an error, so that a test asserting "no reminder" cannot pass on a
+        crash."""
+        self._create_invoice(self.customer, TODAY - timedelta(days=6))
+
+        def crash(model, group, *args, **kwargs):
+            raise ValueError("engine crashed")
+
+        with (
+            self.mock_mail_gateway(),
+            self.mockSMSGateway(),
+            patch.object(DsoReminderEngine, "_prepare_vals", crash),
+            self.assertRaises(AssertionError),
+        ):
+            self._run_cron()
+        self.assertFalse(self._reminders(), "the crash sent nothing: only the helper saw it")
 
     # ------------------------------------------------------------------
     # paid, excluded, minimum amount, window

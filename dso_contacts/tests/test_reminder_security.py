@@ -149,7 +149,7 @@ class TestReminderSecurity(ReminderCommon):
             return {node.get("name") for node in etree.fromstring(arch).iter("field")}
 
         self.assertNotIn("mail_id", form_fields(self.accountant))
-        self.assertIn("mail_state", form_fields(self.accountant))
+        self.assertIn("email_status", form_fields(self.accountant))
         self.assertIn("mail_id", form_fields(self.env.ref("base.user_admin")))
 
     @freeze_time(NOW)
@@ -158,6 +158,8 @@ class TestReminderSecurity(ReminderCommon):
         with self.mock_mail_gateway():
             self._run_cron()
             reminder = self._reminders(self.customer)
-            self.assertEqual(reminder.mail_state, "outgoing")
+            self.assertEqual(reminder.email_status, "outgoing")
             reminder.mail_id.send()
         self.assertEqual(reminder.mail_state, "sent")
+        reminder.invalidate_recordset()
+        self.assertEqual(reminder.with_user(self.accountant).email_status, "sent")

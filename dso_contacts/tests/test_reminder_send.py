@@ -75,7 +75,8 @@ class TestReminderSend(ReminderCommon):
         with self.mock_mail_gateway(), self.mockSMSGateway():
             wizard.action_preview()
             self.assertEqual(len(wizard.reminder_ids), 2)
-            self.assertIn("Beta SA", wizard.preview_summary)
+            self.assertEqual(wizard.reminder_ids.partner_id, self.customer | beta)
+            self.assertTrue(wizard.reminder_ids.mapped("is_draft") == [True, True])
             wizard.action_send()
         self.assertEqual(self._reminders().partner_id, self.customer | beta)
         self.assertMailMail(self.contact, "outgoing")

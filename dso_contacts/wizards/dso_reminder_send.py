@@ -1,18 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from markupsafe import Markup
-
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_amount
+from odoo.exceptions import AccessError
 
 
 class DsoReminderSend(models.TransientModel):
     """Send a payment reminder by hand, to one or several customers.
 
-    A door of ``dso.reminder.engine``: it collects the level, channel and
-    recipients, and the engine finds what is due (with the user's rights, in
-    the wizard's company, which must be one of the user's) and prepares the
-    reminders. Nothing a client writes on the wizard widens that: the
+    A door of ``dso.reminder.engine``: it collects the level, channel,
+    recipients and edited texts, and calls the engine's ``_send`` (a preview
+    first: drafts the engine renders as it sends them). The engine finds what
+    is due with the user's rights, in the wizard's company, which must be one
+    of the user's. Nothing a client writes on the wizard widens that: the
     reminders sent are prepared again from the wizard's own choices when it
     sends, never taken from ``reminder_ids``.
     """
@@ -87,7 +85,6 @@ class DsoReminderSend(models.TransientModel):
     subject = fields.Char()
     body_html = fields.Html(string="Email", sanitize_style=True)
     sms_body = fields.Text(string="SMS")
-    preview_summary = fields.Html(compute="_compute_preview_summary", sanitize=False)
 
     @api.depends("partner_ids")
     def _compute_customer_count(self):
@@ -138,38 +135,9 @@ class DsoReminderSend(models.TransientModel):
         for wizard in self:
             wizard.can_edit_body = len(wizard.reminder_ids) == 1
 
-    @api.depends("reminder_ids")
-    def _compute_preview_summary(self):
-        for wizard in self:
-            rows = Markup("").join(
-                Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
-                % (
-                    reminder.partner_id.display_name,
-                    format_amount(self.env, reminder.amount_due, reminder.currency_id),
-                    ", ".join(reminder.move_ids.mapped("name")),
-                    Markup("<br/>").join(reminder._channel_summary()),
-                )
-                for reminder in wizard.reminder_ids
-            )
-            wizard.preview_summary = (
-                Markup(
-                    '<table class="table table-sm"><thead><tr><th>%s</th><th>%s</th>'
-                    "<th>%s</th><th>%s</th></tr></thead><tbody>%s</tbody></table>"
-                )
-                % (
-                    self.env._("Customer"),
-                    self.env._("Amount due"),
-                    self.env._("Invoices"),
-                    self.env._("Sent to"),
-                    rows,
-                )
-                if wizard.reminder_ids
-                else False
-            )
-
     @api.model
     def default_get(self, fields_list):
-        self._check_send_rights()
+        self._check_rights()
         values = super().default_get(fields_list)
         if (
             "partner_ids" in fields_list
@@ -182,7 +150,7 @@ class DsoReminderSend(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_send_rights()
+        self._check_rights()
         wizards = super().create(vals_list)
         wizards._check_company_allowed()
         return wizards
@@ -194,27 +162,24 @@ class DsoReminderSend(models.TransientModel):
         return result
 
     def action_preview(self):
-        """Prepare the reminders (drafts in the history, not sent) and render
-        them for review."""
+        """Prepare the reminders (drafts in the history, not sent) and show
+        them as the engine renders them."""
         self.ensure_one()
-        self._check_send_rights()
+        self._check_rights()
         self._check_company_allowed()
         self._unlink_drafts()
-        reminders = self._prepare_reminders()
-        values = {"reminder_ids": [fields.Command.set(reminders.ids)], "state": "preview"}
-        first = reminders[:1]
-        self.env["dso.customer.access"]._ensure_for_reminders(first)
-        level = self.level_id
-        if self.channel in ("email", "both") and level.mail_template_id:
-            rendered = level.mail_template_id._generate_template(
-                first.ids, ("subject", "body_html")
-            )[first.id]
-            values.update(subject=rendered.get("subject"), body_html=rendered.get("body_html"))
-        if self.channel in ("sms", "both") and level.sms_template_id:
-            values["sms_body"] = level.sms_template_id._render_field(
-                "body", first.ids, compute_lang=True
-            )[first.id]
-        self.write(values)
+        engine = self._engine()
+        reminders = engine._send(self.partner_ids, options=self._send_options(preview=True))
+        rendered = engine._render(reminders[:1]).get(reminders[:1].id, {})
+        self.write(
+            {
+                "reminder_ids": [fields.Command.set(reminders.ids)],
+                "state": "preview",
+                "subject": rendered.get("subject"),
+                "body_html": rendered.get("body_html"),
+                "sms_body": rendered.get("sms_body"),
+            }
+        )
         return self._reopen()
 
     def action_back(self):
@@ -231,24 +196,10 @@ class DsoReminderSend(models.TransientModel):
         automatic ones. The text edited in the preview of a single reminder
         replaces the template's."""
         self.ensure_one()
-        self._check_send_rights()
+        self._check_rights()
         self._check_company_allowed()
-        edited = {
-            key: value
-            for key, value in (
-                ("subject", self.subject),
-                ("body_html", self.body_html),
-                ("sms_body", self.sms_body),
-            )
-            if value and self.state == "preview"
-        }
         self._unlink_drafts()
-        reminders = self._prepare_reminders()
-        overrides = {reminders.id: edited} if len(reminders) == 1 and edited else {}
-        reminders.sudo().write({"is_draft": False})
-        dispatch = self.env["dso.reminder.dispatch"]
-        dispatch._send(reminders, email_values=overrides)
-        dispatch._trigger_queues()
+        reminders = self._engine()._send(self.partner_ids, options=self._send_options())
         self.write({"reminder_ids": [fields.Command.clear()]})
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dso_contacts.dso_reminder_action"
@@ -257,45 +208,28 @@ class DsoReminderSend(models.TransientModel):
         action["context"] = {}
         return action
 
-    def _prepare_reminders(self):
-        """Draft reminders of the wizard's customers, at its level, on its
-        channel, to its recipients: what is due is read with the user's
-        rights, in the wizard's company."""
+    def _engine(self):
+        return self.env["dso.reminder.engine"].with_company(self.company_id)
+
+    def _send_options(self, preview=False):
+        """The wizard's choices, as the engine's ``_send`` takes them."""
         self.ensure_one()
-        engine = self.env["dso.reminder.engine"].with_company(self.company_id)
-        customers = self.partner_ids
-        customers.check_access("read")
-        proposed = customers._dso_collection_contacts() if len(customers) == 1 else False
-        if len(customers) == 1 and self.recipient_ids - proposed:
-            raise UserError(
-                self.env._(
-                    "The email recipients must be contacts of %(customer)s.",
-                    customer=customers.display_name,
-                )
+        texts = {
+            key: value
+            for key, value in (
+                ("subject", self.subject),
+                ("body_html", self.body_html),
+                ("sms_body", self.sms_body),
             )
-        today = self.company_id._dso_reminder_today()
-        groups = engine._due_groups(customers, today, automatic=False)
-        if not groups:
-            raise UserError(
-                self.env._(
-                    "%(customers)s: no unpaid invoice reached a reminder level, or the "
-                    "open credits (credit notes, payments not yet matched) cover it.",
-                    customers=", ".join(customers.mapped("display_name")),
-                )
-            )
-        vals_list = []
-        for group in groups:
-            contacts = (
-                self.recipient_ids
-                if len(customers) == 1
-                else group["partner"].collection_contact_id
-            )
-            vals = engine._prepare_vals(
-                group, date=today, level=self.level_id, contacts=contacts, channel=self.channel
-            )
-            vals["is_draft"] = True
-            vals_list.append(vals)
-        return engine._create_reminders(vals_list)
+            if value and self.state == "preview"
+        }
+        return {
+            "level": self.level_id,
+            "channel": self.channel,
+            "recipients": self.recipient_ids if len(self.partner_ids) == 1 else None,
+            "texts": texts,
+            "preview": preview,
+        }
 
     def _unlink_drafts(self):
         """Drop the drafts this user prepared with this wizard (and only
@@ -320,11 +254,8 @@ class DsoReminderSend(models.TransientModel):
         }
 
     @api.model
-    def _check_send_rights(self):
-        if not self.env.user.has_group("account.group_account_invoice"):
-            raise AccessError(
-                self.env._("Only accounting users (Invoicing) may send payment reminders.")
-            )
+    def _check_rights(self):
+        self.env["dso.reminder.engine"]._check_send_rights()
 
     def _check_company_allowed(self):
         for wizard in self:

@@ -4,8 +4,6 @@ import hashlib
 from odoo import api, fields, models
 from odoo.tools import split_every
 
-from odoo.addons.dso_contacts.models.dso_reminder_engine import DEFAULT_BATCH_SIZE
-
 
 class DsoReminderEngine(models.AbstractModel):
     """The scheduled action queues the batches of customers as queue jobs on
@@ -15,21 +13,21 @@ class DsoReminderEngine(models.AbstractModel):
     _inherit = "dso.reminder.engine"
 
     @api.model
-    def _cron_send_reminders(self, batch_size=None, time_budget=None):
-        """Queue the automatic reminders of every company that has them on,
-        a job per batch of customers."""
-        batch_size = batch_size or int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("dso_contacts.reminder_batch_size", DEFAULT_BATCH_SIZE)
-        )
-        for engine, today, customers in self._cron_due_work():
+    def _run_batches(self, work, batch_size, time_budget):
+        """Queue the batches of the scheduled action's ``work`` as jobs, one
+        per company, date and batch of customers; run them inline (the
+        engine's own loop) when jobs are run at once (``queue_job__no_delay``,
+        as queue_job's own tests and imports set it)."""
+        if self.env.context.get("queue_job__no_delay"):
+            return super()._run_batches(work, batch_size, time_budget)
+        for engine, today, customers in work:
             company = engine.env.company
             for batch in split_every(batch_size, customers.ids):
                 digest = hashlib.sha1(",".join(map(str, batch)).encode()).hexdigest()
                 engine.with_delay(
                     identity_key=f"dso_reminder:{company.id}:{today}:{digest}"
                 )._queue_process_batch(company.id, list(batch), fields.Date.to_string(today))
+        return None
 
     @api.model
     def _queue_process_batch(self, company_id, customer_ids, today):

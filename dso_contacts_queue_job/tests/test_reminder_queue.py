@@ -6,7 +6,12 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from odoo.addons.dso_contacts.tests.common_reminder import NOW, TODAY, ReminderCommon
+from odoo.addons.dso_contacts.tests.common_reminder import (
+    ENGINE_LOGGER,
+    NOW,
+    TODAY,
+    ReminderCommon,
+)
 
 from .common import trap_jobs
 
@@ -78,6 +83,22 @@ class TestReminderQueue(ReminderCommon):
         self.assertEqual(len(self._new_mails), 5)
 
     @freeze_time(NOW)
+    def test_cron_runs_the_batches_inline_when_jobs_run_at_once(self):
+        """queue_job off (jobs run at once): the glue hands the batches back to
+        the engine's own loop."""
+        engine = self.env["dso.reminder.engine"].with_context(queue_job__no_delay=True)
+        with (
+            self.mock_mail_gateway(),
+            self.mockSMSGateway(),
+            self.assertNoLogs(ENGINE_LOGGER, "WARNING"),
+        ):
+            engine._cron_send_reminders()
+        self.assertFalse(
+            self.env["queue.job"].sudo().search([("method_name", "=", "_queue_process_batch")])
+        )
+        self.assertEqual(self._reminders().partner_id, self.customers)
+
+    @freeze_time(NOW)
     def test_cron_queues_a_batch_once_while_it_waits(self):
         self._run_cron()
         self._run_cron()
@@ -97,7 +118,8 @@ class TestReminderQueue(ReminderCommon):
             trap.assert_jobs_count(3)
             # the window closed while the batches waited in the queue
             self.company.dso_reminder_hour_to = 9.0
-            trap.perform_enqueued_jobs()
+            with self.assertNoLogs(ENGINE_LOGGER, "WARNING"):
+                trap.perform_enqueued_jobs()
         self.assertFalse(self._reminders())
         self.assertFalse(self._new_mails)
 
