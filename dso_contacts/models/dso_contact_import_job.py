@@ -4,9 +4,10 @@ import codecs
 import logging
 import time
 
-from odoo import api, fields, models, modules, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.guards import can_commit
 from .dso_contact_import_engine import ENGINES
 from .dso_import_mapping import IMPORT_TYPES
 
@@ -236,16 +237,23 @@ class DsoContactImportJob(models.Model):
         return {
             "state": "queued",
             "user_id": self.env.user.id,
-            "done_count": 0,
             "row_count": 0,
+            **self._progress_reset_values(),
+            "report_file": False,
+            "report_filename": False,
+        }
+
+    @api.model
+    def _progress_reset_values(self):
+        """The progress and counts of a job that starts from its first row."""
+        return {
+            "done_count": 0,
             "created_count": 0,
             "updated_count": 0,
             "skipped_count": 0,
             "error_count": 0,
             "warning_count": 0,
             "result_message": False,
-            "report_file": False,
-            "report_filename": False,
         }
 
     def _engine(self):
@@ -346,7 +354,7 @@ class DsoContactImportJob(models.Model):
         # A background import must not hold one transaction for its whole
         # length: each batch is committed with the job's position, so that an
         # interruption resumes after the last committed batch. Never in tests.
-        if not (modules.module.current_test or tools.config["test_enable"]):
+        if can_commit():
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
 

@@ -167,10 +167,7 @@ class DsoReminderEngine(models.AbstractModel):
             (drafts, not sent: see ``_render``)
         :return: the reminders (drafts for a preview)
         """
-        check_collector(
-            self.env,
-            self.env._("Only accounting users (Invoicing) may send payment reminders."),
-        )
+        self._check_send_rights()
         today = today or self.env.company._dso_reminder_today()
         if options is None:
             vals_list = self._prepare_automatic(customers, today)

@@ -3,9 +3,9 @@
 the kept rate."""
 
 from odoo import fields, models
-from odoo.exceptions import AccessError
 
 from ..tools.counts import count_by
+from ..tools.guards import check_collector
 
 
 class ResPartner(models.Model):
@@ -107,8 +107,9 @@ class ResPartner(models.Model):
     def _dso_portal_check_collector(self):
         """Invoicing users manage the links of the customers they may read,
         in their current company (the environment's, never a value sent)."""
-        if not self.env.user.has_group("account.group_account_invoice"):
-            raise AccessError(self.env._("Only invoicing users manage the customers' links."))
+        check_collector(
+            self.env, self.env._("Only invoicing users manage the customers' links.")
+        )
         self.check_access("read")
 
     def _dso_portal_url(self, company=None):

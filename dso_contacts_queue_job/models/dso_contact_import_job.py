@@ -91,13 +91,7 @@ class DsoContactImportJob(models.Model):
             {
                 "state": "running" if job.skip_invalid else "validating",
                 "row_count": sum(len(rows) for rows in chunks),
-                "done_count": 0,
-                "created_count": 0,
-                "updated_count": 0,
-                "skipped_count": 0,
-                "error_count": 0,
-                "warning_count": 0,
-                "result_message": False,
+                **job._progress_reset_values(),
                 "queue_header": reader.header,
                 "queue_delimiter": reader.delimiter if reader.kind == "csv" else ",",
             }
