@@ -24,6 +24,8 @@ from . import dso_dispute_reason
 from . import dso_invoice_dispute
 from . import dso_reminder_portal
 from . import dso_contact_import_engine
+from . import dso_contact_import_file
+from . import dso_contact_import_rows
 from . import dso_contact_import_fields
 from . import dso_contact_import_contacts
 from . import dso_contact_import_customers

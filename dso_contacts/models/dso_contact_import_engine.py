@@ -1,87 +1,29 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import base64
 import itertools
 import logging
 
 from psycopg2 import Error as DatabaseError
-from psycopg2 import errors as db_errors
 
 from odoo import api, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.service.model import _as_validation_error
+from odoo.exceptions import UserError
 from odoo.tools import split_every
-from odoo.tools.mail import email_normalize, single_email_re
-from odoo.tools.translate import translate_sql_constraint
 
-from ..tools.file_reader import BATCH_SIZE, FileReadError, ImportFile, scan_columns
+from ..tools.file_reader import BATCH_SIZE
 from ..tools.guards import check_collector
 from ..tools.header_guess import normalize
 from ..tools.import_report import ImportRun
-from ..tools.phone_repair import repair_phone
 
 _logger = logging.getLogger(__name__)
 
-# longest value accepted per target field; longer cells reject their row
-MAX_LENGTHS = {"comment": 10000, "street": 256, "street2": 256}
-DEFAULT_MAX_LENGTH = 256
 PARAM_MAX_SIZE = "dso_contacts.import_max_size_mb"
 PARAM_BACKGROUND_ROWS = "dso_contacts.import_background_rows"
 DEFAULT_MAX_SIZE_MB = 50
 DEFAULT_BACKGROUND_ROWS = 10000
-SAMPLE_ROWS = 50
-SAMPLE_VALUES = 20
-SCAN_ROWS = 1000
 # the engine of each kind of import
 ENGINES = {
     "contacts": "dso.contact.import.contacts",
     "customers": "dso.contact.import.customers",
 }
-
-
-def file_error_message(env, error):
-    """The user's message for a :class:`FileReadError`."""
-    params = error.params
-    messages = {
-        "empty": env._("The file is empty."),
-        "no_header": env._("The file has no header row."),
-        "unsupported": env._(
-            "Files of type .%(extension)s cannot be imported: use a .csv, .txt, "
-            ".xls, .xlsx or .ods file.",
-            extension=params.get("extension") or "?",
-        ),
-        "binary": env._(
-            "This file is not a text file: it may be a spreadsheet or another "
-            "document renamed .csv or .txt. Save it as CSV, or import the "
-            "spreadsheet itself (.xls, .xlsx, .ods)."
-        ),
-        "encoding": env._(
-            "The file cannot be read with the %(encoding)s encoding (line "
-            "%(line)s). Choose the file's encoding, or save it again as UTF-8.",
-            encoding=params.get("encoding"),
-            line=params.get("line", 1),
-        ),
-        "corrupt": env._(
-            "This file is not a valid .%(extension)s file: it is damaged, "
-            "truncated, or another kind of file renamed. Open it in your "
-            "spreadsheet software and save it again.",
-            extension=params.get("extension"),
-        ),
-        "too_big_uncompressed": env._(
-            "This spreadsheet expands to %(size)s MB when opened, which is too "
-            "much to import. Save it as CSV, or split it.",
-            size=round(params.get("size", 0) / 1024 / 1024),
-        ),
-        "no_sheet": env._(
-            "The file has no sheet named %(sheet)s.", sheet=params.get("sheet") or "?"
-        ),
-        "bad_line": env._(
-            "Line %(line)s of the file cannot be read (%(reason)s). Check its "
-            "quotes and that no value is extremely long.",
-            line=params.get("line"),
-            reason=params.get("reason"),
-        ),
-    }
-    return messages.get(error.code) or env._("The file could not be read.")
 
 
 class DsoContactImportEngine(models.AbstractModel):
@@ -129,98 +71,6 @@ class DsoContactImportEngine(models.AbstractModel):
     @api.model
     def _background_rows(self):
         return self._param_number(PARAM_BACKGROUND_ROWS, DEFAULT_BACKGROUND_ROWS, int)
-
-    # -- reading the file --------------------------------------------------------
-
-    @api.model
-    def _decode_file(self, encoded, filename):
-        """The bytes of an uploaded (base64) file, within the size limit."""
-        if not encoded:
-            if filename:
-                raise UserError(self.env._("The file is empty."))
-            raise UserError(self.env._("Choose the file to import."))
-        max_size = self._max_size()
-        size = len(encoded) * 3 / 4
-        if size > max_size:
-            raise UserError(
-                self.env._(
-                    "This file is too big (%(size)s MB): the import accepts files of up "
-                    "to %(max)s MB. Split it, or ask an administrator to raise the limit "
-                    "(system parameter %(param)s).",
-                    size=round(size / 1024 / 1024, 1),
-                    max=round(max_size / 1024 / 1024, 1),
-                    param=PARAM_MAX_SIZE,
-                )
-            )
-        try:
-            return base64.b64decode(encoded, validate=False)
-        except ValueError as error:
-            raise UserError(self.env._("The file could not be read.")) from error
-
-    @api.model
-    def _open_file(self, data, filename, encoding=None, delimiter=None, sheet=None):
-        """The file as an :class:`ImportFile`; a UserError when unreadable.
-        The languages of the company and the user help guess the encoding of
-        a text file."""
-        languages = [self.env.company.partner_id.lang, self.env.user.lang]
-        try:
-            return ImportFile(
-                data,
-                filename,
-                encoding=encoding,
-                delimiter=delimiter,
-                sheet=sheet,
-                languages=[lang for lang in languages if lang],
-            )
-        except FileReadError as error:
-            raise UserError(self._file_error_message(error)) from error
-
-    @api.model
-    def _rows(self, reader):
-        """The file's rows; a problem met while reading them is a UserError."""
-        try:
-            yield from reader.rows()
-        except FileReadError as error:
-            raise UserError(self._file_error_message(error)) from error
-
-    @api.model
-    def _count_rows(self, reader):
-        """The number of rows: a file over the background threshold is
-        imported by the background job, which shows its progress against it."""
-        return sum(1 for _row in self._rows(reader))
-
-    @api.model
-    def _scan_file(self, reader, first_count=SAMPLE_ROWS):
-        """``(first rows, values per column)``: the first rows for the
-        preview, and the values that the guessing reads (see
-        :func:`scan_columns`); ``[]`` for a column empty in the whole file."""
-        try:
-            return scan_columns(
-                reader.rows(), len(reader.header), first_count, SAMPLE_VALUES, SCAN_ROWS
-            )
-        except FileReadError as error:
-            raise UserError(self._file_error_message(error)) from error
-
-    @api.model
-    def _file_error_message(self, error):
-        return file_error_message(self.env, error)
-
-    @api.model
-    def _load(self, import_type, encoded, filename, options, targets=None):
-        """Read and map: ``(reader, {target field: column index})`` of an
-        uploaded (base64) file, with ``options`` (``encoding``, ``delimiter``,
-        ``sheet``) and ``targets`` (``(column index, target field)`` pairs;
-        ``None`` to read the file only, before its mapping)."""
-        reader = self._open_file(
-            self._decode_file(encoded, filename),
-            filename,
-            options.get("encoding") or None,
-            options.get("delimiter") or None,
-            options.get("sheet") or None,
-        )
-        if targets is None:
-            return reader, None
-        return reader, self._check_mapping(import_type, targets, reader.header)
 
     # -- running -------------------------------------------------------------------
 
@@ -419,150 +269,3 @@ class DsoContactImportEngine(models.AbstractModel):
             "country_codes": {country.id: country.code for country in countries},
             "company_country": self.env.company.country_id.code,
         }
-
-    # -- row validation ----------------------------------------------------------
-
-    @api.model
-    def _row_values(self, run, cells, mapping):
-        """``({field: text}, reason)`` of one row; ``reason`` when it is invalid."""
-        header_length = len(run.header)
-        extra = [cell for cell in cells[header_length:] if cell]
-        if extra:
-            return None, self.env._(
-                "This row has %(count)s values but the header has %(columns)s columns.",
-                count=header_length + len(extra),
-                columns=header_length,
-            )
-        values = {}
-        for field, index in mapping.items():
-            value = cells[index] if index < len(cells) else ""
-            limit = MAX_LENGTHS.get(field, DEFAULT_MAX_LENGTH)
-            if len(value) > limit:
-                return None, self.env._(
-                    "The value of %(column)s is too long (%(length)s characters; at "
-                    "most %(max)s).",
-                    column=run.column_label(index),
-                    length=len(value),
-                    max=limit,
-                )
-            values[field] = value
-        return values, None
-
-    @api.model
-    def _check_email(self, email):
-        """``(normalised email, reason)``; an empty email is fine."""
-        if not email:
-            return False, None
-        # one address with a domain: what a reminder can reach
-        if not email_normalize(email, strict=True) or not single_email_re.match(email.strip()):
-            return False, self.env._(
-                "%(email)s is not a valid email address (reminders would bounce).",
-                email=email,
-            )
-        return email.strip(), None
-
-    @api.model
-    def _phone(self, number, country_code, line, run, label):
-        """The number in E.164 form (as a spreadsheet may have left it: no
-        "+", no leading zero), else as written with a warning."""
-        if not number:
-            return False
-        e164 = repair_phone(number, country_code)
-        if e164:
-            return e164
-        run.warn(
-            self.env._(
-                "Line %(line)s: the %(label)s %(number)s could not be read as a phone "
-                "number; it is kept as written.",
-                line=line,
-                label=label,
-                number=number,
-            )
-        )
-        return number
-
-    @api.model
-    def _find_customers(self, refs):
-        """``{ref: customer}`` of the customers (companies or people without
-        parent) visible in the current company, or shared; one search."""
-        refs = [ref for ref in refs if ref]
-        if not refs:
-            return {}, set()
-        customers = (
-            self.env["res.partner"]
-            .with_context(active_test=True)
-            .search_fetch(
-                [
-                    ("ref", "in", refs),
-                    ("parent_id", "=", False),
-                    ("company_id", "in", [False, self.env.company.id]),
-                ],
-                ["ref", "company_id", "country_id", "lang", "name"],
-            )
-        )
-        found, ambiguous = {}, set()
-        for customer in customers.sorted(lambda c: (not c.company_id, c.id)):
-            current = found.get(customer.ref)
-            if current and bool(current.company_id) == bool(customer.company_id):
-                ambiguous.add(customer.ref)
-            found.setdefault(customer.ref, customer)
-        return found, ambiguous
-
-    # -- writing -------------------------------------------------------------------
-
-    @api.model
-    def _partner_model(self):
-        # no creation message or tracking on imported contacts, as Odoo's own
-        # import
-        return self.env["res.partner"].with_context(
-            tracking_disable=True,
-            mail_create_nolog=True,
-            mail_create_nosubscribe=True,
-            mail_notrack=True,
-        )
-
-    @api.model
-    def _try(self, function):
-        """``(function()'s result, None)``, or ``(None, the refusal's message)``
-        when the ORM or the database refuses (under a savepoint, so that the
-        failure writes nothing)."""
-        try:
-            with self.env.cr.savepoint():
-                return function(), None
-        except (UserError, ValidationError, DatabaseError) as error:
-            _logger.info("Import: a row was refused: %s", error)
-            return None, self._refusal_message(error)
-
-    @api.model
-    def _refusal_message(self, error):
-        """A sentence for the report of a row that the ORM, the database or
-        another module refused: never a raw SQL error."""
-        if isinstance(error, db_errors.NotNullViolation):
-            model = self.env.registry.get(
-                next(
-                    (
-                        name
-                        for name, model in self.env.registry.items()
-                        if model._table == error.diag.table_name
-                    ),
-                    "",
-                )
-            )
-            field = model._fields.get(error.diag.column_name) if model is not None else None
-            return self.env._(
-                "The field %(field)s is required: give it a value.",
-                field=field._description_string(self.env) if field else error.diag.column_name,
-            )
-        if isinstance(error, DatabaseError):
-            constraint = error.diag.constraint_name
-            if constraint in self.env.registry._sql_constraints:
-                return translate_sql_constraint(
-                    self.env.cr, constraint, self.env.lang or "en_US"
-                )
-            if isinstance(error, db_errors.CheckViolation | db_errors.UniqueViolation):
-                return self.env._(
-                    "The database refused this row (rule %(constraint)s).",
-                    constraint=constraint,
-                )
-            return str(_as_validation_error(self.env, error).args[0]).split("\n", 1)[0]
-        return str(error.args[0] if error.args else error)
