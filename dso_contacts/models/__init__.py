@@ -13,6 +13,7 @@ from . import dso_reminder
 from . import dso_reminder_engine
 from . import dso_reminder_due
 from . import dso_reminder_dispatch
+from . import dso_reminder_notes
 from . import dso_reminder_recipients
 from . import res_company
 from . import res_config_settings

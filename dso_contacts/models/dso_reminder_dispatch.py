@@ -1,12 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import base64
 import textwrap
-from collections import defaultdict
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import format_amount, format_date, get_lang, is_html_empty
+from odoo.tools import is_html_empty
 from odoo.tools.mail import html_to_inner_content
 
 # Odoo's light email layout, as around the emails of sale and account
@@ -350,96 +349,3 @@ class DsoReminderDispatch(models.AbstractModel):
         dispatch._flag_problems(reminders.sudo())
         dispatch._trigger_queues()
         return retried
-
-    # ------------------------------------------------------------------
-    # Notes and activities
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _log_chatter(self, reminders):
-        """One note on each customer: its reminders, what went where, the
-        invoices they name. The invoices show their reminders from the history
-        (``account.move.dso_reminder_ids``, the smart button), not a note each:
-        a note per invoice cost as much as the customers' notes (bench/README.md)."""
-        QWeb = self.env["ir.qweb"]
-        helpers = self._format_helpers()
-        bodies = {
-            customer.id: QWeb._render(
-                "dso_contacts.reminder_customer_note",
-                {"reminders": customer_reminders, **helpers},
-                minimal_qcontext=True,
-            )
-            for customer, customer_reminders in reminders.grouped("partner_id").items()
-        }
-        if bodies:
-            self.env["res.partner"].browse(bodies)._message_log_batch(
-                bodies=bodies, author_id=self.env.user.partner_id.id
-            )
-
-    @api.model
-    def _format_helpers(self):
-        """The formatting functions the reminder QWeb templates call, in the
-        environment's language (looked up once), each value formatted once:
-        a batch shows the same amounts and dates in its emails' tables and its
-        notes (``format_amount`` took 12% of the scheduled action, profiled)."""
-        env = self.env
-        lang_code = get_lang(env).code
-        amounts, dates = {}, {}
-
-        def amount_text(amount, currency):
-            key = (amount, currency.id)
-            if key not in amounts:
-                amounts[key] = format_amount(env, amount, currency, lang_code)
-            return amounts[key]
-
-        def date_text(date):
-            if date not in dates:
-                dates[date] = format_date(env, date, lang_code=lang_code)
-            return dates[date]
-
-        return {"format_amount": amount_text, "format_date": date_text}
-
-    @api.model
-    def _flag_problems(self, reminders):
-        """Flag the customers whose reminder could not use a channel, with an
-        activity saying what is missing; clear the flag of the others."""
-        problems = reminders.filtered("problem")
-        ok_customers = (reminders - problems).partner_id - problems.partner_id
-        ok_customers.filtered("dso_reminder_problem").sudo().write(
-            {"dso_reminder_problem": False}
-        )
-        if not problems:
-            return
-        by_text = defaultdict(lambda: self.env["res.partner"])
-        for reminder in problems:
-            by_text[reminder.problem] |= reminder.partner_id
-        for text, customers in by_text.items():
-            customers.sudo().write({"dso_reminder_problem": text})
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        partner_model = self.env["ir.model"]._get_id("res.partner")
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-            [
-                {
-                    "res_model_id": partner_model,
-                    "res_id": reminder.partner_id.id,
-                    "activity_type_id": todo.id if todo else False,
-                    "summary": self.env._(
-                        "Payment reminder %(level)s not fully sent",
-                        level=reminder.level_id.name,
-                    ),
-                    "note": self.env["ir.qweb"]._render(
-                        "dso_contacts.reminder_problem_note",
-                        {"lines": reminder.problem.splitlines()},
-                        minimal_qcontext=True,
-                    ),
-                    "user_id": (
-                        reminder.user_id
-                        or reminder.partner_id.user_id
-                        or reminder.trigger_move_id.invoice_user_id
-                        or self.env.user
-                    ).id,
-                    "date_deadline": reminder.date,
-                }
-                for reminder in problems
-            ]
-        )
