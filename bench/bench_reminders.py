@@ -387,6 +387,18 @@ def worker_setup(env, args, odoo):
     return {"company": company.id}
 
 
+def payer_vals(i, customer, **extra):
+    """The contact of customer number ``i``: an email and a mobile each."""
+    return {
+        "name": f"Payer {i:05d}",
+        "parent_id": customer.id,
+        "type": "contact",
+        "email": f"payer{i:05d}@example.com",
+        "mobile": f"0470 {i:06d}",
+        **extra,
+    }
+
+
 def worker_build(env, args, odoo):
     """``args.customers`` customers, each with a contact for collection and one
     or two overdue invoices (16 to 40 days late: email and SMS levels)."""
@@ -427,14 +439,7 @@ def worker_build(env, args, odoo):
         )
         env["res.partner"].create(
             [
-                {
-                    "name": f"Payer {i:05d}",
-                    "parent_id": customer.id,
-                    "type": "contact",
-                    "email": f"payer{i:05d}@example.com",
-                    "mobile": f"0470 {i:06d}",
-                    "is_collection_contact": True,
-                }
+                payer_vals(i, customer, is_collection_contact=True)
                 for i, customer in zip(range(start, stop), customers, strict=True)
             ]
         )
@@ -659,16 +664,7 @@ def worker_job_build(env, args, odoo):
             ]
         )
         env["res.partner"].create(
-            [
-                {
-                    "name": f"Payer {i:05d}",
-                    "parent_id": customer.id,
-                    "type": "contact",
-                    "email": f"payer{i:05d}@example.com",
-                    "mobile": f"0470 {i:06d}",
-                }
-                for i, customer in zip(numbers, customers, strict=True)
-            ]
+            [payer_vals(i, customer) for i, customer in zip(numbers, customers, strict=True)]
         )
         moves = env["account.move"].create(
             [
