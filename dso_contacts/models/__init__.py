@@ -3,6 +3,7 @@ from . import res_partner
 from . import res_partner_search
 from . import res_partner_reminder
 from . import res_partner_portal
+from . import res_partner_phone
 from . import res_partner_rank
 from . import account_move
 from . import mail_mail

@@ -220,7 +220,12 @@ class DsoContactImportContacts(models.AbstractModel):
                 values.get("phone"), country_code, line, run, self.env._("phone")
             ),
             "mobile": self._phone(
-                values.get("mobile"), country_code, line, run, self.env._("mobile")
+                values.get("mobile"),
+                country_code,
+                line,
+                run,
+                self.env._("mobile"),
+                mobile=True,
             ),
             "function": values.get("function") or False,
             "comment": plaintext2html(values["comment"]) if values.get("comment") else False,

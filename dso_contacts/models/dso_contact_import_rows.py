@@ -10,6 +10,7 @@ from odoo.service.model import _as_validation_error
 from odoo.tools.mail import email_normalize, single_email_re
 from odoo.tools.translate import translate_sql_constraint
 
+from ..tools.phone import check_phone
 from ..tools.phone_repair import repair_phone
 
 _logger = logging.getLogger(__name__)
@@ -68,24 +69,39 @@ class DsoContactImportEngine(models.AbstractModel):
         return email.strip(), None
 
     @api.model
-    def _phone(self, number, country_code, line, run, label):
+    def _phone(self, number, country_code, line, run, label, mobile=False):
         """The number in E.164 form (as a spreadsheet may have left it: no
-        "+", no leading zero), else as written with a warning."""
+        "+", no leading zero), else as written with a warning. A number that
+        is not valid, or a ``mobile`` that is not a mobile number, is stored
+        with a warning: no SMS could reach it (the rule of the form and of the
+        sending, ``res.partner._dso_phone_warning``)."""
         if not number:
             return False
         e164 = repair_phone(number, country_code)
-        if e164:
-            return e164
-        run.warn(
-            self.env._(
-                "Line %(line)s: the %(label)s %(number)s could not be read as a phone "
-                "number; it is kept as written.",
-                line=line,
-                label=label,
-                number=number,
+        if not e164:
+            run.warn(
+                self.env._(
+                    "Line %(line)s: the %(label)s %(number)s could not be read as a "
+                    "phone number; it is kept as written.",
+                    line=line,
+                    label=label,
+                    number=number,
+                )
             )
+            return number
+        warning = self.env["res.partner"]._dso_phone_warning(
+            "mobile" if mobile else "phone", number, check_phone(e164, country_code)[1]
         )
-        return number
+        if warning:
+            run.warn(
+                self.env._(
+                    "Line %(line)s: %(warning)s It is stored as %(stored)s.",
+                    line=line,
+                    warning=warning,
+                    stored=e164,
+                )
+            )
+        return e164
 
     @api.model
     def _find_customers(self, refs):

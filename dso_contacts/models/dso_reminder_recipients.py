@@ -74,8 +74,16 @@ class DsoReminderDispatch(models.AbstractModel):
         if number is None:
             number = contact._dso_reminder_sms_number()
         if not number:
+            typed = ", ".join(filter(None, (contact.mobile, contact.phone)))
             problems.append(
                 self.env._(
+                    "%(name)s has no mobile number that can receive an SMS (%(numbers)s): "
+                    "no SMS sent.",
+                    name=contact.name,
+                    numbers=typed,
+                )
+                if typed
+                else self.env._(
                     "%(name)s has no valid mobile or phone number: no SMS sent.",
                     name=contact.name,
                 )

@@ -52,7 +52,11 @@ class ResPartner(models.Model):
     )
 
     @api.depends_context("company")
-    @api.depends("collection_contact_id.email", "collection_contact_id.mobile")
+    @api.depends(
+        "collection_contact_id.email",
+        "collection_contact_id.mobile",
+        "collection_contact_id.phone",
+    )
     def _compute_dso_collection_warning(self):
         for partner in self:
             partner.dso_collection_warning = partner._dso_get_collection_warning()
@@ -170,7 +174,7 @@ class ResPartner(models.Model):
                     "no automatic reminder can be sent."
                 )
             return False
-        if not contact.email and not contact.mobile:
+        if not contact.email and not contact._dso_sms_number():
             return self.env._(
                 "The contact for collection %(name)s has neither an email nor a "
                 "mobile number: reminders cannot reach them.",
@@ -180,12 +184,10 @@ class ResPartner(models.Model):
 
     def _dso_reminder_sms_number(self):
         """The number reminders are sent to by SMS, in E.164: the mobile, else
-        the phone. (``mobile`` is gone in 19.0: the port changes this method
-        only.)"""
+        the phone, when an SMS can reach it (the rule of the import and of the
+        form, see ``_dso_sms_number``)."""
         self.ensure_one()
-        return self._phone_format(
-            number=self.mobile or self.phone, country=self._dso_phone_country()
-        )
+        return self._dso_sms_number()
 
     def _dso_log_reminder_failure(self, error):
         """Record on the customer that its automatic reminder failed."""

@@ -3,6 +3,7 @@ from . import test_partner_operations
 from . import test_contacts_search
 from . import test_contacts_invoicing
 from . import test_phone_tools
+from . import test_partner_phones
 from . import test_customers_list
 from . import test_import_tools
 from . import test_import_contacts

@@ -135,11 +135,31 @@ class TestReminderCron(ReminderCommon):
 
     @freeze_time(NOW)
     def test_sms_goes_to_phone_when_no_mobile(self):
-        self.contact.write({"mobile": False, "phone": "+32 2 555 12 12"})
+        # a mobile number typed in the phone field
+        self.contact.write({"mobile": False, "phone": "0456 55 12 12"})
         self._create_invoice(self.customer, TODAY - timedelta(days=16))
         with self.mock_mail_gateway(), self.mockSMSGateway():
             self._run_cron()
-        self.assertSMSOutgoing(self.contact, "+3225551212")
+        self.assertSMSOutgoing(self.contact, "+32456551212")
+
+    @freeze_time(NOW)
+    def test_no_sms_to_a_number_that_cannot_receive_one(self):
+        # the rule of the import and of the form (issue 19): a landline, or a
+        # number phone_validation refuses, is no SMS number
+        self.contact.write({"mobile": "+32 2 555 12 13", "phone": "+32 2 555 12 12"})
+        self._create_invoice(self.customer, TODAY - timedelta(days=16))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        reminder = self._reminders(self.customer)
+        self.assertEqual(
+            (reminder.email_state, reminder.sms_state), ("queued", "missing_number")
+        )
+        self.assertFalse(self._new_sms)
+        self._assert_problem(
+            self.customer,
+            "Alpha Payer has no mobile number that can receive an SMS "
+            "(+32 2 555 12 13, +32 2 555 12 12)",
+        )
 
     @freeze_time(NOW)
     def test_sender_is_salesperson_else_company(self):

@@ -15,7 +15,13 @@ class TestCollectionContactTour(HttpCase):
             groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
         )
         customer = self.env["res.partner"].create(
-            {"name": "Tour Customer SA", "is_company": True, "customer_rank": 1}
+            {
+                "name": "Tour Customer SA",
+                "is_company": True,
+                "customer_rank": 1,
+                "ref": "TOUR-C1",
+                "country_id": self.env.ref("base.fr").id,
+            }
         )
         self.start_tour(
             "/odoo/action-account.res_partner_action_customer",
@@ -25,6 +31,9 @@ class TestCollectionContactTour(HttpCase):
         sophie = customer.child_ids.filtered(lambda c: c.name == "Sophie Tour")
         self.assertEqual(customer.collection_contact_id, sophie)
         self.assertEqual(sophie.contact_role_id.code, "financial_director")
+        # added from the customers menu, she is no customer of her own
+        self.assertEqual(sophie.customer_rank, 0)
+        self.assertEqual(sophie.mobile, "+33612345678")
 
 
 @tagged("post_install", "-at_install")

@@ -18,6 +18,10 @@ import re
 
 import phonenumbers
 
+from odoo.exceptions import UserError
+
+from odoo.addons.phone_validation.tools.phone_validation import phone_parse
+
 _DIGITS_RE = re.compile(r"\d")
 # a search term is treated as a phone number when it is made of digits and the
 # usual separators only, with enough digits to be a subscriber number
@@ -25,6 +29,16 @@ _PHONE_TERM_RE = re.compile(r"^\s*\+?[\d\s.\-/()]+$")
 MIN_PHONE_DIGITS = 6
 # the longest number E.164 allows
 MAX_PHONE_DIGITS = 15
+
+# what check_phone() says of a number that no SMS can reach
+PHONE_INVALID = "invalid"
+PHONE_NOT_MOBILE = "not_mobile"
+# the types of number an SMS reaches (some countries, the United States among
+# them, do not tell mobile and fixed numbers apart)
+SMS_NUMBER_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
 
 
 def to_e164(number, country_code=None):
@@ -71,3 +85,28 @@ def e164_candidates(term, country_codes):
         if e164 and e164 not in candidates:
             candidates.append(e164)
     return candidates
+
+
+def check_phone(number, country_code=None):
+    """``(e164, problem)``: the one rule of the addon for a phone number, at
+    import, in the form and at sending.
+
+    ``number`` is valid when core's ``phone_validation`` (the parse of
+    ``phone_format`` and of ``phone_sanitized``) accepts it in
+    ``country_code``; it can receive an SMS when phonenumbers also says it is a
+    mobile number. ``e164`` is its E.164 form, also for a number that is only
+    possible (a typo in a prefix, a reserved range: kept so that it is found as
+    it was typed), ``None`` when it cannot be read at all. ``problem`` is
+    ``None`` when an SMS can reach it, else :data:`PHONE_INVALID` or
+    :data:`PHONE_NOT_MOBILE`.
+    """
+    if not number:
+        return None, None
+    try:
+        parsed = phone_parse(str(number).strip(), (country_code or "").upper() or None)
+    except UserError:
+        return to_e164(number, country_code), PHONE_INVALID
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if phonenumbers.number_type(parsed) not in SMS_NUMBER_TYPES:
+        return e164, PHONE_NOT_MOBILE
+    return e164, None
