@@ -1,5 +1,6 @@
 from lxml import etree
 
+from odoo.modules.migration import load_script
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -169,3 +170,21 @@ class TestCustomerCodeShown(PartnerOperationsCommon):
             .search([*domain, ("customer_rank", ">", 0)])
         )
         self.assertEqual(found, self.customer)
+
+
+@tagged("post_install", "-at_install")
+class TestRankMigration(PartnerOperationsCommon):
+    def test_upgrade_takes_the_ranks_from_people_of_customers(self):
+        # as a database before 18.0.1.4.0 left them
+        self.env.cr.execute(
+            "UPDATE res_partner SET customer_rank = 1 WHERE id IN %s",
+            [(self.accountant.id, self.customer.id)],
+        )
+        self.env.invalidate_all()
+        migration = load_script(
+            "dso_contacts/migrations/18.0.1.4.0/post-migrate.py", "dso_rank_migration"
+        )
+        migration.migrate(self.env.cr, "18.0.1.3.0")
+        self.env.invalidate_all()
+        self.assertEqual(self.accountant.customer_rank, 0)
+        self.assertEqual(self.customer.customer_rank, 1)
