@@ -3,7 +3,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, models
-from odoo.tools import format_date
+from odoo.tools import format_amount, format_date
 
 
 class DsoReminderEngine(models.AbstractModel):
@@ -189,8 +189,9 @@ class DsoReminderEngine(models.AbstractModel):
         """
         company = self.env.company
         groups = self._due_groups(customers, today, automatic=automatic)
+        min_amount = company.dso_reminder_min_amount
+        below = set()
         if automatic:
-            min_amount = company.dso_reminder_min_amount
             below = {
                 group["partner"]
                 for group in groups
@@ -219,6 +220,7 @@ class DsoReminderEngine(models.AbstractModel):
         not_held = Move.search(
             [("id", "in", moves.ids), *Move._dso_reminder_hold_domain(today)]
         )
+        by_customer = moves.grouped("commercial_partner_id")
         first = levels[0]
         reasons = {}
         for customer in held:
@@ -227,7 +229,7 @@ class DsoReminderEngine(models.AbstractModel):
                 self._get_not_excluded_domain(today)
             ):
                 texts.append(self._excluded_text(customer))
-            customer_moves = moves.filtered(lambda m, c=customer: m.commercial_partner_id == c)
+            customer_moves = by_customer.get(customer, Move)
             if not customer_moves:
                 texts.append(self.env._("No unpaid invoice."))
                 continue
@@ -238,14 +240,12 @@ class DsoReminderEngine(models.AbstractModel):
                 lambda m: (today - m.invoice_date_due).days < first.days
             ):
                 texts.append(self._not_reached_text(move, first))
-            if customer in below if automatic else False:
+            if customer in below:
                 texts.append(
                     self.env._(
                         "What is due is below the minimum amount of the automatic "
                         "reminders (%(amount)s).",
-                        amount=self.env["ir.qweb.field.monetary"].value_to_html(
-                            min_amount, {"display_currency": company.currency_id}
-                        ),
+                        amount=format_amount(self.env, min_amount, company.currency_id),
                     )
                 )
             elif late.filtered(lambda m: (today - m.invoice_date_due).days >= first.days):

@@ -96,6 +96,18 @@ class TestReminderDeliveryStatus(PortalCommon):
             text = " ".join(names)
             for stale in ("email_state", "sms_state", "mail_state", "sms_delivery"):
                 self.assertNotIn(stale, text, f"{view_type}: {stale}")
+        answered = etree.fromstring(views["views"]["list"]["arch"]).xpath(
+            "//field[@name='is_answered']"
+        )[0]
+        self.assertNotEqual(
+            answered.get("widget"), "boolean_icon", "no reply arrow on every row"
+        )
+        self.assertEqual(answered.get("invisible"), "not is_answered")
+        self.assertEqual(
+            [key for key, _label in self.env["dso.reminder"]._fields["state"].selection],
+            ["draft", "failed", "partial", "sent"],
+            "the status bar reads Partly sent > Sent, not Sent > Partly sent",
+        )
         fields = self.env["dso.reminder"].fields_get(["email_status", "sms_status"])
         self.assertEqual(
             (fields["email_status"]["string"], fields["sms_status"]["string"]),
