@@ -400,6 +400,12 @@ class DsoReminder(models.Model):
             )
         return super().write(vals)
 
+    def _write_merged_partners(self, vals):
+        """Write the partners of a merge on sent reminders (Odoo's *Merge*,
+        see ``base.partner.merge.automatic.wizard``): the same persons, not a
+        rewrite of the history. Private: never reachable over RPC."""
+        return super().write(vals)
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
