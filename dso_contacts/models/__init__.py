@@ -7,6 +7,7 @@ from . import res_partner_phone
 from . import res_partner_rank
 from . import account_move
 from . import mail_mail
+from . import sms_sms
 from . import account_move_line
 from . import dso_import_mapping
 from . import dso_contact_import_job

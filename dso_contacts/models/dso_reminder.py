@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 EMAIL_STATES = [
     ("none", "Not used"),
@@ -46,6 +47,39 @@ SMS_STATUSES = [
     ("sms_error", "Delivery failed"),
     ("canceled", "Canceled"),
 ]
+# the statuses of a channel whose message is on its way or delivered
+EMAIL_OK = ("outgoing", "sent")
+SMS_OK = ("outgoing", "process", "pending", "sent")
+# what a sent reminder never changes: it is the history of what was sent, to
+# whom and when (a new send is a new reminder, see action_resend)
+HISTORY_FIELDS = frozenset(
+    (
+        "company_id",
+        "partner_id",
+        "contact_id",
+        "recipient_ids",
+        "level_id",
+        "move_ids",
+        "trigger_move_id",
+        "credit_line_ids",
+        "currency_id",
+        "amount_overdue",
+        "amount_credit",
+        "amount_due",
+        "date",
+        "is_manual",
+        "channel",
+        "user_id",
+        "author_id",
+        "email_from",
+        "email_to",
+        "sms_number",
+        "sms_uuid",
+        "email_state",
+        "sms_state",
+        "previous_id",
+    )
+)
 
 
 class DsoReminder(models.Model):
@@ -151,19 +185,38 @@ class DsoReminder(models.Model):
     sms_uuid = fields.Char(
         string="SMS UUID", readonly=True, index="btree_not_null", copy=False
     )
-    email_state = fields.Selection(EMAIL_STATES, required=True, default="none", readonly=True)
-    sms_state = fields.Selection(SMS_STATES, required=True, default="none", readonly=True)
+    # whether each channel could be used when the reminder was sent (the
+    # recipients checked); what the user reads is email_status / sms_status
+    email_state = fields.Selection(
+        EMAIL_STATES, string="Email check", required=True, default="none", readonly=True
+    )
+    sms_state = fields.Selection(
+        SMS_STATES, string="SMS check", required=True, default="none", readonly=True
+    )
+    # the order of the flow, as the status bar shows it: what did not reach
+    # "Sent" stops before it
     state = fields.Selection(
         [
             ("draft", "Draft"),
-            ("sent", "Sent"),
-            ("partial", "Partly sent"),
             ("failed", "Not sent"),
+            ("partial", "Partly sent"),
+            ("sent", "Sent"),
         ],
         compute="_compute_state",
         store=True,
         index=True,
+        help="Sent: every channel's message is queued or delivered. Partly sent: one "
+        "channel failed. Not sent: no channel could be used, or every delivery failed.",
     )
+    previous_id = fields.Many2one(
+        "dso.reminder",
+        string="Resend of",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The reminder this one sent again.",
+    )
+    resend_ids = fields.One2many("dso.reminder", "previous_id", string="Sent again as")
     is_draft = fields.Boolean(readonly=True, help="Prepared by the manual send, not sent yet.")
     problem = fields.Text(readonly=True, help="What prevented a channel from being used.")
     mail_id = fields.Many2one(
@@ -173,24 +226,30 @@ class DsoReminder(models.Model):
         ondelete="set null",
         help="The email in Odoo's queue, until the queue deletes it once sent.",
     )
-    # the state of the email in Odoo's queue, kept by mail.mail's
-    # post-processing (the queue may delete a sent email): see email_status
+    # the state of the email and of the SMS in Odoo's queues, kept by their
+    # writes (mail_mail.py, sms_sms.py: the queues delete what they sent)
     mail_state = fields.Selection(
         selection="_selection_mail_state", string="Email queue state", readonly=True
+    )
+    sms_delivery = fields.Selection(
+        selection="_selection_sms_state", string="SMS queue state", readonly=True
     )
     sms_id = fields.Many2one("sms.sms", string="SMS", compute="_compute_sms_id")
     # one delivery status per channel: why it was not used, else what Odoo's
     # queue says of the email (mail.mail) or SMS (sms.sms)
     email_status = fields.Selection(
         EMAIL_STATUSES,
+        string="Email status",
         compute="_compute_email_status",
+        store=True,
         help="Why no email was sent, else the delivery of the email as Odoo's email "
         "queue reports it.",
     )
     sms_status = fields.Selection(
         SMS_STATUSES,
         string="SMS status",
-        compute="_compute_sms_id",
+        compute="_compute_sms_status",
+        store=True,
         help="Why no SMS was sent, else the delivery of the SMS as Odoo's SMS queue "
         "reports it (the queue deletes the SMS it sent).",
     )
@@ -212,15 +271,22 @@ class DsoReminder(models.Model):
         ),
     ]
 
-    @api.depends("is_draft", "email_state", "sms_state")
+    @api.depends("is_draft", "email_status", "sms_status")
     def _compute_state(self):
         for reminder in self:
-            states = {reminder.email_state, reminder.sms_state} - {"none"}
+            used = [
+                status in ok
+                for status, ok in (
+                    (reminder.email_status, EMAIL_OK),
+                    (reminder.sms_status, SMS_OK),
+                )
+                if status and status != "none"
+            ]
             if reminder.is_draft:
                 reminder.state = "draft"
-            elif states == {"queued"}:
+            elif used and all(used):
                 reminder.state = "sent"
-            elif "queued" in states:
+            elif any(used):
                 reminder.state = "partial"
             else:
                 reminder.state = "failed"
@@ -296,12 +362,19 @@ class DsoReminder(models.Model):
             if reminder.email_state != "queued":
                 reminder.email_status = reminder.email_state
             else:
-                # the queue's own record while it keeps it (Odoo's email queue
-                # is read by administrators only: sudo for its state)
-                state = reminder.sudo().mail_id.state or reminder.mail_state or "outgoing"
-                reminder.email_status = MAIL_DELIVERY.get(state, "outgoing")
+                reminder.email_status = MAIL_DELIVERY.get(reminder.mail_state, "outgoing")
 
-    @api.depends("sms_state", "sms_uuid")
+    @api.depends("sms_state", "sms_delivery")
+    def _compute_sms_status(self):
+        for reminder in self:
+            if reminder.sms_state != "queued":
+                reminder.sms_status = reminder.sms_state
+            elif reminder.sms_delivery == "error":
+                reminder.sms_status = "sms_error"
+            else:
+                reminder.sms_status = reminder.sms_delivery or "outgoing"
+
+    @api.depends("sms_uuid")
     def _compute_sms_id(self):
         uuids = [uuid for uuid in self.mapped("sms_uuid") if uuid]
         sms_list = self.env["sms.sms"].sudo().search([("uuid", "in", uuids)]) if uuids else []
@@ -309,25 +382,56 @@ class DsoReminder(models.Model):
         for reminder in self:
             sms = by_uuid.get(reminder.sms_uuid)
             reminder.sms_id = sms.id if sms else False
-            if reminder.sms_state != "queued":
-                reminder.sms_status = reminder.sms_state
-            elif sms:
-                reminder.sms_status = "sms_error" if sms.state == "error" else sms.state
-            else:
-                # Odoo's SMS queue deletes the SMS it sent, and keeps the others
-                reminder.sms_status = "pending"
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        # the history is never rewritten, whoever asks (superuser included):
+        # only what Odoo's queues and the customer's answers add to it
+        if HISTORY_FIELDS.intersection(vals) and self.filtered(lambda r: not r.is_draft):
+            raise UserError(
+                self.env._(
+                    "A payment reminder once sent is never rewritten: its recipients, "
+                    "date, level and texts stay as they were sent. Use Send again to "
+                    "send a new reminder."
+                )
+            )
+        return super().write(vals)
+
+    def _write_merged_partners(self, vals):
+        """Write the partners of a merge on sent reminders (Odoo's *Merge*,
+        see ``base.partner.merge.automatic.wizard``): the same persons, not a
+        rewrite of the history. Private: never reachable over RPC."""
+        # the write below this class's guard, on purpose
+        return super().write(vals)  # pylint: disable=super-method-mismatch
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
 
-    def action_retry(self):
-        """Send again, on the channels that could not be used, the reminders
-        whose contact data has been fixed since."""
-        self.env["dso.reminder.engine"]._check_send_rights()
+    def action_resend(self):
+        """Send the reminder again, as a new reminder of the same level (this
+        one stays as it was sent), on the channels that failed, to the
+        customer's contact for collection of today. The engine finds what is
+        due today and says what holds it if nothing is."""
+        self.ensure_one()
+        engine = self.env["dso.reminder.engine"].with_company(self.company_id)
+        engine._check_send_rights()
         self.check_access("read")
-        self.env["dso.reminder.dispatch"]._retry(self)
-        return True
+        reminders = engine._send(self.partner_id, options={"resend_of": self})
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dso_contacts.dso_reminder_action"
+        )
+        if len(reminders) == 1:
+            action.update(
+                {"res_id": reminders.id, "view_mode": "form", "views": [(False, "form")]}
+            )
+        else:
+            action["domain"] = [("id", "in", reminders.ids)]
+        action["context"] = {}
+        return action
 
     def action_view_invoices(self):
         self.ensure_one()

@@ -30,9 +30,9 @@ class DsoReminderDispatch(models.AbstractModel):
     """Sends reminders prepared by ``dso.reminder.engine``: checks their
     recipients (address, number, blacklists), renders their templates,
     queues the emails (``mail.mail``) and SMS (``sms.sms``) in Odoo's own
-    queues, notes them on the customers and invoices, raises an activity for
-    what could not be sent, and sends again what failed once the data is
-    fixed. Odoo's queues do the sending.
+    queues, notes them on the customers and invoices and raises an activity
+    for what could not be sent. Odoo's queues do the sending; sending again
+    is a new reminder (``dso.reminder.action_resend``).
 
     The records it writes (emails, SMS, notes, activities) are the engine's
     own output: it is called after the caller's rights were checked, and
@@ -309,43 +309,3 @@ class DsoReminderDispatch(models.AbstractModel):
                 ]
             )
         )
-
-    @api.model
-    def _retry(self, reminders):
-        """Use again the channels of ``reminders`` that could not be used, with
-        the current data of the contact for collection. A channel already
-        queued is never queued twice."""
-        dispatch = self.sudo()
-        retried = self.env["dso.reminder"]
-        for reminder in reminders.sudo().filtered(lambda r: r.state in ("failed", "partial")):
-            contact = reminder.partner_id.collection_contact_id
-            vals = dispatch.with_company(reminder.company_id)._check_recipients(
-                reminder.channel,
-                reminder.recipient_ids if reminder.is_manual else contact,
-                contact,
-            )
-            update = {"contact_id": contact.id, "problem": vals["problem"]}
-            for state, keys in (
-                ("email_state", ("email_state", "recipient_ids", "email_to")),
-                ("sms_state", ("sms_state", "sms_number", "sms_uuid")),
-            ):
-                if reminder[state] not in ("queued", "none"):
-                    update.update({key: vals[key] for key in keys if key in vals})
-            requeue = {
-                state
-                for state in ("email_state", "sms_state")
-                if reminder[state] != "queued" and update.get(state) == "queued"
-            }
-            reminder.write(update)
-            if requeue:
-                retried |= reminder
-                dispatch._queue_emails(
-                    reminder if "email_state" in requeue else reminder.browse(), {}
-                )
-                dispatch._queue_sms(
-                    reminder if "sms_state" in requeue else reminder.browse(), {}
-                )
-        dispatch._log_chatter(retried)
-        dispatch._flag_problems(reminders.sudo())
-        dispatch._trigger_queues()
-        return retried

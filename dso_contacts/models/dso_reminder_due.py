@@ -3,6 +3,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, models
+from odoo.tools import format_amount, format_date
 
 
 class DsoReminderEngine(models.AbstractModel):
@@ -23,20 +24,26 @@ class DsoReminderEngine(models.AbstractModel):
         ``all_open``), less those held out of the reminders (see
         ``account.move._dso_reminder_hold_domain``); None when the company has
         no level."""
-        company = self.env.company
-        levels = company._dso_reminder_levels()
+        levels = self.env.company._dso_reminder_levels()
         if not levels:
             return None
         domain = [
-            ("company_id", "=", company.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("amount_residual", ">", 0),
+            *self._get_unpaid_domain(),
             *self.env["account.move"]._dso_reminder_hold_domain(today),
         ]
         if not all_open:
             domain.append(("invoice_date_due", "<=", today - timedelta(days=levels[0].days)))
         return domain
+
+    @api.model
+    def _get_unpaid_domain(self):
+        """Unpaid posted customer invoices of the company, held or not."""
+        return [
+            ("company_id", "=", self.env.company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("amount_residual", ">", 0),
+        ]
 
     @api.model
     def _get_credit_domain(self, customers):
@@ -167,3 +174,142 @@ class DsoReminderEngine(models.AbstractModel):
             for move_id in set(reminder.move_ids.ids) & set(triggers.ids):
                 sent[move_id] = max(sent.get(move_id, days), days)
         return sent
+
+    # ------------------------------------------------------------------
+    # Why nothing is due
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _hold_reasons(self, customers, today, automatic=False):
+        """Why no reminder is due to each of ``customers`` that has none on
+        ``today``: {customer: [texts]}, read by the same rules as
+        ``_due_groups`` (the invoices held out, the lowest level's delay, the
+        open credits; with ``automatic``, also the exclusion and the
+        company's minimum amount). Customers with something due are left out.
+        """
+        company = self.env.company
+        groups = self._due_groups(customers, today, automatic=automatic)
+        min_amount = company.dso_reminder_min_amount
+        below = set()
+        if automatic:
+            below = {
+                group["partner"]
+                for group in groups
+                if company.currency_id.compare_amounts(group["amount_company"], min_amount) < 0
+            }
+            groups = [group for group in groups if group["partner"] not in below]
+        due = {group["partner"] for group in groups}
+        held = customers.filtered(lambda customer: customer not in due)
+        if not held:
+            return {}
+        levels = company._dso_reminder_levels()
+        if not levels:
+            return {
+                customer: [
+                    self.env._(
+                        "%(company)s has no reminder level.", company=company.display_name
+                    )
+                ]
+                for customer in held
+            }
+        Move = self.env["account.move"]
+        moves = Move.search(
+            [*self._get_unpaid_domain(), ("commercial_partner_id", "in", held.ids)],
+            order="invoice_date_due, id",
+        )
+        not_held = Move.search(
+            [("id", "in", moves.ids), *Move._dso_reminder_hold_domain(today)]
+        )
+        by_customer = moves.grouped("commercial_partner_id")
+        first = levels[0]
+        reasons = {}
+        for customer in held:
+            texts = reasons[customer] = []
+            if automatic and not customer.filtered_domain(
+                self._get_not_excluded_domain(today)
+            ):
+                texts.append(self._excluded_text(customer))
+            customer_moves = by_customer.get(customer, Move)
+            if not customer_moves:
+                texts.append(self.env._("No unpaid invoice."))
+                continue
+            for move in customer_moves - not_held:
+                texts.extend(self._held_texts(move, today))
+            late = customer_moves & not_held
+            for move in late.filtered(
+                lambda m: (today - m.invoice_date_due).days < first.days
+            ):
+                texts.append(self._not_reached_text(move, first))
+            if customer in below:
+                texts.append(
+                    self.env._(
+                        "What is due is below the minimum amount of the automatic "
+                        "reminders (%(amount)s).",
+                        amount=format_amount(self.env, min_amount, company.currency_id),
+                    )
+                )
+            elif late.filtered(lambda m: (today - m.invoice_date_due).days >= first.days):
+                texts.append(
+                    self.env._(
+                        "The open credits (credit notes, payments not yet matched) cover "
+                        "what is due."
+                    )
+                )
+        return reasons
+
+    @api.model
+    def _held_texts(self, move, today):
+        """Why ``move`` is held out of the reminders on ``today``."""
+        texts = []
+        blocked = move.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and line.blocked
+        )
+        if blocked and move.dso_dispute_ids.filtered(lambda d: d.state == "open"):
+            texts.append(self.env._("%(invoice)s is disputed.", invoice=move.name))
+        elif blocked:
+            texts.append(self.env._("%(invoice)s is marked No Follow-up.", invoice=move.name))
+        if move.payment_state == "blocked":
+            texts.append(
+                self.env._("The payment of %(invoice)s is blocked.", invoice=move.name)
+            )
+        Promise = self.env["dso.payment.promise"]
+        for promise in move.dso_promise_ids.filtered_domain(Promise._hold_domain(today)):
+            texts.append(
+                self.env._(
+                    "%(invoice)s is promised until %(date)s (no reminder before %(until)s).",
+                    invoice=move.name,
+                    date=format_date(self.env, promise.date),
+                    until=format_date(self.env, promise.hold_until + timedelta(days=1)),
+                )
+            )
+        return texts
+
+    @api.model
+    def _not_reached_text(self, move, level):
+        """``move`` has not reached ``level`` (the lowest) yet."""
+        values = {
+            "invoice": move.name,
+            "date": format_date(self.env, move.invoice_date_due),
+            "level": level.name,
+            "days": abs(level.days),
+        }
+        if level.days < 0:
+            return self.env._(
+                "%(invoice)s is due on %(date)s: below the delay of level %(level)s "
+                "(%(days)s days before the due date).",
+                **values,
+            )
+        return self.env._(
+            "%(invoice)s is due on %(date)s: below the delay of level %(level)s "
+            "(%(days)s days after the due date).",
+            **values,
+        )
+
+    @api.model
+    def _excluded_text(self, customer):
+        if customer.dso_reminder_exclude_until:
+            return self.env._(
+                "Excluded from the automatic reminders until %(date)s.",
+                date=format_date(self.env, customer.dso_reminder_exclude_until),
+            )
+        return self.env._("Excluded from the automatic reminders.")

@@ -164,11 +164,14 @@ class DsoReminderEngine(models.AbstractModel):
             customer, which must be its own; None: each customer's contact for
             collection), ``texts`` ({"subject", "body_html", "sms_body"}
             replacing the rendered ones of a single reminder), ``preview``
-            (drafts, not sent: see ``_render``)
+            (drafts, not sent: see ``_render``), ``resend_of`` (a reminder
+            sent before, sent again as a new reminder: see ``_resend_options``)
         :return: the reminders (drafts for a preview)
         """
         self._check_send_rights()
         today = today or self.env.company._dso_reminder_today()
+        if options and options.get("resend_of"):
+            options = self._resend_options(options["resend_of"], options)
         if options is None:
             vals_list = self._prepare_automatic(customers, today)
         else:
@@ -258,29 +261,69 @@ class DsoReminderEngine(models.AbstractModel):
         else:
             recipients = None
         groups = self._due_groups(customers, today, automatic=False)
+        if options.get("currency"):
+            groups = [group for group in groups if group["currency"] == options["currency"]]
         if not groups:
+            reasons = self._hold_reasons(customers, today)
             raise UserError(
                 self.env._(
-                    "%(customers)s: no unpaid invoice reached a reminder level, or the "
-                    "open credits (credit notes, payments not yet matched) cover it.",
-                    customers=", ".join(customers.mapped("display_name")),
+                    "Nothing can be sent: %(reasons)s",
+                    reasons="\n".join(
+                        self.env._(
+                            "%(customer)s: %(reasons)s",
+                            customer=customer.display_name,
+                            reasons=" ".join(texts),
+                        )
+                        for customer, texts in reasons.items()
+                    )
+                    or self.env._("no unpaid invoice in this currency reached a level."),
                 )
             )
         checker = self._with_blacklist(groups)
+        previous = options.get("previous")
         return [
-            checker._prepare_vals(
-                group,
-                date=today,
-                level=options["level"],
-                contacts=(
-                    recipients
-                    if recipients is not None
-                    else group["partner"].collection_contact_id
+            dict(
+                checker._prepare_vals(
+                    group,
+                    date=today,
+                    level=options["level"],
+                    contacts=(
+                        recipients
+                        if recipients is not None
+                        else group["partner"].collection_contact_id
+                    ),
+                    channel=options.get("channel"),
                 ),
-                channel=options.get("channel"),
+                previous_id=previous.id if previous else False,
             )
             for group in groups
         ]
+
+    @api.model
+    def _resend_options(self, previous, options):
+        """The options of sending ``previous`` again: a new reminder of its
+        level and currency, on the channels that failed (all of them when
+        none did), to the customer's contact for collection of today. It is
+        sent by hand: the scheduled action's rule, each level once per
+        invoice, still counts both and never sends the level again."""
+        previous.check_access("read")
+        previous.ensure_one()
+        if previous.is_draft:
+            raise UserError(self.env._("A preview is not sent: it cannot be sent again."))
+        email = previous.email_status not in ("none", "outgoing", "sent")
+        sms = previous.sms_status not in ("none", "outgoing", "process", "pending", "sent")
+        channel = {(True, True): "both", (True, False): "email", (False, True): "sms"}.get(
+            (email, sms), previous.channel
+        )
+        return dict(
+            options,
+            level=previous.level_id,
+            channel=channel,
+            currency=previous.currency_id,
+            previous=previous,
+            recipients=None,
+            resend_of=False,
+        )
 
     @api.model
     def _with_blacklist(self, groups):

@@ -61,7 +61,7 @@ class PartnerOperationsCommon(DsoContactsCommon):
             name, customer=customer.sudo(), is_company_role=True, **vals
         ).sudo(False)
 
-    def _reminder(self, customer, contact):
+    def _reminder(self, customer, contact, recipients=None):
         level = self.env["dso.reminder.level"].search(
             [("company_id", "=", customer.company_id.id or self.company.id)], limit=1
         )
@@ -72,7 +72,7 @@ class PartnerOperationsCommon(DsoContactsCommon):
                 {
                     "partner_id": customer.id,
                     "contact_id": contact.id,
-                    "recipient_ids": [Command.set(contact.ids)],
+                    "recipient_ids": [Command.set((recipients or contact).ids)],
                     "level_id": level.id,
                     "currency_id": self.company.currency_id.id,
                     "channel": "email",
@@ -171,8 +171,8 @@ class TestMergeKeepsCollectionContact(PartnerOperationsCommon):
     def test_merge_person_with_reminders_keeps_history(self):
         self.accountant.is_collection_contact = True
         twin = self._create_contact("Claire Martin", email=self.accountant.email)
-        reminder = self._reminder(self.customer, self.accountant)
-        reminder.sudo().recipient_ids |= twin
+        # the history is never rewritten: the reminder is sent to both
+        reminder = self._reminder(self.customer, self.accountant, self.accountant | twin)
         self._merge(self.accountant | twin, twin)
         self.assertEqual(reminder.contact_id, twin)
         self.assertEqual(reminder.recipient_ids, twin)

@@ -527,10 +527,13 @@ class TestReminderCron(ReminderCommon):
             self._run_cron()
             self.assertTrue(self.customer.dso_reminder_problem)
             self.contact.mobile = "0456 12 34 56"
-            self._reminders(self.customer).with_user(self.accountant).action_retry()
+            first = self._reminders(self.customer)
+            first.with_user(self.accountant).action_resend()
         self.assertSMSOutgoing(self.contact, NUMBER, content=invoice.name)
         self.assertEqual(len(self._new_mails), 1, "the email queued already is not sent again")
-        self.assertEqual(self._reminders(self.customer).state, "sent")
+        second = self._reminders(self.customer) - first
+        self.assertEqual((first.state, second.state), ("partial", "sent"))
+        self.assertEqual(second.channel, "sms", "only the channel that failed")
         self.assertFalse(self.customer.dso_reminder_problem)
 
     # ------------------------------------------------------------------

@@ -69,7 +69,8 @@ class TestReminderRpc(AccountTestInvoicingHttpCommon):
         preview = self._call("action_preview", [wizard_id])
         self.assertEqual(preview["res_id"], wizard_id)
         sent = self._call("action_send", [wizard_id])
-        self.assertEqual(sent["res_model"], "dso.reminder")
+        self.assertEqual(sent["tag"], "display_notification")
+        self.assertEqual(sent["params"]["message"], "1 reminder queued.")
         reminder = self.env["dso.reminder"].search([("partner_id", "=", self.customer.id)])
         self.assertRecordValues(
             reminder,
@@ -84,6 +85,39 @@ class TestReminderRpc(AccountTestInvoicingHttpCommon):
         )
         self.assertEqual(reminder.move_ids, self.invoice)
         self.assertEqual(reminder.mail_id.recipient_ids, self.contact)
+
+    def test_sent_reminder_is_never_rewritten_over_xmlrpc(self):
+        new_test_user(
+            self.env,
+            login="dso_rpc_manager",
+            password="dso_rpc_manager",
+            groups="account.group_account_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        wizard_id = self._call("create", {"partner_ids": [(6, 0, self.customer.ids)]})
+        self._call("action_send", [wizard_id])
+        reminder = self.env["dso.reminder"].search([("partner_id", "=", self.customer.id)])
+        other = self.env["res.partner"].create(
+            {
+                "name": "Other Payer",
+                "parent_id": self.customer.id,
+                "email": "o@rpc.example.com",
+            }
+        )
+        manager = self.env["res.users"].search([("login", "=", "dso_rpc_manager")])
+        for vals in ({"contact_id": other.id}, {"email_to": other.email}):
+            with self.assertRaisesRegex(Fault, "never rewritten"), mute_logger("odoo.http"):
+                self.xmlrpc_object.execute_kw(
+                    self.env.cr.dbname,
+                    manager.id,
+                    "dso_rpc_manager",
+                    "dso.reminder",
+                    "write",
+                    [reminder.ids, vals],
+                )
+        self.assertEqual(reminder.contact_id, self.contact)
+        self.assertEqual(reminder.email_to, "payer@rpc.example.com")
 
     def test_forged_company_over_xmlrpc_is_refused(self):
         other = self.setup_other_company(name="Other Co")["company"]

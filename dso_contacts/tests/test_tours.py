@@ -90,10 +90,12 @@ class TestManualReminderTour(AccountTestInvoicingHttpCommon):
         invoice = self.init_invoice(
             "out_invoice",
             partner=customer,
-            invoice_date=fields.Date.today() - timedelta(days=20),
+            invoice_date=fields.Date.today() - timedelta(days=10),
             amounts=[300.0],
-            post=True,
         )
+        # 10 days late: the first reminder (5 days), by email only
+        invoice.invoice_date_due = fields.Date.today() - timedelta(days=10)
+        invoice.action_post()
         self.start_tour(
             f"/odoo/action-account.res_partner_action_customer/{customer.id}",
             "dso_contacts_manual_reminder",
@@ -102,11 +104,53 @@ class TestManualReminderTour(AccountTestInvoicingHttpCommon):
         reminder = self.env["dso.reminder"].search([("partner_id", "=", customer.id)])
         self.assertEqual(len(reminder), 1)
         self.assertEqual(reminder.move_ids, invoice)
+        self.assertEqual(reminder.level_id.days, 5)
         self.assertIn(payer, reminder.recipient_ids)
+        self.assertEqual((reminder.email_status, reminder.state), ("outgoing", "sent"))
         self.assertTrue(
             self.env["mail.mail"].search([("recipient_ids", "in", payer.ids)]),
             "the reminder email is queued for the contact for collection",
         )
+
+    def test_accountant_is_told_what_holds_the_reminder_tour(self):
+        company = self.company_data["company"]
+        user = new_test_user(
+            self.env,
+            login="dso_tour_held",
+            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
+            company_id=company.id,
+            company_ids=[company.id],
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Held SA", "is_company": True, "company_id": company.id}
+        )
+        self.env["res.partner"].create(
+            {
+                "name": "Tour Held Payer",
+                "parent_id": customer.id,
+                "email": "payer@tour-held.example.com",
+                "is_collection_contact": True,
+            }
+        )
+        invoice = self.init_invoice(
+            "out_invoice",
+            partner=customer,
+            invoice_date=fields.Date.today() - timedelta(days=20),
+            amounts=[300.0],
+            post=True,
+        )
+        self.env["dso.invoice.dispute"].with_user(user).create(
+            {
+                "move_id": invoice.id,
+                "reason_id": self.env.ref("dso_contacts.dispute_reason_not_received").id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-account.res_partner_action_customer/{customer.id}",
+            "dso_contacts_manual_reminder_held",
+            login="dso_tour_held",
+        )
+        self.assertFalse(self.env["dso.reminder"].search([("partner_id", "=", customer.id)]))
 
 
 @tagged("post_install", "-at_install")

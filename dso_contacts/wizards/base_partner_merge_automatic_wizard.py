@@ -159,6 +159,7 @@ class MergePartnerAutomatic(models.TransientModel):
             self.env["dso.reminder"].sudo().search([("recipient_ids", "in", src_partners.ids)])
         )
         if reminders:
-            reminders.write(
+            # the same persons, merged: not a rewrite of what was sent
+            reminders._write_merged_partners(
                 {"recipient_ids": [Command.unlink(partner.id) for partner in src_partners]}
             )

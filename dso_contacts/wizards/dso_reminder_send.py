@@ -81,6 +81,12 @@ class DsoReminderSend(models.TransientModel):
         readonly=True,
         help="The reminders of the preview, drafts not sent.",
     )
+    hold_reason = fields.Text(
+        string="Nothing to send",
+        compute="_compute_hold_reason",
+        help="Why no reminder can be sent to these customers today.",
+    )
+    can_send = fields.Boolean(compute="_compute_hold_reason")
     can_edit_body = fields.Boolean(compute="_compute_can_edit_body")
     subject = fields.Char()
     body_html = fields.Html(string="Email", sanitize_style=True)
@@ -108,6 +114,31 @@ class DsoReminderSend(models.TransientModel):
             wizard.level_id = (
                 max(reached, key=lambda level: level.days) if reached else levels[:1]
             )
+
+    @api.depends("partner_ids", "company_id")
+    def _compute_hold_reason(self):
+        for wizard in self:
+            company = wizard.company_id
+            customers = wizard.partner_ids._origin
+            reasons = (
+                self.env["dso.reminder.engine"]
+                .with_company(company)
+                ._hold_reasons(customers, company._dso_reminder_today())
+                if customers and company in self.env.companies
+                else {}
+            )
+            wizard.can_send = bool(customers) and len(reasons) < len(customers)
+            if len(customers) == 1:
+                wizard.hold_reason = "\n".join(reasons.get(customers, []))
+            else:
+                wizard.hold_reason = "\n".join(
+                    self.env._(
+                        "%(customer)s: %(reasons)s",
+                        customer=customer.display_name,
+                        reasons=" ".join(texts),
+                    )
+                    for customer, texts in reasons.items()
+                )
 
     @api.depends("level_id")
     def _compute_channel(self):
@@ -171,6 +202,18 @@ class DsoReminderSend(models.TransientModel):
         engine = self._engine()
         reminders = engine._send(self.partner_ids, options=self._send_options(preview=True))
         rendered = engine._render(reminders[:1]).get(reminders[:1].id, {})
+        if len(self.partner_ids) == 1:
+            title = self.env._(
+                "Preview: %(level)s to %(customer)s",
+                level=self.level_id.name,
+                customer=self.partner_ids.display_name,
+            )
+        else:
+            title = self.env._(
+                "Preview: %(level)s to %(count)s customers",
+                level=self.level_id.name,
+                count=len(self.partner_ids),
+            )
         self.write(
             {
                 "reminder_ids": [fields.Command.set(reminders.ids)],
@@ -180,7 +223,7 @@ class DsoReminderSend(models.TransientModel):
                 "sms_body": rendered.get("sms_body"),
             }
         )
-        return self._reopen()
+        return self._reopen(title)
 
     def action_back(self):
         self.ensure_one()
@@ -188,7 +231,7 @@ class DsoReminderSend(models.TransientModel):
         self.write(
             {"state": "compose", "subject": False, "body_html": False, "sms_body": False}
         )
-        return self._reopen()
+        return self._reopen(self.env._("Send a payment reminder"))
 
     def action_send(self):
         """Send the reminders: prepared again from the wizard's choices, queued
@@ -201,12 +244,38 @@ class DsoReminderSend(models.TransientModel):
         self._unlink_drafts()
         reminders = self._engine()._send(self.partner_ids, options=self._send_options())
         self.write({"reminder_ids": [fields.Command.clear()]})
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dso_contacts.dso_reminder_action"
-        )
-        action["domain"] = [("id", "in", reminders.ids)]
-        action["context"] = {}
-        return action
+        return self._notify_sent(reminders)
+
+    def _notify_sent(self, reminders):
+        """What the user reads once the reminders are sent (as
+        ``account.move.send``'s wizard says it): how many are queued, how
+        many could not be sent; then the wizard closes."""
+        failed = reminders.filtered(lambda r: r.state == "failed")
+        queued = len(reminders) - len(failed)
+        if queued == 1:
+            message = self.env._("1 reminder queued.")
+        else:
+            message = self.env._("%(count)s reminders queued.", count=queued)
+        if failed:
+            message = " ".join(
+                (
+                    message,
+                    self.env._(
+                        "%(count)s could not be sent: see the reminders of the customer.",
+                        count=len(failed),
+                    ),
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if failed else "success",
+                "title": self.env._("Payment reminders"),
+                "message": message,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def _engine(self):
         return self.env["dso.reminder.engine"].with_company(self.company_id)
@@ -243,8 +312,9 @@ class DsoReminderSend(models.TransientModel):
         )
         drafts.sudo().unlink()
 
-    def _reopen(self):
+    def _reopen(self, name):
         return {
+            "name": name,
             "type": "ir.actions.act_window",
             "res_model": self._name,
             "res_id": self.id,
