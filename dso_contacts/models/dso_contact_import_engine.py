@@ -325,7 +325,6 @@ class DsoContactImportEngine(models.AbstractModel):
             "rejected": record.error_count,
             "warnings": record.warning_count,
         }
-        _ = self.env._
         rejections = summary["rejections"][:MAX_SHOWN]
         rejected_more = values["rejected"] - len(rejections)
         listed = {}
@@ -333,7 +332,9 @@ class DsoContactImportEngine(models.AbstractModel):
             changes = summary[kind][:MAX_SHOWN]
             more = summary[f"{kind}_count"] - len(changes)
             listed[kind] = [self._change_line(change) for change in changes]
-            listed[f"{kind}_more"] = more > 0 and _("... and %(count)s more.", count=more)
+            listed[f"{kind}_more"] = more > 0 and self.env._(
+                "... and %(count)s more.", count=more
+            )
         return self.env["ir.qweb"]._render(
             "dso_contacts.dso_contact_import_summary",
             {
@@ -341,11 +342,11 @@ class DsoContactImportEngine(models.AbstractModel):
                 **listed,
                 "notice": summary.get("notice"),
                 "rejections": [
-                    _("Line %(line)s: %(reason)s", line=line, reason=reason)
+                    self.env._("Line %(line)s: %(reason)s", line=line, reason=reason)
                     for line, reason in rejections
                 ],
                 "rejected_more": rejected_more > 0
-                and _(
+                and self.env._(
                     "... and %(count)s more in the report of rejected rows.",
                     count=rejected_more,
                 ),
@@ -354,7 +355,7 @@ class DsoContactImportEngine(models.AbstractModel):
 
     @api.model
     def _change_line(self, change):
-        """ "Nordwind (NW01): Jonas Weber → Katrin Vogel"."""
+        """One change, said as "Nordwind (NW01): Jonas Weber → Katrin Vogel"."""
         none = self.env._("none")
         customer = change["name"] or ""
         if change["ref"]:

@@ -368,6 +368,13 @@ class DsoContactImportJob(models.Model):
                 skipped=self.skipped_count,
                 rejected=self.error_count,
             )
+            changed = (self.result_summary or {}).get("collection_count")
+            if changed:
+                body += " " + self.env._(
+                    "%(count)s customers have another contact for collection (see the "
+                    "import).",
+                    count=changed,
+                )
         else:
             body = self.env._(
                 "The import of %(file)s failed: %(reason)s",

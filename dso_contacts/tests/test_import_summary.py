@@ -226,6 +226,9 @@ class TestImportSummary(DsoImportCommon):
         ):
             self.assertIn(text, str(form.summary_html))
         self.assertNotIn("in progress", str(form.summary_html))
+        self.assertIn(
+            "1 customers have another contact for collection", job.message_ids[0].body
+        )
 
     def test_background_job_that_fails_its_test_says_why_and_changes_nothing(self):
         self.env["ir.config_parameter"].sudo().set_param(
