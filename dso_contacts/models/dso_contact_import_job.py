@@ -100,7 +100,7 @@ class DsoContactImportJob(models.Model):
     )
     def _compute_summary_html(self):
         for job in self:
-            job.summary_html = job._engine()._summary_html(
+            job.summary_html = self.env["dso.contact.import.engine"]._summary_html(
                 job,
                 job.done_count,
                 test=job.state == "validating",

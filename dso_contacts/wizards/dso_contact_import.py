@@ -130,7 +130,7 @@ class DsoContactImport(models.TransientModel):
             if not shown or wizard.state not in ("mapping", "done"):
                 wizard.summary_html = False
                 continue
-            wizard.summary_html = wizard._engine()._summary_html(
+            wizard.summary_html = self.env["dso.contact.import.engine"]._summary_html(
                 wizard, wizard.row_count, test=wizard.is_dry_run
             )
 
