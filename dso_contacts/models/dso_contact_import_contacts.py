@@ -91,7 +91,13 @@ class DsoContactImportContacts(models.AbstractModel):
         parents = self.env["res.partner"].browse(
             {vals["parent_id"] for _l, _c, vals in to_create}
         )
+        # the customers whose contact for collection the batch may replace
+        flagged = parents.browse(
+            {vals["parent_id"] for _l, _c, vals in to_create if vals["is_collection_contact"]}
+        )
+        before = self._collection_contacts(flagged)
         self._create_contacts(run, to_create, parents)
+        self._note_collection_changes(run, flagged, before)
 
     @api.model
     def _route_labelled_phones(self, run, cells, values, mapping):

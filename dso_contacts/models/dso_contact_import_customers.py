@@ -93,12 +93,17 @@ class DsoContactImportCustomers(models.AbstractModel):
             contact_plans.append(
                 (line, customer or values["ref"], contact if has_contact else None)
             )
+        # a Company-role contact renamed or archived may be the contact for
+        # collection of an existing customer
+        existing = self.env["res.partner"].browse(c.id for _l, _c, c, _ch in to_update)
+        before = self._collection_contacts(existing)
         failed = set()
         created = self._create_customers(run, to_create, failed)
         self._update_customers(run, to_update, failed)
         self._write_company_role_contacts(
-            [plan for plan in contact_plans if plan[0] not in failed], created
+            [plan for plan in contact_plans if plan[0] not in failed], created, run
         )
+        self._note_collection_changes(run, existing.browse(list(before)), before)
 
     @api.model
     def _customer_vals(self, run, values, customers, ambiguous):
@@ -228,11 +233,12 @@ class DsoContactImportCustomers(models.AbstractModel):
                     run.updated += 1
 
     @api.model
-    def _write_company_role_contacts(self, plans, created):
+    def _write_company_role_contacts(self, plans, created, run):
         """Make the row's contact data the single Company-role contact of each
         customer. Company-role contacts are closed to hand edits; the import
         writes them as superuser after checking the user is an accounting user.
-        Other contacts are never touched."""
+        Other contacts are never touched. A Company-role contact that becomes
+        another person (renamed) or goes (archived) is noted in ``run``."""
         self._check_rights()
         contacts_engine = self.env["dso.contact.import.contacts"]
         partner_model = contacts_engine._contact_partner_model().sudo()
@@ -252,11 +258,15 @@ class DsoContactImportCustomers(models.AbstractModel):
             existing = by_customer.get(customer.id, [])
             if not wanted:
                 to_archive |= partner_model.browse(c.id for c in existing)
+                if existing:
+                    self._note_company_role_change(run, customer, existing[0], None)
                 continue
             if existing:
                 keep, *others = existing
                 to_archive |= partner_model.browse(c.id for c in others)
                 changes = {k: v for k, v in wanted.items() if self._differs(keep, k, v)}
+                if "name" in changes:
+                    self._note_company_role_change(run, customer, keep, changes["name"])
                 if changes:
                     keep.write(changes)
             else:
@@ -271,3 +281,14 @@ class DsoContactImportCustomers(models.AbstractModel):
                 customers.browse({vals["parent_id"] for vals in to_create})
             )
             partner_model.create([{**sync[vals["parent_id"]], **vals} for vals in to_create])
+
+    @api.model
+    def _note_company_role_change(self, run, customer, contact, new_name):
+        """Note that the Company-role contact ``contact`` of ``customer`` is
+        renamed ``new_name`` (another person) or archived (``None``)."""
+        run.changes.note(
+            "company_role",
+            self._customer_entry(customer),
+            [contact.id, contact.name],
+            [contact.id, new_name] if new_name else None,
+        )

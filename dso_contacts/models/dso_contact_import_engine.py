@@ -12,6 +12,7 @@ from ..tools.file_reader import BATCH_SIZE
 from ..tools.guards import check_collector
 from ..tools.header_guess import normalize
 from ..tools.import_report import ImportRun
+from ..tools.import_summary import CHANGE_KINDS, empty_summary
 
 _logger = logging.getLogger(__name__)
 
@@ -19,6 +20,8 @@ PARAM_MAX_SIZE = "dso_contacts.import_max_size_mb"
 PARAM_BACKGROUND_ROWS = "dso_contacts.import_background_rows"
 DEFAULT_MAX_SIZE_MB = 50
 DEFAULT_BACKGROUND_ROWS = 10000
+# reasons of rejected rows and changed contacts shown at the top of a result
+MAX_SHOWN = 10
 # the engine of each kind of import
 ENGINES = {
     "contacts": "dso.contact.import.contacts",
@@ -104,6 +107,7 @@ class DsoContactImportEngine(models.AbstractModel):
             self._run(check, self._rows(reader), mapping, dry_run=True)
             if check.rejected:
                 check.created = check.updated = check.skipped = 0
+                check.changes.clear()
                 return check, self._invalid_rows_message(check.rejected)
         with self.env.cr.savepoint() as savepoint:
             self._run(run, self._rows(reader), mapping)
@@ -111,6 +115,7 @@ class DsoContactImportEngine(models.AbstractModel):
                 savepoint.close(rollback=True)
                 self.env.invalidate_all()
                 run.created = run.updated = run.skipped = 0
+                run.changes.clear()
                 return run, self.env._(
                     "Nothing was imported: line %(line)s was refused (%(reason)s) and "
                     '"Skip invalid rows" is off.',
@@ -160,6 +165,7 @@ class DsoContactImportEngine(models.AbstractModel):
         counts = (run.created, run.updated, run.skipped)
         rejected = run.rejected
         run.first_rejection = None
+        run.changes.drop()
         try:
             with self.env.cr.savepoint() as savepoint:
                 self._process_batch(run, batch, mapping)
@@ -169,6 +175,7 @@ class DsoContactImportEngine(models.AbstractModel):
                 if dry_run or stop:
                     savepoint.close(rollback=True)
         except DatabaseError as error:
+            run.changes.drop()
             # not a row's own refusal (those are rejected row by row): say it
             # in words, never as a raw SQL error
             _logger.warning("Import: the database refused a batch: %s", error)
@@ -184,6 +191,7 @@ class DsoContactImportEngine(models.AbstractModel):
         # records would otherwise grow with the file (900 MB for 100,000 rows)
         self.env.invalidate_all()
         if stop:
+            run.changes.drop()
             run.created, run.updated, run.skipped = counts
             line, reason = run.first_rejection
             run.stop = {
@@ -192,6 +200,9 @@ class DsoContactImportEngine(models.AbstractModel):
                 "first": batch[0][0],
                 "last": batch[-1][0],
             }
+        else:
+            # written, or tested: what the import does (or will do)
+            run.changes.keep()
         return not stop
 
     @api.model
@@ -253,6 +264,108 @@ class DsoContactImportEngine(models.AbstractModel):
                 )
             )
         return lines
+
+    # -- what the import changes, said at once -------------------------------------
+
+    @api.model
+    def _collection_contacts(self, customers):
+        """``{customer id: [contact id, name]}``: the contacts for collection of
+        ``customers`` as they are now in this transaction (one search)."""
+        if not customers:
+            return {}
+        partner_model = self.env["res.partner"]
+        partner_model.flush_model(["name", "is_collection_contact", "commercial_partner_id"])
+        contacts = partner_model.search_fetch(
+            [
+                ("commercial_partner_id", "in", customers.ids),
+                ("is_collection_contact", "=", True),
+            ],
+            ["commercial_partner_id", "name"],
+        )
+        return {c.commercial_partner_id.id: [c.id, c.name] for c in contacts}
+
+    @api.model
+    def _note_collection_changes(self, run, customers, before):
+        """Note the customers among ``customers`` whose contact for collection
+        the batch changed since ``before`` (:meth:`_collection_contacts`)."""
+        if not customers:
+            return
+        after = self._collection_contacts(customers)
+        for customer in customers:
+            run.changes.note(
+                "collection",
+                self._customer_entry(customer),
+                before.get(customer.id),
+                after.get(customer.id),
+            )
+
+    @api.model
+    def _customer_entry(self, customer):
+        return {"id": customer.id, "name": customer.name, "ref": customer.ref or ""}
+
+    @api.model
+    def _summary_html(self, record, rows, test=False, running=False):
+        """The result of an import (or of its test) as the screens show it at
+        once: the counts, the first reasons of rejected rows, the contacts for
+        collection and Company-role contacts changed.
+
+        :param record: the wizard or the background job (their counts and
+            ``result_summary``, see ``tools/import_summary.py``, are named alike)
+        :param int rows: the rows read
+        """
+        summary = record.result_summary or empty_summary()
+        values = {
+            "import_type": record.import_type,
+            "test": test,
+            "running": running,
+            "rows": rows,
+            "created": record.created_count,
+            "updated": record.updated_count,
+            "skipped": record.skipped_count,
+            "rejected": record.error_count,
+            "warnings": record.warning_count,
+        }
+        rejections = summary["rejections"][:MAX_SHOWN]
+        rejected_more = values["rejected"] - len(rejections)
+        listed = {}
+        for kind in CHANGE_KINDS:
+            changes = summary[kind][:MAX_SHOWN]
+            more = summary[f"{kind}_count"] - len(changes)
+            listed[kind] = [self._change_line(change) for change in changes]
+            listed[f"{kind}_more"] = more > 0 and self.env._(
+                "... and %(count)s more.", count=more
+            )
+        return self.env["ir.qweb"]._render(
+            "dso_contacts.dso_contact_import_summary",
+            {
+                **values,
+                **listed,
+                "notice": summary.get("notice"),
+                "rejections": [
+                    self.env._("Line %(line)s: %(reason)s", line=line, reason=reason)
+                    for line, reason in rejections
+                ],
+                "rejected_more": rejected_more > 0
+                and self.env._(
+                    "... and %(count)s more in the report of rejected rows.",
+                    count=rejected_more,
+                ),
+            },
+        )
+
+    @api.model
+    def _change_line(self, change):
+        """One change, said as "Nordwind (NW01): Jonas Weber → Katrin Vogel"."""
+        none = self.env._("none")
+        customer = change["name"] or ""
+        if change["ref"]:
+            customer = f"{customer} ({change['ref']})"
+        return self.env._(
+            "%(customer)s: %(before)s → %(after)s",
+            customer=customer,
+            before=change["before"][1] if change["before"] else none,
+            after=change["after"][1] if change["after"] else none,
+        )
 
     @api.model
     def _lookup_context(self):

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.guards import can_commit
+from ..tools.import_summary import merge_summary, without_changes
 from .dso_contact_import_engine import ENGINES
 from .dso_import_mapping import IMPORT_TYPES
 
@@ -74,11 +75,37 @@ class DsoContactImportJob(models.Model):
     result_message = fields.Text(string="Warnings and notes", readonly=True)
     report_file = fields.Binary(string="Rejected rows", attachment=True, readonly=True)
     report_filename = fields.Char(readonly=True)
+    # the first reasons of rejected rows and the contacts changed, merged
+    # batch after batch (tools/import_summary.py); shown at the top
+    result_summary = fields.Json(readonly=True)
+    summary_html = fields.Html(
+        string="Result", compute="_compute_summary_html", sanitize=False
+    )
 
     @api.depends("done_count", "row_count")
     def _compute_progress(self):
         for job in self:
             job.progress = 100.0 * job.done_count / job.row_count if job.row_count else 0.0
+
+    @api.depends(
+        "state",
+        "import_type",
+        "result_summary",
+        "done_count",
+        "created_count",
+        "updated_count",
+        "skipped_count",
+        "error_count",
+        "warning_count",
+    )
+    def _compute_summary_html(self):
+        for job in self:
+            job.summary_html = self.env["dso.contact.import.engine"]._summary_html(
+                job,
+                job.done_count,
+                test=job.state == "validating",
+                running=job.state in ("queued", "running"),
+            )
 
     @api.model
     def _cron_process_jobs(self):
@@ -128,6 +155,7 @@ class DsoContactImportJob(models.Model):
         }
         base_warnings = self.result_message or ""
         base_warning_count = self.warning_count
+        base_summary = self.result_summary
 
         def on_batch(batch, run):
             nonlocal processed
@@ -137,6 +165,7 @@ class DsoContactImportJob(models.Model):
                 "error_count": base["error_count"] + run.rejected,
                 "warning_count": base_warning_count + run.warning_count,
                 "result_message": "\n".join(filter(None, [base_warnings, *run.warnings])),
+                "result_summary": merge_summary(base_summary, run.summary),
             }
             if not dry_run:
                 values.update(
@@ -165,6 +194,7 @@ class DsoContactImportJob(models.Model):
             # a file unreadable halfway, rights withdrawn: the batches before
             # are committed, as the message says
             _logger.warning("Background import %s stopped: %s", self.id, error)
+            self.result_summary = merge_summary(base_summary, run.summary)
             self._append_rejected(run.take_rejected())
             self._finish(
                 failed_message=self.env._(
@@ -184,6 +214,8 @@ class DsoContactImportJob(models.Model):
             return processed
         if run.stop:
             self.error_count = base["error_count"] + run.rejected
+            # the refused row's reason; its batch's changes were rolled back
+            self.result_summary = merge_summary(base_summary, run.summary)
             self._append_rejected(run.take_rejected())
             self._finish(
                 failed_message=engine._stopped_message(
@@ -200,7 +232,7 @@ class DsoContactImportJob(models.Model):
             else:
                 # every row is valid: now write them, from the first one
                 self.write({"state": "running", "done_count": 0, "warning_count": 0,
-                            "result_message": False})  # fmt: skip
+                            "result_message": False, "result_summary": False})  # fmt: skip
                 self._commit()
             return processed
         self._finish(run=run)
@@ -254,6 +286,7 @@ class DsoContactImportJob(models.Model):
             "error_count": 0,
             "warning_count": 0,
             "result_message": False,
+            "result_summary": False,
         }
 
     def _engine(self):
@@ -306,6 +339,13 @@ class DsoContactImportJob(models.Model):
             values["result_message"] = "\n".join(
                 filter(None, [failed_message, self.result_message])
             )
+            # said first; a test that failed changed nothing
+            summary = (
+                without_changes(self.result_summary)
+                if self.state == "validating"
+                else merge_summary(self.result_summary, None)
+            )
+            values["result_summary"] = {**summary, "notice": failed_message}
         parts = self._rejected_parts()
         if parts and run:
             report = run.header_text().encode("utf-8") + b"".join(parts.mapped("raw"))
@@ -328,6 +368,13 @@ class DsoContactImportJob(models.Model):
                 skipped=self.skipped_count,
                 rejected=self.error_count,
             )
+            changed = (self.result_summary or {}).get("collection_count")
+            if changed:
+                body += " " + self.env._(
+                    "%(count)s customers have another contact for collection (see the "
+                    "import).",
+                    count=changed,
+                )
         else:
             body = self.env._(
                 "The import of %(file)s failed: %(reason)s",

@@ -12,6 +12,7 @@ from . import test_import_real_files
 from . import test_import_phones
 from . import test_import_engine
 from . import test_import_orchestration
+from . import test_import_summary
 from . import test_quick_search
 from . import test_tours
 from . import test_reminder_cron

@@ -83,9 +83,14 @@ class DsoImportCommon(TransactionCase):
 
     def _form_wizard(self, name, import_type="contacts", user=None, data=None):
         """A wizard filled through its form and read (Continue), as the user does."""
-        form = Form(self.env["dso.contact.import"].with_user(user or self.billing_user))
+        # the file's name comes with the file, as the upload button gives it
+        # (the name field itself is invisible)
+        form = Form(
+            self.env["dso.contact.import"]
+            .with_user(user or self.billing_user)
+            .with_context(default_import_filename=name)
+        )
         form.import_type = import_type
-        form.import_filename = name
         form.import_file = base64.b64encode(self._sample(name) if data is None else data)
         self.assertEqual(form.state, "upload")
         wizard = form.save()

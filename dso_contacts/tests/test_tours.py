@@ -52,16 +52,25 @@ class TestContactImportTour(HttpCase):
                 "country_id": self.env.ref("base.fr").id,
             }
         )
+        jean = self.env["res.partner"].create(
+            {"name": "Jean Moreau", "parent_id": customer.id, "is_collection_contact": True}
+        )
+        # the tour asserts what the dialog says after Test and after Import:
+        # the counts, the rejected row's reason, the replaced contact for
+        # collection, in sight at once
         self.start_tour(
             "/odoo/action-account.res_partner_action_customer",
             "dso_contacts_import",
             login="dso_tour_importer",
         )
         self.assertEqual(
-            sorted(customer.child_ids.mapped("name")), ["Marie Dupont", "Paul Martin"]
+            sorted(customer.child_ids.mapped("name")),
+            ["Jean Moreau", "Marie Dupont", "Paul Martin"],
+            "the row with a bad email address is rejected",
         )
         marie = customer.child_ids.filtered(lambda c: c.name == "Marie Dupont")
         self.assertEqual(customer.collection_contact_id, marie)
+        self.assertFalse(jean.is_collection_contact)
         self.assertEqual(marie.mobile, "+33612345678")
 
 

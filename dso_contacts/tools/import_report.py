@@ -10,6 +10,7 @@ import io
 
 from .file_reader import DELIMITERS
 from .header_guess import normalize
+from .import_summary import MAX_LISTED_REJECTIONS, ChangeNotes, empty_summary
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_LISTED_WARNINGS = 200
@@ -62,6 +63,11 @@ class ImportRun:
         self.first_rejection = None
         # where the real writes stopped: {line, reason, first, last}
         self.stop = None
+        # what the screens show at once (see tools/import_summary.py): the
+        # first reasons of rejected rows, the contacts for collection and
+        # Company-role contacts changed (noted per batch by ``changes``)
+        self.summary = empty_summary()
+        self.changes = ChangeNotes(self.summary)
 
     def column_label(self, index):
         """The column's header as the user wrote it, else its number."""
@@ -73,6 +79,8 @@ class ImportRun:
         self.rejected += 1
         if self.first_rejection is None:
             self.first_rejection = (line, reason)
+        if len(self.summary["rejections"]) < MAX_LISTED_REJECTIONS:
+            self.summary["rejections"].append([line, reason])
         if self._writer is None:
             self._report = io.StringIO()
             self._writer = csv.writer(self._report, delimiter=self.delimiter)

@@ -97,6 +97,12 @@ class DsoContactImport(models.TransientModel):
     result_message = fields.Text(string="Warnings and notes", readonly=True)
     report_file = fields.Binary(string="Rejected rows", readonly=True, attachment=False)
     report_filename = fields.Char(readonly=True)
+    # the first reasons of rejected rows and the contacts changed, see
+    # tools/import_summary.py; shown at the top of the result
+    result_summary = fields.Json(readonly=True)
+    summary_html = fields.Html(
+        string="Result", compute="_compute_summary_html", sanitize=False
+    )
     job_id = fields.Many2one(
         "dso.contact.import.job", string="Background import", readonly=True
     )
@@ -105,6 +111,28 @@ class DsoContactImport(models.TransientModel):
     def _compute_is_text_file(self):
         for wizard in self:
             wizard.is_text_file = wizard.file_kind == "csv"
+
+    @api.depends(
+        "state",
+        "is_dry_run",
+        "import_type",
+        "result_summary",
+        "row_count",
+        "created_count",
+        "updated_count",
+        "skipped_count",
+        "error_count",
+        "warning_count",
+    )
+    def _compute_summary_html(self):
+        for wizard in self:
+            shown = wizard.state == "done" or wizard.is_dry_run
+            if not shown or wizard.state not in ("mapping", "done"):
+                wizard.summary_html = False
+                continue
+            wizard.summary_html = self.env["dso.contact.import.engine"]._summary_html(
+                wizard, wizard.row_count, test=wizard.is_dry_run
+            )
 
     @api.depends("state", "import_type", "line_ids.contact_field", "line_ids.customer_field")
     def _compute_missing_fields(self):
@@ -191,6 +219,7 @@ class DsoContactImport(models.TransientModel):
                 "report_file": False,
                 "report_filename": False,
                 "result_message": False,
+                "result_summary": False,
                 "job_id": False,
                 **dict.fromkeys(
                     ["row_count", "created_count", "updated_count", "skipped_count",
@@ -323,6 +352,7 @@ class DsoContactImport(models.TransientModel):
         lines = engine._warning_lines(run)
         if stop_message:
             lines.insert(0, stop_message)
+        run.summary["notice"] = stop_message or False
         self.write(
             {
                 "state": "mapping" if dry_run else "done",
@@ -334,6 +364,7 @@ class DsoContactImport(models.TransientModel):
                 "error_count": run.rejected,
                 "warning_count": run.warning_count,
                 "result_message": "\n".join(lines) or False,
+                "result_summary": run.summary,
                 "report_file": base64.b64encode(report) if report else False,
                 "report_filename": f"{base}_rejected.csv" if report else False,
             }

@@ -3,6 +3,8 @@ import logging
 
 from odoo import fields, models
 
+from odoo.addons.dso_contacts.tools.import_summary import without_changes
+
 _logger = logging.getLogger(__name__)
 
 
@@ -47,6 +49,9 @@ class DsoContactImportChunk(models.Model):
     error_count = fields.Integer(string="Rejected", readonly=True)
     warning_count = fields.Integer(string="Warnings", readonly=True)
     warnings = fields.Text(string="Warning Messages", readonly=True)
+    # the first reasons of its rejected rows and the contacts it changed
+    # (dso_contacts/tools/import_summary.py), merged into the import's
+    summary = fields.Json(readonly=True, prefetch=False)
     failure_reason = fields.Text(readonly=True)
 
     def _queue_run(self, phase):
@@ -83,6 +88,8 @@ class DsoContactImportChunk(models.Model):
                 {
                     "state": "failed",
                     "error_count": run.rejected,
+                    # rolled back: the reasons, no change
+                    "summary": without_changes(run.summary),
                     "failure_reason": self.env._(
                         "line %(line)s was refused: %(reason)s",
                         line=run.stop["line"],
@@ -100,6 +107,7 @@ class DsoContactImportChunk(models.Model):
                     "error_count": run.rejected,
                     "warning_count": run.warning_count,
                     "warnings": "\n".join(run.warnings) or False,
+                    "summary": run.summary,
                     # imported: the copy of its rows is of no more use
                     **({} if dry_run else {"rows": False}),
                 }

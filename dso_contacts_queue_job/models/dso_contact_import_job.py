@@ -8,6 +8,7 @@ from odoo.tools import SQL
 from odoo.tools.translate import LazyGettext
 
 from odoo.addons.dso_contacts.tools.import_report import MAX_LISTED_WARNINGS
+from odoo.addons.dso_contacts.tools.import_summary import merge_summary
 
 _logger = logging.getLogger(__name__)
 
@@ -231,13 +232,18 @@ class DsoContactImportJob(models.Model):
         chunks = Chunk.search_fetch(
             [("import_job_id", "=", job.id), ("state", "in", ended)],
             ["sequence", "first_line", "last_line", "state", "warnings", "warning_count"],
+            order="sequence",
         )
+        summary = None
+        for chunk in chunks:
+            summary = merge_summary(summary, chunk.summary)
         warnings = [line for chunk in chunks for line in (chunk.warnings or "").splitlines()]
         values = {
             "done_count": sum(totals.get(state, {}).get("rows", 0) for state in ended),
             "error_count": sum(totals.get(state, {}).get("errors", 0) for state in ended),
             "warning_count": sum(chunks.mapped("warning_count")),
             "result_message": "\n".join(warnings[:MAX_LISTED_WARNINGS]) or False,
+            "result_summary": summary,
         }
         if not validating:
             values.update(
@@ -309,6 +315,7 @@ class DsoContactImportJob(models.Model):
                     "done_count": 0,
                     "warning_count": 0,
                     "result_message": False,
+                    "result_summary": False,
                 }
             )
             job._queue_enqueue_chunks("import")

@@ -104,6 +104,25 @@ class TestImportQueue(DsoImportCommon):
                 customer.ref: customer.collection_contact_id.name
                 for customer in (self.customer_fr | self.customer_be | self.customer_none)
             },
+            "summary": self._summary(job),
+        }
+
+    @staticmethod
+    def _summary(job):
+        """What the job's form says at once: the first reasons of rejected
+        rows, the contacts for collection (and Company-role contacts) changed."""
+        summary = job.result_summary or {}
+
+        def changes(kind):
+            return sorted(
+                (c["ref"], c["before"] and c["before"][1], c["after"] and c["after"][1])
+                for c in summary.get(kind, [])
+            ), summary.get(f"{kind}_count", 0)
+
+        return {
+            "rejections": summary.get("rejections", []),
+            "collection": changes("collection"),
+            "company_role": changes("company_role"),
         }
 
     def _inline_results(self, rows=ROWS, **vals):
@@ -161,6 +180,15 @@ class TestImportQueue(DsoImportCommon):
         self.assertEqual(self._results(job), inline)
         self.assertEqual(job.created_count, 5)
         self.assertEqual(self.customer_fr.collection_contact_id.name, "Paul Dupont")
+        # the parts' summaries merged: the file's first reasons, each
+        # customer's contact for collection once (its first and last)
+        summary = self._summary(job)
+        self.assertEqual([line for line, _reason in summary["rejections"]], [4, 7])
+        self.assertEqual(
+            summary["collection"],
+            ([("C001", None, "Paul Dupont"), ("C002", None, "Eva Peeters")], 2),
+        )
+        self.assertIn("C001): none → Paul Dupont", str(job.summary_html))
         self.assertFalse(job._rejected_parts(), "the report's parts are joined and removed")
         # the contacts are the Billing user's, as without queue_job
         self.assertEqual(
