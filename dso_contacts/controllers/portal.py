@@ -22,14 +22,17 @@ from ..models.dso_customer_page import MAX_FILE_SIZE, MAX_FILES
 
 class DsoCustomerPage(CustomerPortal):
     def _dso_access(self, access_id, access_token):
-        """The access record of the page, sudo, if ``access_token`` opens it;
-        else 404, the same answer for a wrong, expired or revoked token, a
-        customer owing nothing and a missing page."""
+        """The access record of the page, sudo, in the reader's language, if
+        ``access_token`` opens it; else 404, the same answer for a wrong,
+        expired or revoked token, a customer owing nothing and a missing page."""
         access = request.env["dso.customer.access"].sudo().browse(access_id).exists()
         if not access or not access._check_token(access_token):
             raise NotFound()
-        contact = access.partner_id.collection_contact_id or access.partner_id
-        request.update_context(lang=contact.lang or access.partner_id.lang or "en_US")
+        if request.env.user._is_public():
+            # a visitor of the link: most likely whom the reminder was sent to,
+            # in their language; a logged-in reader keeps their own
+            contact = access.partner_id.collection_contact_id or access.partner_id
+            request.update_context(lang=contact.lang or access.partner_id.lang or "en_US")
         return access.with_context(lang=request.env.lang).with_company(access.company_id)
 
     def _dso_redirect(self, access, params):

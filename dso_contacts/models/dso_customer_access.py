@@ -87,18 +87,6 @@ class DsoCustomerAccess(models.Model):
         return self.sudo().search([("short_code", "=", code)], limit=1)
 
     @api.model
-    def _get_or_create(self, partner, company):
-        """The access record of ``partner``'s commercial entity in ``company``
-        (created when missing). Caller checked the rights: sudo here."""
-        customer = partner.commercial_partner_id
-        access = self.sudo().search(
-            [("partner_id", "=", customer.id), ("company_id", "=", company.id)], limit=1
-        )
-        return access or self.sudo().create(
-            {"partner_id": customer.id, "company_id": company.id}
-        )
-
-    @api.model
     def _ensure(self, partners, company):
         """The access records of the commercial entities of ``partners`` in
         ``company``, each with a token and a short code, created when missing:
@@ -214,17 +202,23 @@ class DsoCustomerAccess(models.Model):
             self.env["account.move"]
             .sudo()
             .search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("commercial_partner_id", "=", self.partner_id.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("amount_residual", ">", 0),
-                ],
+                self._open_invoices_domain(self.partner_id, self.company_id),
                 order="invoice_date_due, id",
             )
         )
+
+    @api.model
+    def _open_invoices_domain(self, customer, company):
+        """The unpaid posted invoices of ``customer`` (a commercial entity) in
+        ``company``: what its page shows, and what a promise may cover."""
+        return [
+            ("company_id", "=", company.id),
+            ("commercial_partner_id", "=", customer.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("amount_residual", ">", 0),
+        ]
 
     def _get_url(self):
         """Absolute URL of the page with its token; False while it has none

@@ -38,16 +38,21 @@ class DsoCustomerAccess(models.Model):
 
     def _page_values(self):
         """What the page shows: the open invoices, their totals, whom to
-        contact, the dispute reasons and the promise's date limits."""
+        contact, the dispute reasons and the promise's date limits, and for
+        each form the invoices it may take and why the others are held (the
+        rules of the promise and dispute models, ``_holds``)."""
         self.ensure_one()
         env = self.env
         today = fields.Date.context_today(self)
         moves = self._open_invoices()
+        promise_holds = env["dso.payment.promise"]._holds(moves)
+        dispute_holds = env["dso.invoice.dispute"]._holds(moves)
         totals = {}
         for move in moves:
             totals[move.currency_id] = totals.get(move.currency_id, 0.0) + move.amount_residual
         company = self.company_id
         collector = self._collector()
+        date_max = today + timedelta(days=company.dso_promise_max_days)
         return {
             "access": self,
             "access_token": self.access_token,
@@ -64,22 +69,43 @@ class DsoCustomerAccess(models.Model):
                     if move.invoice_date_due
                     else 0,
                     "promised": move.dso_promise_ids.filtered(lambda p: p.state == "open"),
+                    "promise_date": format_date(
+                        env,
+                        move.dso_promise_ids.filtered(lambda p: p.state == "open")[:1].date,
+                    ),
                     "disputed": move.dso_dispute_ids.filtered(lambda d: d.state == "open"),
+                    "promisable": move not in promise_holds,
+                    "disputable": move not in dispute_holds,
                 }
                 for move in moves
             ],
             "totals": [
                 format_amount(env, amount, currency) for currency, amount in totals.items()
             ],
+            "promise_holds": list(promise_holds.values()),
+            "can_promise": len(promise_holds) < len(moves),
+            "dispute_holds": list(dispute_holds.values()),
+            "can_dispute": len(dispute_holds) < len(moves),
+            "disputes": [
+                {
+                    "dispute": dispute,
+                    "date": format_date(env, dispute.create_date),
+                    "resolved": dispute.state == "resolved",
+                }
+                for dispute in moves.dso_dispute_ids.sorted(
+                    lambda d: (d.move_id.invoice_date_due, d.move_id.id, d.id)
+                )
+            ],
             "contact_name": collector.name or company.name,
             "contact_email": collector.email or company.email,
             "contact_phone": collector.partner_id.phone or company.phone,
             # the few reasons a company configures (a short list, read for the form)
             "reasons": env["dso.dispute.reason"].sudo().search([], limit=100),
+            # the date input's bounds, and the same said in the reader's words
             "date_min": fields.Date.to_string(today),
-            "date_max": fields.Date.to_string(
-                today + timedelta(days=company.dso_promise_max_days)
-            ),
+            "date_max": fields.Date.to_string(date_max),
+            "date_first": format_date(env, today),
+            "date_limit": format_date(env, date_max),
         }
 
     def _answer_values(self, model, submission_key):
@@ -107,6 +133,9 @@ class DsoCustomerAccess(models.Model):
         if values is None:
             return {"message": "duplicate"}
         moves = self._invoices_among(move_ids)
+        # a disputed invoice is greyed out on the page: ignored if sent anyway
+        held = self.env["dso.payment.promise"]._holds(moves)
+        moves = moves.filtered(lambda move: move not in held)
         if not moves:
             return {"error": "no_invoice"}
         try:
@@ -149,7 +178,12 @@ class DsoCustomerAccess(models.Model):
             if str(reason_id or "").isdigit()
             else None
         )
-        if not move or not reason or not reason.active:
+        if (
+            not move
+            or not reason
+            or not reason.active
+            or self.env["dso.invoice.dispute"]._holds(move)
+        ):
             return {"error": "dispute"}
         if len(files) > MAX_FILES or any(
             len(content) > MAX_FILE_SIZE for _n, content in files

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class DsoInvoiceDispute(models.Model):
@@ -59,6 +60,19 @@ class DsoInvoiceDispute(models.Model):
                 reason=dispute.reason_id.name or "",
             )
 
+    @api.constrains("move_id", "state")
+    def _check_move_id(self):
+        """An invoice has one open dispute at a time: a second one would be
+        followed up twice."""
+        moves = self.filtered(lambda d: d.state == "open").move_id
+        for move, count in self.sudo()._read_group(
+            [("move_id", "in", moves.ids), ("state", "=", "open")], ["move_id"], ["__count"]
+        ):
+            if count > 1:
+                raise ValidationError(
+                    self.env._("%(invoice)s is already disputed", invoice=move.name)
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         disputes = super().create(vals_list)
@@ -86,6 +100,30 @@ class DsoInvoiceDispute(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+
+    @api.model
+    def _holds(self, moves):
+        """{invoice: why it cannot be disputed} among ``moves``: an invoice
+        whose dispute is open is disputed already. The one rule of the
+        customer's page and the back office. Reads the disputes as superuser:
+        the rule holds whoever asks."""
+        return {
+            move: self.env._("%(invoice)s is already disputed", invoice=move.name)
+            for move in self._disputed(moves)
+        }
+
+    @api.model
+    def _disputed(self, moves):
+        """Those of ``moves`` with an open dispute (one query for them all),
+        in the caller's environment. As superuser: the disputes say what may
+        be done with an invoice, whoever asks."""
+        disputed = {
+            move.id
+            for [move] in self.sudo()._read_group(
+                [("move_id", "in", moves.ids), ("state", "=", "open")], ["move_id"]
+            )
+        }
+        return moves.filtered(lambda move: move.id in disputed)
 
     def _sync_blocked(self):
         """The receivable lines of an invoice are "No Follow-up" while one of

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date
 
@@ -46,11 +46,13 @@ class DsoPaymentPromise(models.Model):
     currency_id = fields.Many2one(
         "res.currency", compute="_compute_amount", store=True, precompute=True
     )
+    # what the invoices owed when the promise was made: a promise is kept when
+    # its invoices are paid in full (``_cron_check_promises``), so a partial
+    # amount typed by hand would say something the promise does not track
     amount = fields.Monetary(
         compute="_compute_amount",
         store=True,
         precompute=True,
-        readonly=False,
         help="Amount promised: what the invoices owed when the promise was made.",
     )
     date = fields.Date(string="Promised date", required=True, tracking=True)
@@ -73,14 +75,16 @@ class DsoPaymentPromise(models.Model):
 
     @api.depends("move_ids")
     def _compute_amount(self):
+        """What the invoices owe: in their currency when they share one, else
+        in the company's (each invoice's amount due converted as booked)."""
         for promise in self:
             moves = promise.move_ids
-            promise.currency_id = moves[:1].currency_id or promise.company_id.currency_id
-            promise.amount = sum(
-                moves.filtered(lambda m, p=promise: m.currency_id == p.currency_id).mapped(
-                    "amount_residual"
-                )
-            )
+            if len(moves.currency_id) == 1:
+                promise.currency_id = moves.currency_id
+                promise.amount = sum(moves.mapped("amount_residual"))
+            else:
+                promise.currency_id = promise.company_id.currency_id
+                promise.amount = sum(moves.mapped("amount_residual_signed"))
 
     @api.depends("date", "company_id.dso_promise_grace_days")
     def _compute_hold_until(self):
@@ -129,6 +133,22 @@ class DsoPaymentPromise(models.Model):
                 raise ValidationError(
                     self.env._("A promise covers invoices of its customer only.")
                 )
+            held = self._holds(promise.move_ids)
+            if held:
+                raise ValidationError(
+                    self.env._(
+                        "These invoices cannot be promised: %(reasons)s.",
+                        reasons="; ".join(held.values()),
+                    )
+                )
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        """A promise taken for another customer covers that customer's overdue
+        invoices, as the customer form's "Record a promise" does."""
+        customer = self.partner_id.commercial_partner_id
+        if customer and self.move_ids.commercial_partner_id != customer:
+            self.move_ids = self._overdue_moves(customer, self.company_id)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -147,6 +167,59 @@ class DsoPaymentPromise(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+
+    @api.model
+    def _holds(self, moves):
+        """{invoice: why it cannot be promised} among ``moves``: an invoice
+        under an open dispute is settled before anyone promises to pay it.
+        The one rule of the customer's page and the back office (the page
+        greys the invoice out and says why, the constraint refuses it). Reads
+        the disputes as superuser: the rule holds whoever asks."""
+        return {
+            move: self.env._("%(invoice)s is disputed", invoice=move.name)
+            for move in self.env["dso.invoice.dispute"]._disputed(moves)
+        }
+
+    @api.model
+    def _overdue_moves(self, customer, company):
+        """The open overdue invoices of ``customer`` in ``company`` that can be
+        promised, oldest first: what a promise taken by phone covers unless
+        the collector says otherwise. Read with the caller's rights."""
+        today = fields.Date.context_today(self)
+        moves = self.env["account.move"].search(
+            [
+                *self.env["dso.customer.access"]._open_invoices_domain(customer, company),
+                ("invoice_date_due", "<", today),
+            ],
+            order="invoice_date_due, id",
+        )
+        held = self._holds(moves)
+        return moves.filtered(lambda move: move not in held)
+
+    @api.model
+    def _action_record(self, customer):
+        """The dialog of a promise taken by phone for ``customer``, in the
+        current company: its contact for collection and its overdue invoices
+        filled in; saving it goes through the rules of every promise (its
+        constraints), as a promise made on the customer's page."""
+        self.check_access("create")
+        customer = customer.commercial_partner_id
+        company = self.env.company
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record a promise"),
+            "res_model": self._name,
+            "views": [(self.env.ref("dso_contacts.dso_payment_promise_view_form").id, "form")],
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": customer.id,
+                "default_company_id": company.id,
+                "default_source": "phone",
+                "default_contact_id": customer.collection_contact_id.id,
+                "default_move_ids": [Command.set(self._overdue_moves(customer, company).ids)],
+            },
+        }
 
     def _log_on_documents(self):
         """Say on the customer and the invoices that a promise was made."""

@@ -76,17 +76,10 @@ class ResPartner(models.Model):
 
     def action_dso_record_promise(self):
         """A promise made by phone, recorded from the customer form: the
-        promise's form, where the rules of every promise apply (its
-        constraints), as on the customer's page."""
+        promise's dialog, filled in and checked by the promise model, as on
+        the customer's page."""
         self.ensure_one()
-        self.env["dso.payment.promise"].check_access("create")
-        action = self._dso_portal_action("dso_contacts.dso_payment_promise_action", [])
-        action.update(views=[(False, "form")], view_mode="form", target="new")
-        action["context"].update(
-            default_source="phone",
-            default_contact_id=self.commercial_partner_id.collection_contact_id.id,
-        )
-        return action
+        return self.env["dso.payment.promise"]._action_record(self)
 
     def action_dso_portal_regenerate(self):
         """A new link for the customer's page: the links sent before stop working."""

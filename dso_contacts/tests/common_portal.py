@@ -17,7 +17,7 @@ class PortalCommon(ReminderCommon):
         cls.company.dso_reminder_user_id = cls.accountant
 
     def _access(self, customer=None, company=None):
-        return self.env["dso.customer.access"]._get_or_create(
+        return self.env["dso.customer.access"]._ensure(
             customer or self.customer, company or self.company
         )
 

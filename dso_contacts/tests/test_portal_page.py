@@ -2,6 +2,8 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import lxml.html
+
 from odoo import fields
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -180,3 +182,155 @@ class TestPortalPage(PortalHttpCommon):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.headers["Content-Type"], "application/pdf")
         self.assertTrue(response.content.startswith(b"%PDF"), response.content[:200])
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPageStates(PortalHttpCommon):
+    """What the page says about each invoice and each form, as the customer
+    reads it: what can be promised or disputed, why not, and by when."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        today = fields.Date.today()
+        cls.invoice = cls._create_invoice(cls.customer, today - timedelta(days=12), 250.0)
+        cls.company.dso_promise_max_days = 30
+
+    def _page(self, path=None):
+        # a reader in another language is sent to the page's /<lang>/ URL
+        return lxml.html.fromstring(self.url_open(path or self._page_path()).text)
+
+    @staticmethod
+    def _text(tree, xpath):
+        return " ".join(" ".join(node.text_content().split()) for node in tree.xpath(xpath))
+
+    def _dispute(self, invoice):
+        return self.env["dso.invoice.dispute"].create(
+            {"move_id": invoice.id, "reason_id": self.reasons[0].id}
+        )
+
+    def test_only_invoice_disputed_holds_both_forms_and_says_why(self):
+        page = self._page()
+        self.assertFalse(
+            page.xpath("//button[contains(@class, 'o_dso_promise_submit')]/@disabled")
+        )
+        dispute = self._dispute(self.invoice)
+        page = self._page()
+        reason = f"{self.invoice.name} is disputed"
+        # the promise block says why, with nothing to tick and no active button
+        self.assertIn(reason, self._text(page, "//*[contains(@class, 'o_dso_promise_none')]"))
+        self.assertTrue(page.xpath("//input[@name='move_ids']/@disabled"))
+        for xpath in (
+            "//button[contains(@class, 'o_dso_promise_submit')]",
+            "//input[@id='dso_promise_date']",
+        ):
+            self.assertTrue(page.xpath(f"{xpath}/@disabled"), xpath)
+        # the dispute block too: no empty list to choose from
+        self.assertIn(
+            f"{self.invoice.name} is already disputed",
+            self._text(page, "//*[contains(@class, 'o_dso_dispute_none')]"),
+        )
+        self.assertFalse(page.xpath("//select[@id='dso_dispute_move']"))
+        self.assertTrue(
+            page.xpath("//button[contains(@class, 'o_dso_dispute_submit')]/@disabled")
+        )
+        # the dispute and its state are on the page
+        row = self._text(
+            page,
+            "//table[contains(@class, 'o_dso_disputes')]"
+            f"//tr[@data-invoice='{self.invoice.name}']",
+        )
+        self.assertIn(self.reasons[0].name, row)
+        self.assertIn("Under review", row)
+        # settled: both forms take the invoice again, the dispute reads resolved
+        dispute.action_resolve()
+        page = self._page()
+        self.assertFalse(page.xpath("//*[contains(@class, 'o_dso_promise_none')]"))
+        self.assertFalse(
+            page.xpath("//button[contains(@class, 'o_dso_promise_submit')]/@disabled")
+        )
+        self.assertEqual(
+            page.xpath("//select[@id='dso_dispute_move']/option/@value"),
+            ["", str(self.invoice.id)],
+        )
+        self.assertIn(
+            "Resolved", self._text(page, "//table[contains(@class, 'o_dso_disputes')]")
+        )
+
+    def test_disputed_invoice_is_held_among_others(self):
+        other = self._create_invoice(self.customer, fields.Date.today() - timedelta(days=3))
+        self._dispute(self.invoice)
+        page = self._page()
+        self.assertFalse(page.xpath("//*[contains(@class, 'o_dso_promise_none')]"))
+        self.assertIn(
+            f"{self.invoice.name} is disputed",
+            self._text(page, "//*[contains(@class, 'o_dso_promise_holds')]"),
+        )
+        self.assertTrue(page.xpath(f"//input[@id='dso_move_{self.invoice.id}']/@disabled"))
+        self.assertFalse(page.xpath(f"//input[@id='dso_move_{other.id}']/@disabled"))
+        self.assertEqual(
+            page.xpath("//select[@id='dso_dispute_move']/option/@value"), ["", str(other.id)]
+        )
+        # the engine holds to the same rule, whatever the visitor sends
+        access = self._access()
+        date = fields.Date.to_string(fields.Date.today() + timedelta(days=5))
+        self.assertEqual(
+            access._submit_promise([self.invoice.id], date), {"error": "no_invoice"}
+        )
+        self.assertEqual(
+            access._submit_dispute(self.invoice.id, self.reasons[0].id), {"error": "dispute"}
+        )
+        self.assertEqual(
+            access._submit_promise([self.invoice.id, other.id], date), {"message": "promise"}
+        )
+        self.assertEqual(self.invoice.dso_dispute_ids.state, "open")
+        self.assertFalse(self.invoice.dso_promise_ids)
+        self.assertEqual(other.dso_promise_ids.move_ids, other)
+
+    def test_promise_date_limit_stated_in_the_readers_words(self):
+        limit = fields.Date.today() + timedelta(days=30)
+        page = self._page()
+        text = self._text(page, "//*[contains(@class, 'o_dso_date_limit')]")
+        self.assertEqual(text, f"At the latest {limit.strftime('%m/%d/%Y')}")
+        self.assertEqual(page.xpath("//input[@id='dso_promise_date']/@max"), [str(limit)])
+        # a date refused: the error says the limits in the same words
+        html = self._open(self._page_path() + "&error=date").text
+        self.assertIn(limit.strftime("%m/%d/%Y"), html)
+        self.assertNotIn(f"and {limit}", html, "no ISO date in the text")
+        # in French, the French way
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.contact.lang = "fr_FR"
+        text = self._text(self._page(), "//*[contains(@class, 'o_dso_date_limit')]")
+        self.assertIn(limit.strftime("%d/%m/%Y"), text)
+
+    def test_footer_in_the_readers_language(self):
+        """The contact block's text is made of whole terms, and the page is
+        rendered in the language of its reader: a French portal user reads
+        it in French, whatever the contact for collection's language."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        view = self.env.ref("dso_contacts.dso_portal_customer_page")
+        terms = view._fields["arch_db"].get_trans_terms(view.arch_db)
+        self.assertIn("Your contact:", terms, "the label is one translatable term")
+        self.assertNotIn("Contact", terms, "no sentence cut around its values")
+        view.update_field_translations(
+            "arch_db", {"fr_FR": {"Your contact:": "Votre interlocuteur :"}}
+        )
+        reader = self.env["res.partner"].create(
+            {"name": "Alpha Lecteur", "parent_id": self.customer.id, "lang": "fr_FR"}
+        )
+        new_test_user(
+            self.env, login="dso_reader_fr", groups="base.group_portal", partner_id=reader.id
+        )
+        self.assertEqual(self.contact.lang, "en_US")
+        # no collector: the company is the contact
+        self.company.dso_reminder_user_id = False
+        path = self._page_path()
+        self.authenticate("dso_reader_fr", "dso_reader_fr")
+        page = self._page(path)
+        line = self._text(page, "//*[contains(@class, 'o_dso_contact_line')]")
+        self.assertEqual(line, f"Votre interlocuteur : {self.company.name}")
+        # the visitor of the link without a login: the contact for collection's
+        self.authenticate(None, None)
+        self.company.dso_reminder_user_id = self.accountant
+        line = self._text(self._page(path), "//*[contains(@class, 'o_dso_contact_line')]")
+        self.assertEqual(line, f"Your contact: Anna Accountant ({self.company.name})")

@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -28,8 +29,8 @@ class TestPaymentPromise(PortalCommon):
             .with_user(user or self.accountant)
             .with_context(**action["context"])
         )
-        for invoice in invoices:
-            form.move_ids.add(invoice)
+        # the dialog comes with the customer's overdue invoices: keep those given
+        form.move_ids.set(invoices)
         form.date = date
         return form.save()
 
@@ -51,6 +52,93 @@ class TestPaymentPromise(PortalCommon):
         self.assertEqual(promise.hold_until, TODAY + timedelta(days=8))
         self.assertEqual(invoice.dso_promise_count, 1)
         self.assertEqual(self.customer.with_user(self.accountant).dso_promise_count, 1)
+
+    @freeze_time(NOW)
+    def test_phone_promise_dialog_is_filled_with_what_is_due(self):
+        """The collector's dialog: titled for what it does, with the
+        customer's overdue invoices that can be promised, what each still
+        owes, and the amount promised computed from them."""
+        partly_paid = self._create_invoice(self.customer, TODAY - timedelta(days=20), 300.0)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=partly_paid.ids
+        ).create({"amount": 100.0})._create_payments()
+        overdue = self._create_invoice(self.customer, TODAY - timedelta(days=2), 80.0)
+        self._create_invoice(self.customer, TODAY + timedelta(days=5), 40.0)  # not due
+        disputed = self._create_invoice(self.customer, TODAY - timedelta(days=9), 60.0)
+        self.env["dso.invoice.dispute"].create(
+            {"move_id": disputed.id, "reason_id": self.reasons[0].id}
+        )
+        self._pay(self._create_invoice(self.customer, TODAY - timedelta(days=8), 70.0))
+        other, _contact = self._create_customer("Beta")
+        self._create_invoice(other, TODAY - timedelta(days=8), 90.0)
+
+        action = self.customer.with_user(self.accountant).action_dso_record_promise()
+        self.assertEqual(action["name"], "Record a promise")
+        self.assertEqual(action["target"], "new")
+        Promise = self.env["dso.payment.promise"].with_user(self.accountant)
+        form = Form(Promise.with_context(**action["context"]), view=action["views"][0][0])
+        self.assertEqual(form.partner_id, self.customer)
+        self.assertEqual(form.contact_id, self.contact)
+        self.assertEqual([move.id for move in form.move_ids], [partly_paid.id, overdue.id])
+        self.assertEqual(form.amount, 280.0, "what is due, not the invoices' totals")
+        # the dialog's invoices show what each still owes
+        arch = etree.fromstring(
+            Promise.get_views([(action["views"][0][0], "form")])["views"]["form"]["arch"]
+        )
+        columns = arch.xpath("//field[@name='move_ids']/list/field/@name")
+        self.assertIn("amount_residual_signed", columns)
+        self.assertFalse([c for c in columns if c.startswith("amount_untaxed")])
+        # a promise for part of the invoices promises what they owe
+        form.move_ids.remove(id=overdue.id)
+        self.assertEqual(form.amount, 200.0)
+        with self.assertRaises(AssertionError, msg="computed, not typed"):
+            form.amount = 50.0
+        form.date = TODAY + timedelta(days=7)
+        promise = form.save()
+        self.assertEqual(promise.move_ids, partly_paid)
+        self.assertEqual((promise.amount, promise.source), (200.0, "phone"))
+
+    @freeze_time(NOW)
+    def test_disputed_invoice_cannot_be_promised(self):
+        invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        dispute = self.env["dso.invoice.dispute"].create(
+            {"move_id": invoice.id, "reason_id": self.reasons[0].id}
+        )
+        action = self.customer.with_user(self.accountant).action_dso_record_promise()
+        Promise = self.env["dso.payment.promise"].with_user(self.accountant)
+        form = Form(Promise.with_context(**action["context"]))
+        self.assertFalse(form.move_ids, "nothing to promise")
+        with self.assertRaises(ValidationError) as refused:
+            Promise.create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(invoice.ids)],
+                    "date": TODAY + timedelta(days=3),
+                }
+            )
+        self.assertIn(f"{invoice.name} is disputed", str(refused.exception))
+        # a second dispute of the same invoice is refused while the first is open
+        with self.assertRaises(ValidationError) as refused:
+            self.env["dso.invoice.dispute"].with_user(self.accountant).create(
+                {"move_id": invoice.id, "reason_id": self.reasons[0].id}
+            )
+        self.assertIn("already disputed", str(refused.exception))
+        dispute.action_resolve()
+        self.assertTrue(self._promise(self.customer, invoice, TODAY + timedelta(days=3)))
+
+    @freeze_time(NOW)
+    def test_promise_of_invoices_in_two_currencies_in_the_company_currency(self):
+        currency = self.setup_other_currency("EUR", rates=[("2025-01-01", 2.0)])
+        in_eur = self._create_invoice(
+            self.customer, TODAY - timedelta(days=10), 100.0, currency=currency
+        )
+        in_company = self._create_invoice(self.customer, TODAY - timedelta(days=10), 30.0)
+        promise = self._promise(self.customer, in_eur, TODAY + timedelta(days=3))
+        self.assertEqual((promise.amount, promise.currency_id), (100.0, currency))
+        promise = self._promise(self.customer, in_eur | in_company, TODAY + timedelta(days=3))
+        self.assertEqual(
+            (promise.amount, promise.currency_id), (80.0, self.company.currency_id)
+        )
 
     @freeze_time(NOW)
     def test_promise_beyond_the_limit_or_in_the_past_is_refused(self):
@@ -183,7 +271,13 @@ class TestPaymentPromise(PortalCommon):
         )
         _other, stranger = self._create_customer("Beta")
         with self.assertRaisesRegex(UserError, "must belong to the customer"):
-            promise.copy({"contact_id": stranger.id, "date": TODAY + timedelta(days=6)})
+            promise.copy(
+                {
+                    "contact_id": stranger.id,
+                    "date": TODAY + timedelta(days=6),
+                    "move_ids": [Command.set(second.ids)],
+                }
+            )
         with self.assertRaisesRegex(UserError, "must belong to the customer"):
             Dispute.create(
                 {

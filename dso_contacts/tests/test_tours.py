@@ -212,6 +212,7 @@ class TestCustomerPageTour(AccountTestInvoicingHttpCommon):
         self.assertEqual(len(promise), 1)
         self.assertEqual((promise.source, promise.state), ("page", "open"))
         self.assertEqual(promise.contact_id, self.payer)
+        self.assertEqual(len(first.dso_dispute_ids), 1, "disputed after the promise")
         dispute = second.dso_dispute_ids
         self.assertEqual(len(dispute), 1)
         self.assertEqual(
@@ -225,6 +226,15 @@ class TestCustomerPageTour(AccountTestInvoicingHttpCommon):
         )
 
     def test_collector_records_phone_promise_tour(self):
+        first, second = self.invoices.sorted("invoice_date_due")
+        # partly paid: what is due is not the invoice's untaxed amount
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=first.ids
+        ).create({"amount": 100.0})._create_payments()
+        self.assertEqual(
+            (first.amount_untaxed, first.amount_residual, second.amount_residual),
+            (300.0, 200.0, 120.0),
+        )
         self.start_tour(
             f"/odoo/action-account.res_partner_action_customer/{self.customer.id}",
             "dso_contacts_promise_backoffice",
@@ -235,4 +245,5 @@ class TestCustomerPageTour(AccountTestInvoicingHttpCommon):
         )
         self.assertEqual(len(promise), 1)
         self.assertEqual((promise.source, promise.user_id), ("phone", self.collector))
-        self.assertEqual(len(promise.move_ids), 1)
+        self.assertEqual(promise.contact_id, self.payer)
+        self.assertEqual((promise.move_ids, promise.amount), (first, 200.0))

@@ -27,6 +27,10 @@ registry.category("web_tour.tours").add("dso_contacts_customer_page", {
             trigger: ".o_dso_contact:contains(Tour Collector)",
         },
         {
+            content: "The promise's date limit is said in words, not only in a tooltip",
+            trigger: `.o_dso_date_limit:contains(At the latest ${inDays(30).us})`,
+        },
+        {
             content: "Tick the first invoice",
             trigger: ".o_dso_invoices tbody tr:nth-child(1) input[name=move_ids]",
             run: "click",
@@ -96,6 +100,69 @@ registry.category("web_tour.tours").add("dso_contacts_customer_page", {
             content: "The dispute is recorded",
             trigger: ".o_dso_invoices tbody tr:nth-child(2):contains(Disputed)",
         },
+        {
+            content: "and listed with its state",
+            trigger: ".o_dso_disputes tbody tr:contains(Goods or services not received):contains(Under review)",
+        },
+        {
+            content: "The disputed invoice can no longer be ticked",
+            trigger: ".o_dso_invoices tbody tr:nth-child(2) input[name=move_ids]:disabled",
+        },
+        {
+            content: "and the promise block says why",
+            trigger: ".o_dso_promise_holds:contains(is disputed)",
+        },
+        {
+            content: "Dispute the first invoice too: the only one left",
+            trigger: "#dso_dispute_move",
+            run() {
+                const select = document.querySelector("#dso_dispute_move");
+                if (select.options.length !== 2) {
+                    throw new Error("the disputed invoice is still offered");
+                }
+                select.selectedIndex = 1;
+                select.dispatchEvent(new Event("change"));
+            },
+        },
+        {
+            content: "Choose a reason",
+            trigger: "#dso_dispute_reason",
+            run: "selectByLabel Goods or services not received",
+        },
+        {
+            content: "Send the second dispute",
+            trigger: ".o_dso_dispute_submit",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Every invoice disputed: the promise block says why",
+            trigger: ".o_dso_promise_none:contains(is disputed)",
+        },
+        {
+            content: "with nothing to tick",
+            trigger: ".o_dso_invoices:not(:has(input[name=move_ids]:enabled))",
+        },
+        {
+            content: "and no active button",
+            trigger: ".o_dso_promise_submit:disabled",
+        },
+        {
+            content: "The dispute block says there is nothing left to dispute",
+            trigger: ".o_dso_dispute_none:contains(is already disputed)",
+        },
+        {
+            content: "without an empty list of invoices",
+            trigger: ".o_dso_dispute_form:not(:has(#dso_dispute_move))",
+        },
+        {
+            content: "and no active button",
+            trigger: ".o_dso_dispute_submit:disabled",
+        },
+        {
+            content: "Both disputes are shown with their state",
+            trigger: ".o_dso_disputes tbody:has(tr:nth-child(2):contains(Under review))",
+        },
     ],
 });
 
@@ -108,23 +175,30 @@ registry.category("web_tour.tours").add("dso_contacts_promise_backoffice", {
             run: "click",
         },
         {
-            content: "Add the invoice",
-            trigger: ".modal .o_field_widget[name=move_ids] .o_field_x2many_list_row_add a",
+            content: "The dialog says what it does",
+            trigger: ".modal .modal-title:contains(Record a promise)",
+        },
+        {
+            content: "It comes with the overdue invoices and what each still owes",
+            trigger: ".modal .o_field_widget[name=move_ids] .o_data_row:contains(200.00)",
+        },
+        {
+            content: "and the second one",
+            trigger: ".modal .o_field_widget[name=move_ids] .o_data_row:contains(120.00)",
+        },
+        {
+            content: "The amount promised is what they owe",
+            trigger: ".modal .o_field_widget[name=amount]:contains(320.00)",
+        },
+        {
+            content: "The customer pays the first one only: remove the second",
+            trigger:
+                ".modal .o_field_widget[name=move_ids] .o_data_row:contains(120.00) .o_list_record_remove",
             run: "click",
         },
         {
-            content: "Pick the overdue invoice",
-            trigger: ".modal .o_list_renderer .o_data_row:first .o_list_record_selector input",
-            run: "click",
-        },
-        {
-            content: "Select it",
-            trigger: ".modal .o_select_button",
-            run: "click",
-        },
-        {
-            content: "The invoice is on the promise",
-            trigger: ".modal .o_field_widget[name=move_ids] .o_data_row",
+            content: "The amount follows",
+            trigger: ".modal .o_field_widget[name=amount]:contains(200.00)",
         },
         {
             content: "Promised date",
@@ -143,7 +217,7 @@ registry.category("web_tour.tours").add("dso_contacts_promise_backoffice", {
         },
         {
             content: "The promise is in the list of open promises",
-            trigger: ".o_list_view .o_data_row:contains(Phone):contains(Open)",
+            trigger: ".o_list_view .o_data_row:contains(Phone):contains(Open):contains(200.00)",
         },
     ],
 });
