@@ -324,7 +324,7 @@ class DsoReminderDispatch(models.AbstractModel):
                 reminder.recipient_ids if reminder.is_manual else contact,
                 contact,
             )
-            update = {"contact_id": contact.id, "problem": vals["problem"]}
+            update = {"contact_id": contact.id, "problem_data": vals["problem_data"]}
             for state, keys in (
                 ("email_state", ("email_state", "recipient_ids", "email_to")),
                 ("sms_state", ("sms_state", "sms_number", "sms_uuid")),
