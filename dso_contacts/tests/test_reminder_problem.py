@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import Form, tagged
 
 from .common_reminder import NOW, TODAY, ReminderCommon
@@ -204,3 +205,51 @@ class TestLanguageInstalledLater(ReminderCommon):
         self.env["ir.module.module"]._load_module_terms(["dso_contacts"], ["fr_FR"])
         self.assertEqual(self.level_first.with_context(lang="fr_FR").name, "Premier rappel")
         self.assertEqual(self.level_second.with_context(lang="fr_FR").name, "Deuxième relance")
+
+
+@tagged("post_install", "-at_install")
+class TestCollectorActivityLanguage(ReminderCommon):
+    """The activities raised for a collector by the customer's page and the
+    daily check of promises read in the collector's language."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["dso_contacts"], ["fr_FR"])
+        cls.accountant.lang = "fr_FR"
+
+    @freeze_time(NOW)
+    def test_dispute_activity_in_the_collectors_language(self):
+        invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
+        dispute = self.env["dso.invoice.dispute"].create(
+            {
+                "move_id": invoice.id,
+                "contact_id": self.contact.id,
+                "reason_id": self.env.ref("dso_contacts.dispute_reason_paid").id,
+                "source": "email",
+                "user_id": self.accountant.id,
+            }
+        )
+        activity = dispute.activity_ids
+        self.assertEqual(activity.user_id, self.accountant)
+        self.assertEqual(activity.summary, "Facture contestée")
+        self.assertIn("Déjà payée", activity.note)
+
+    def test_broken_promise_activity_in_the_collectors_language(self):
+        with freeze_time(NOW):
+            invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
+            promise = self.env["dso.payment.promise"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "contact_id": self.contact.id,
+                    "move_ids": [Command.set(invoice.ids)],
+                    "date": TODAY + timedelta(days=5),
+                    "source": "phone",
+                    "user_id": self.accountant.id,
+                }
+            )
+        with freeze_time(f"{TODAY + timedelta(days=9)} 10:00:00"):
+            self.env["dso.payment.promise"]._cron_check_promises()
+        self.assertEqual(promise.state, "broken")
+        self.assertEqual(promise.activity_ids.summary, "Promesse de paiement non tenue")
