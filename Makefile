@@ -37,7 +37,7 @@ CORE_TEST_FILES = \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers_blacklist.py
 
 .PHONY: setup run test test-addon test-queue test-pytest test-core test-crash test-upgrade \
-	test-wheel bench bench-import bench-reminders bench-search bench-queue pot lint lint-setup
+	test-demo test-wheel bench bench-import bench-reminders bench-search bench-queue pot lint lint-setup
 
 # Python dependencies, the Chromium that Odoo's browser tours need and the
 # wkhtmltopdf that renders invoice PDFs (Debian's packages, installed when missing
@@ -62,7 +62,8 @@ run: setup
 test: setup
 	dropdb --if-exists $(TEST_DB)
 	dropdb --if-exists $(QUEUE_TEST_DB)
-	$(MAKE) test-addon test-queue test-pytest test-core test-crash test-upgrade test-wheel
+	$(MAKE) test-addon test-queue test-pytest test-core test-crash test-upgrade test-demo \
+		test-wheel
 
 TEST_LOG_DIR ?= $(CURDIR)/.test-logs
 # Odoo skips a browser tour silently (logged "skipped") when websocket-client or
@@ -116,6 +117,22 @@ test-crash:
 UPGRADE_DB ?= dso_contacts_upgrade_test
 test-upgrade:
 	$(PYTHON) bench/upgrade_check.py --db=$(UPGRADE_DB) --addons-path=$(ADDONS_PATH)
+
+# `make run`'s install twice on one demo database (the second finds the demo
+# invoices posted and the reminders sent): no error, no demo data refused; on a
+# database of its own, dropped after
+DEMO_TEST_DB ?= dso_contacts_demo_test
+test-demo:
+	mkdir -p $(TEST_LOG_DIR)
+	dropdb --if-exists $(DEMO_TEST_DB)
+	rm -f $(TEST_LOG_DIR)/odoo-demo.log
+	set -e; for run in 1 2; do \
+		$(ODOO_BIN) $(call ODOO_ARGS,$(DEMO_TEST_DB)) -i dso_contacts --stop-after-init \
+			--http-port=$(TEST_HTTP_PORT) >> $(TEST_LOG_DIR)/odoo-demo.log 2>&1; \
+	done
+	dropdb --if-exists $(DEMO_TEST_DB)
+	@if grep -E " (ERROR|CRITICAL) |Traceback|demo data failed" $(TEST_LOG_DIR)/odoo-demo.log; then \
+		echo "make run's install logged an error: see $(TEST_LOG_DIR)/odoo-demo.log"; exit 1; fi
 
 # the addon builds as a wheel (whool backend), with its Python dependencies declared
 test-wheel:

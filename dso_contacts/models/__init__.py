@@ -33,3 +33,4 @@ from . import dso_contact_import_rows
 from . import dso_contact_import_fields
 from . import dso_contact_import_contacts
 from . import dso_contact_import_customers
+from . import ir_module_module

@@ -153,14 +153,17 @@ class DsoInvoiceDispute(models.Model):
 
     def _schedule_collector_activity(self):
         for dispute in self:
+            user = dispute.user_id or self.env.user
+            # in the language of the collector who reads it, not the customer's
+            env = self.with_context(lang=user.lang or self.env.lang).env
             dispute.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
-                user_id=dispute.user_id.id or self.env.uid,
-                summary=self.env._("Invoice disputed"),
-                note=self.env._(
+                user_id=user.id,
+                summary=env._("Invoice disputed"),
+                note=env._(
                     "%(customer)s disputes %(invoice)s: %(reason)s",
                     customer=dispute.partner_id.display_name,
                     invoice=dispute.move_id.name,
-                    reason=dispute.reason_id.name,
+                    reason=dispute.reason_id.with_env(env).name,
                 ),
             )

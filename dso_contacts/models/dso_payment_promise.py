@@ -250,16 +250,19 @@ class DsoPaymentPromise(models.Model):
         broken = (promises - kept).filtered(lambda p: p.hold_until < today)
         broken.write({"state": "broken"})
         for promise in broken:
+            user = promise.user_id or promise.partner_id.user_id or self.env.user
+            # in the language of the collector who reads it
+            env = self.with_context(lang=user.lang or self.env.lang).env
             promise.activity_schedule(
                 "mail.mail_activity_data_todo",
-                user_id=promise.user_id.id or promise.partner_id.user_id.id or self.env.uid,
-                summary=self.env._("Promise to pay broken"),
-                note=self.env._(
+                user_id=user.id,
+                summary=env._("Promise to pay broken"),
+                note=env._(
                     "%(customer)s promised to pay %(amount)s by %(date)s and has not "
                     "paid: the reminders start again.",
                     customer=promise.partner_id.display_name,
-                    amount=format_amount(self.env, promise.amount, promise.currency_id),
-                    date=format_date(self.env, promise.date),
+                    amount=format_amount(env, promise.amount, promise.currency_id),
+                    date=format_date(env, promise.date),
                 ),
             )
         return True

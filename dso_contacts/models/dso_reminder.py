@@ -218,7 +218,12 @@ class DsoReminder(models.Model):
     )
     resend_ids = fields.One2many("dso.reminder", "previous_id", string="Sent again as")
     is_draft = fields.Boolean(readonly=True, help="Prepared by the manual send, not sent yet.")
-    problem = fields.Text(readonly=True, help="What prevented a channel from being used.")
+    # what prevented a channel from being used, as codes and parameters
+    # (dso_reminder_recipients.PROBLEM_TEXTS): shown in the reader's language
+    problem_data = fields.Json(readonly=True, copy=False)
+    problem = fields.Text(
+        compute="_compute_problem", help="What prevented a channel from being used."
+    )
     mail_id = fields.Many2one(
         "mail.mail",
         string="Email",
@@ -290,6 +295,13 @@ class DsoReminder(models.Model):
                 reminder.state = "partial"
             else:
                 reminder.state = "failed"
+
+    @api.depends_context("lang")
+    @api.depends("problem_data")
+    def _compute_problem(self):
+        dispatch = self.env["dso.reminder.dispatch"]
+        for reminder in self:
+            reminder.problem = dispatch._problem_text(reminder.problem_data)
 
     @api.depends("contact_id.lang", "partner_id.lang")
     def _compute_render_lang(self):

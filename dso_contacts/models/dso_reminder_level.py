@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .res_company import DEFAULT_REMINDER_LEVELS
+
 
 class DsoReminderLevel(models.Model):
     _name = "dso.reminder.level"
@@ -82,6 +84,31 @@ class DsoReminderLevel(models.Model):
                         name=level.name,
                     )
                 )
+
+    @api.model
+    def _translate_default_names(self, langs, overwrite=False):
+        """Give the levels created with a default name (``DEFAULT_REMINDER_LEVELS``)
+        that name in ``langs``, languages installed after them: Odoo loads the
+        translations of the records of data files, not of records created by
+        code. A translation already there is kept unless ``overwrite``."""
+        langs = [lang for lang in langs if lang != "en_US"]
+        if not langs:
+            return
+        names = {level[1]._translate("en_US"): level[1] for level in DEFAULT_REMINDER_LEVELS}
+        levels = (
+            self.sudo()
+            .with_context(active_test=False, lang="en_US")
+            .search([("name", "in", list(names))])
+        )
+        for level in levels:
+            name = names[level.name]
+            translations = {
+                lang: name._translate(lang)
+                for lang in langs
+                if overwrite or level.with_context(lang=lang).name == level.name
+            }
+            if translations:
+                level.update_field_translations("name", translations)
 
     def _reached(self, days_late):
         """The highest level of ``self`` (levels sorted by days) reached by an

@@ -1,6 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from collections import defaultdict
-
 from odoo import api, models
 from odoo.tools import format_amount, format_date, get_lang
 
@@ -58,45 +56,46 @@ class DsoReminderDispatch(models.AbstractModel):
 
     @api.model
     def _flag_problems(self, reminders):
-        """Flag the customers whose reminder could not use a channel, with an
-        activity saying what is missing; clear the flag of the others."""
-        problems = reminders.filtered("problem")
-        ok_customers = (reminders - problems).partner_id - problems.partner_id
-        ok_customers.filtered("dso_reminder_problem").sudo().write(
-            {"dso_reminder_problem": False}
+        """Raise an activity for each reminder that could not use a channel,
+        written in the language of the user it is assigned to; clear the
+        failure of the customers reminded. (The customer's banner is computed
+        from the current data: ``res.partner.dso_reminder_problem``.)"""
+        reminders.partner_id.filtered("dso_reminder_error").sudo().write(
+            {"dso_reminder_error": False}
         )
+        problems = reminders.filtered("problem_data")
         if not problems:
             return
-        by_text = defaultdict(lambda: self.env["res.partner"])
-        for reminder in problems:
-            by_text[reminder.problem] |= reminder.partner_id
-        for text, customers in by_text.items():
-            customers.sudo().write({"dso_reminder_problem": text})
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         partner_model = self.env["ir.model"]._get_id("res.partner")
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-            [
+        vals_list = []
+        for reminder in problems:
+            user = (
+                reminder.user_id
+                or reminder.partner_id.user_id
+                or reminder.trigger_move_id.invoice_user_id
+                or self.env.user
+            )
+            # as mail.activity's own notes: in the assigned user's language
+            in_lang = self.with_context(lang=user.lang or self.env.lang)
+            vals_list.append(
                 {
                     "res_model_id": partner_model,
                     "res_id": reminder.partner_id.id,
                     "activity_type_id": todo.id if todo else False,
-                    "summary": self.env._(
+                    "summary": in_lang.env._(
                         "Payment reminder %(level)s not fully sent",
-                        level=reminder.level_id.name,
+                        level=reminder.level_id.with_env(in_lang.env).name,
                     ),
-                    "note": self.env["ir.qweb"]._render(
+                    "note": in_lang.env["ir.qweb"]._render(
                         "dso_contacts.reminder_problem_note",
-                        {"lines": reminder.problem.splitlines()},
+                        {"lines": in_lang._problem_lines(reminder.problem_data)},
                         minimal_qcontext=True,
                     ),
-                    "user_id": (
-                        reminder.user_id
-                        or reminder.partner_id.user_id
-                        or reminder.trigger_move_id.invoice_user_id
-                        or self.env.user
-                    ).id,
+                    "user_id": user.id,
                     "date_deadline": reminder.date,
                 }
-                for reminder in problems
-            ]
+            )
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            vals_list
         )

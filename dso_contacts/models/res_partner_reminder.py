@@ -1,13 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """What the customer shows of its payment reminders: the next one, the
-warning banner, the exclusion, the last problem."""
+warning banners (computed from the current data with the sending's checks),
+the exclusion, the last failure."""
 
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.counts import count_by
+
+# the channels of a level or reminder's ``channel``
+CHANNELS = {"email": {"email"}, "sms": {"sms"}, "both": {"email", "sms"}}
 
 
 class ResPartner(models.Model):
@@ -32,9 +37,19 @@ class ResPartner(models.Model):
     )
     dso_reminder_problem = fields.Text(
         string="Reminder problem",
+        compute="_compute_dso_reminder_problem",
+        search="_search_dso_reminder_problem",
+        help="What keeps the payment reminders from reaching the customer's contact "
+        "for collection now: the checks of the sending, run on the current data, for "
+        "the channels of the next reminder and of the last one if it was not fully "
+        "sent.",
+    )
+    dso_reminder_error = fields.Text(
+        string="Reminder failure",
         copy=False,
-        help="What prevented the last payment reminder from reaching the "
-        "customer's contact for collection.",
+        readonly=True,
+        help="The error that stopped the last automatic reminder of this customer; "
+        "cleared by the next reminder.",
     )
     dso_reminder_ids = fields.One2many(
         "dso.reminder", "partner_id", string="Payment reminders"
@@ -60,6 +75,59 @@ class ResPartner(models.Model):
     def _compute_dso_collection_warning(self):
         for partner in self:
             partner.dso_collection_warning = partner._dso_get_collection_warning()
+
+    @api.depends_context("company", "lang")
+    @api.depends(
+        "collection_contact_id",
+        "collection_contact_id.email",
+        "collection_contact_id.mobile",
+        "collection_contact_id.phone",
+        "collection_contact_id.country_id",
+        # the customer's form, before saving: its contacts as edited
+        "dso_contact_ids.is_collection_contact",
+        "dso_contact_ids.email",
+        "dso_contact_ids.mobile",
+        "dso_contact_ids.phone",
+        "country_id",
+        "dso_reminder_exclude",
+        "dso_reminder_exclude_until",
+        "dso_reminder_error",
+    )
+    def _compute_dso_reminder_problem(self):
+        self.dso_reminder_problem = False
+        customers = self.filtered(
+            lambda p: p._origin.id and p._origin.commercial_partner_id == p._origin
+        )
+        if not customers:
+            return
+        channels = customers._origin._dso_reminder_channels()
+        dispatch = self.env["dso.reminder.dispatch"]
+        for partner in customers:
+            lines = []
+            if partner.dso_reminder_error:
+                lines.append(
+                    self.env._(
+                        "The payment reminder failed: %(error)s",
+                        error=partner.dso_reminder_error,
+                    )
+                )
+            channel = channels.get(partner._origin.id)
+            if partner.dso_reminder_exclude and not partner.dso_reminder_exclude_until:
+                channel = None  # excluded until further notice: nothing is coming
+            if channel:
+                contact = partner._dso_reminder_contact()
+                # the sending's own checks (the dispatch's), on the data now
+                vals = dispatch._check_recipients(channel, contact, contact)
+                lines += dispatch._problem_lines(vals["problem_data"])
+            partner.dso_reminder_problem = "\n".join(lines) or False
+
+    def _search_dso_reminder_problem(self, operator, value):
+        if operator not in ("=", "!="):
+            raise NotImplementedError(f"Operator {operator} on dso_reminder_problem")
+        flagged = self._dso_customers_with_reminder_problem()
+        if (operator == "=") == bool(value):
+            return [("id", "in", flagged.ids)]
+        return [("id", "not in", flagged.ids)]
 
     def _compute_dso_reminder_count(self):
         counts = count_by(self, "dso.reminder", "partner_id", [("is_draft", "=", False)])
@@ -174,13 +242,86 @@ class ResPartner(models.Model):
                     "no automatic reminder can be sent."
                 )
             return False
-        if not contact.email and not contact._dso_sms_number():
+        # the sending's own checks: neither channel can reach the contact
+        vals = self.env["dso.reminder.dispatch"]._check_recipients("both", contact, contact)
+        if vals["email_state"] != "queued" and vals["sms_state"] != "queued":
             return self.env._(
                 "The contact for collection %(name)s has neither an email nor a "
                 "mobile number: reminders cannot reach them.",
                 name=contact.name,
             )
         return False
+
+    def _dso_reminder_contact(self):
+        """The customer's contact for collection; in the customer's form
+        before saving, the one ticked among its contacts as edited."""
+        self.ensure_one()
+        if self.id or not self._origin:
+            return self.collection_contact_id
+        saved = self._origin.collection_contact_id
+        flagged = self.dso_contact_ids.filtered("is_collection_contact")
+        if flagged or saved in self.dso_contact_ids._origin:
+            return flagged[-1:]
+        return saved
+
+    def _dso_reminder_channels(self):
+        """{customer id: channel} whose recipients the banner checks: the
+        channel of the customer's next reminder, and that of its last
+        reminder if one of its channels could not be used (email and SMS
+        together: ``both``). Read with the user's rights."""
+        Reminder = self.env["dso.reminder"]
+        if not Reminder.has_access("read"):
+            return {}
+        used = defaultdict(set)
+        for partner in self:
+            level = partner.dso_next_reminder_level_id
+            if level:
+                used[partner.id].update(CHANNELS[level.channel])
+        last_ids = [
+            reminder_id
+            for _partner, reminder_id in Reminder._read_group(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("is_draft", "=", False),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                ["partner_id"],
+                ["id:max"],
+            )
+        ]
+        for reminder in Reminder.browse(last_ids):
+            if reminder.state in ("failed", "partial"):
+                used[reminder.partner_id.id].update(CHANNELS[reminder.channel])
+        return {
+            partner_id: "both" if len(channels) > 1 else next(iter(channels))
+            for partner_id, channels in used.items()
+        }
+
+    @api.model
+    def _dso_customers_with_reminder_problem(self):
+        """The customers whose banner shows a problem: among those with a
+        failure, an unpaid invoice or a reminder not fully sent, those the
+        checks of the sending stop now."""
+        Reminder = self.env["dso.reminder"]
+        if not Reminder.has_access("read"):
+            return self.browse()
+        company = self.env.company
+        candidates = self.search([("dso_reminder_error", "!=", False)])
+        for (partner,) in Reminder._read_group(
+            [("state", "in", ("failed", "partial")), ("company_id", "=", company.id)],
+            ["partner_id"],
+        ):
+            candidates |= partner
+        engine = self.env["dso.reminder.engine"]
+        domain = engine._get_reminder_domain(company._dso_reminder_today(), all_open=True)
+        if domain is not None and self.env["account.move"].has_access("read"):
+            candidates |= self.browse(
+                partner.id
+                for (partner,) in self.env["account.move"]._read_group(
+                    domain, ["commercial_partner_id"]
+                )
+            )
+        return candidates.filtered("dso_reminder_problem")
 
     def _dso_reminder_sms_number(self):
         """The number reminders are sent to by SMS, in E.164: the mobile, else
@@ -192,6 +333,6 @@ class ResPartner(models.Model):
     def _dso_log_reminder_failure(self, error):
         """Record on the customer that its automatic reminder failed."""
         self.ensure_one()
+        self.sudo().write({"dso_reminder_error": str(error)})
         text = self.env._("The payment reminder failed: %(error)s", error=str(error))
-        self.sudo().write({"dso_reminder_problem": text})
         self._message_log_batch(bodies={self.id: text}, author_id=self.env.user.partner_id.id)

@@ -22,6 +22,7 @@ from . import test_reminder_credits
 from . import test_reminder_rpc
 from . import test_reminder_history
 from . import test_i18n
+from . import test_reminder_problem
 from . import test_portal_page
 from . import test_portal_forms
 from . import test_portal_promise
