@@ -29,9 +29,12 @@ class DsoReminderDispatch(models.AbstractModel):
             for customer, customer_reminders in reminders.grouped("partner_id").items()
         }
         if bodies:
-            self.env["res.partner"].browse(bodies)._message_log_batch(
-                bodies=bodies, author_id=self.env.user.partner_id.id
+            # core's batch log creates the notes, their bodies written sanitized
+            # once (see _store_bodies: the ORM sanitizes each twice)
+            notes = self.env["res.partner"].browse(bodies)._message_log_batch(
+                bodies=dict.fromkeys(bodies, ""), author_id=self.env.user.partner_id.id
             )
+            self._store_bodies({note: bodies[note.res_id] for note in notes})
 
     @api.model
     def _format_helpers(self):
