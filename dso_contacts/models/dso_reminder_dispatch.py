@@ -10,6 +10,9 @@ from odoo.tools.mail import html_to_inner_content
 
 from odoo.addons.mail.models.mail_message import _image_dataurl
 
+# the cursor's cache entry holding the formatting helpers of one dispatch
+# (see _send and _format_helpers)
+FORMATS_KEY = "dso_reminder_formats"
 # Odoo's light email layout, as around the emails of sale and account
 EMAIL_LAYOUT = "mail.mail_notification_light"
 # the places of each email's body and name in the layout rendered once
@@ -55,13 +58,19 @@ class DsoReminderDispatch(models.AbstractModel):
         """
         dispatch = self.sudo()
         reminders = reminders.sudo()
-        dispatch._queue_emails(
-            reminders.filtered(lambda r: r.email_state == "queued"), email_values or {}
-        )
-        dispatch._queue_sms(
-            reminders.filtered(lambda r: r.sms_state == "queued"), email_values or {}
-        )
-        dispatch._log_chatter(reminders)
+        # each amount and date formatted once for the emails, SMS and notes
+        # (_format_helpers)
+        self.env.cr.cache[FORMATS_KEY] = {}
+        try:
+            dispatch._queue_emails(
+                reminders.filtered(lambda r: r.email_state == "queued"), email_values or {}
+            )
+            dispatch._queue_sms(
+                reminders.filtered(lambda r: r.sms_state == "queued"), email_values or {}
+            )
+            dispatch._log_chatter(reminders)
+        finally:
+            self.env.cr.cache.pop(FORMATS_KEY, None)
         dispatch._flag_problems(reminders)
         # the customers' links went out: their validity period starts again
         self.env["dso.customer.access"]._hand_out(
