@@ -5,9 +5,14 @@ import textwrap
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import is_html_empty
+from odoo.tools import SQL, is_html_empty
 from odoo.tools.mail import html_to_inner_content
 
+from odoo.addons.mail.models.mail_message import _image_dataurl
+
+# the cursor's cache entry holding the formatting helpers of one dispatch
+# (see _send and _format_helpers)
+FORMATS_KEY = "dso_reminder_formats"
 # Odoo's light email layout, as around the emails of sale and account
 EMAIL_LAYOUT = "mail.mail_notification_light"
 # the places of each email's body and name in the layout rendered once
@@ -53,13 +58,19 @@ class DsoReminderDispatch(models.AbstractModel):
         """
         dispatch = self.sudo()
         reminders = reminders.sudo()
-        dispatch._queue_emails(
-            reminders.filtered(lambda r: r.email_state == "queued"), email_values or {}
-        )
-        dispatch._queue_sms(
-            reminders.filtered(lambda r: r.sms_state == "queued"), email_values or {}
-        )
-        dispatch._log_chatter(reminders)
+        # each amount and date formatted once for the emails, SMS and notes
+        # (_format_helpers)
+        self.env.cr.cache[FORMATS_KEY] = {}
+        try:
+            dispatch._queue_emails(
+                reminders.filtered(lambda r: r.email_state == "queued"), email_values or {}
+            )
+            dispatch._queue_sms(
+                reminders.filtered(lambda r: r.sms_state == "queued"), email_values or {}
+            )
+            dispatch._log_chatter(reminders)
+        finally:
+            self.env.cr.cache.pop(FORMATS_KEY, None)
         dispatch._flag_problems(reminders)
         # the customers' links went out: their validity period starts again
         self.env["dso.customer.access"]._hand_out(
@@ -119,10 +130,14 @@ class DsoReminderDispatch(models.AbstractModel):
                 level.mail_template_id._generate_template(level_reminders.ids, EMAIL_FIELDS)
             )
         layout = self._email_layout(reminders)
-        message_vals_list, mail_vals_list = [], []
+        message_vals_list, mail_vals_list, bodies = [], [], []
         for reminder in reminders:
             values = dict(rendered[reminder.id], **overrides.get(reminder.id, {}))
             body = values.get("body_html") or ""
+            # the body is given to create() only when core must extract its
+            # inline images; otherwise _store_bodies writes it (sanitized once)
+            inline_images = bool(_image_dataurl.search(body))
+            bodies.append(None if inline_images else body)
             message_vals_list.append(
                 {
                     "model": reminder._name,
@@ -130,7 +145,7 @@ class DsoReminderDispatch(models.AbstractModel):
                     "record_name": reminder.display_name,
                     "message_type": "email_outgoing",
                     "subject": values.get("subject"),
-                    "body": body,
+                    **({"body": body} if inline_images else {}),
                     "email_from": reminder.email_from,
                     "author_id": reminder.author_id.id,
                     "reply_to": values.get("reply_to") or reminder.email_from,
@@ -154,6 +169,9 @@ class DsoReminderDispatch(models.AbstractModel):
         # the message first, then its email, as core's notifications: the
         # email's values given with the message would be sanitized once more
         messages = self.env["mail.message"].sudo().create(message_vals_list)
+        self._store_bodies(
+            {message: body for message, body in zip(messages, bodies, strict=True) if body}
+        )
         for mail_vals, message in zip(mail_vals_list, messages, strict=True):
             mail_vals["mail_message_id"] = message.id
         mails = self.env["mail.mail"].sudo().create(mail_vals_list)
@@ -169,6 +187,41 @@ class DsoReminderDispatch(models.AbstractModel):
             if attachments:
                 self._attach(mail, attachments)
         return mails
+
+    @api.model
+    def _store_bodies(self, bodies):
+        """Write ``bodies`` ({mail.message: HTML}) on their messages, each
+        sanitized once as the ORM stores it (``convert_to_column``), in one
+        UPDATE. Hand-written beside create(): the ORM sanitizes each body
+        twice (its cache, its column), 0.6 s per 1,000 reminder emails
+        (bench/README.md)."""
+        if not bodies:
+            return
+        messages = self.env["mail.message"].union(*bodies)
+        field = messages._fields["body"]
+        stored = {
+            message: field.convert_to_column(body, message) for message, body in bodies.items()
+        }
+        # odoo.tools.SQL, one statement for the batch (the ids are the messages
+        # just created, the bodies sanitized above)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE mail_message SET body = v.body FROM (VALUES %s) AS v(id, body) "
+                "WHERE mail_message.id = v.id",
+                SQL(", ").join(
+                    SQL("(%s, %s)", message.id, str(body)) for message, body in stored.items()
+                ),
+            )
+        )
+        self.env.cache.update(
+            messages,
+            field,
+            [
+                field.convert_to_cache(body, message, validate=False)
+                for message, body in stored.items()
+            ],
+        )
+        messages.modified(["body"])
 
     @api.model
     def _email_layout(self, reminders):

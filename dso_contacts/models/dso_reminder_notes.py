@@ -2,6 +2,8 @@
 from odoo import api, models
 from odoo.tools import format_amount, format_date, get_lang
 
+from .dso_reminder_dispatch import FORMATS_KEY
+
 
 class DsoReminderDispatch(models.AbstractModel):
     """What the dispatch leaves behind a send: one note on each customer (QWeb,
@@ -27,9 +29,16 @@ class DsoReminderDispatch(models.AbstractModel):
             for customer, customer_reminders in reminders.grouped("partner_id").items()
         }
         if bodies:
-            self.env["res.partner"].browse(bodies)._message_log_batch(
-                bodies=bodies, author_id=self.env.user.partner_id.id
+            # core's batch log creates the notes, their bodies written sanitized
+            # once (see _store_bodies: the ORM sanitizes each twice)
+            notes = (
+                self.env["res.partner"]
+                .browse(bodies)
+                ._message_log_batch(
+                    bodies=dict.fromkeys(bodies, ""), author_id=self.env.user.partner_id.id
+                )
             )
+            self._store_bodies({note: bodies[note.res_id] for note in notes})
 
     @api.model
     def _format_helpers(self):
@@ -39,6 +48,11 @@ class DsoReminderDispatch(models.AbstractModel):
         notes (``format_amount`` took 12% of the scheduled action, profiled)."""
         env = self.env
         lang_code = get_lang(env).code
+        # one set per language for a whole dispatch (see _send): its tables,
+        # SMS and notes format the same amounts and dates
+        shared = env.cr.cache.get(FORMATS_KEY)
+        if shared is not None and lang_code in shared:
+            return shared[lang_code]
         amounts, dates = {}, {}
 
         def amount_text(amount, currency):
@@ -52,7 +66,10 @@ class DsoReminderDispatch(models.AbstractModel):
                 dates[date] = format_date(env, date, lang_code=lang_code)
             return dates[date]
 
-        return {"format_amount": amount_text, "format_date": date_text}
+        helpers = {"format_amount": amount_text, "format_date": date_text}
+        if shared is not None:
+            shared[lang_code] = helpers
+        return helpers
 
     @api.model
     def _flag_problems(self, reminders):

@@ -91,6 +91,42 @@ class TestReminderCron(ReminderCommon):
             )
 
     @freeze_time(NOW)
+    def test_messages_keep_the_bodies_the_orm_would_store(self):
+        """The emails' messages and the customers' notes are written with
+        their bodies sanitized once (not by create()): what is stored is what
+        the ORM stores for the same HTML."""
+        beta, _ = self._create_customer("Beta", "0456 99 88 77")
+        for customer in self.customer | beta:
+            self._create_invoice(customer, TODAY - timedelta(days=16), 250.0)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        reminders = self._reminders()
+        self.assertEqual(len(reminders), 2)
+        dispatch = self.env["dso.reminder.dispatch"]
+        rendered = dispatch._render_emails(reminders)
+
+        def stored_by_the_orm(body):
+            message = self.env["mail.message"].create({"body": body})
+            self.env.invalidate_all()
+            return message.body
+
+        for reminder in reminders:
+            expected = stored_by_the_orm(rendered[reminder.id]["body_html"])
+            message = reminder.mail_id.mail_message_id
+            self.assertIn("<table", message.body)
+            self.assertEqual(message.body, expected)
+            note = reminder.partner_id.message_ids[:1]
+            expected = stored_by_the_orm(
+                self.env["ir.qweb"]._render(
+                    "dso_contacts.reminder_customer_note",
+                    {"reminders": reminder, **dispatch._format_helpers()},
+                    minimal_qcontext=True,
+                )
+            )
+            self.assertIn(reminder.move_ids.name, note.body)
+            self.assertEqual(note.body, expected)
+
+    @freeze_time(NOW)
     def test_email_and_sms_carry_the_customers_page_link(self):
         self._create_invoice(self.customer, TODAY - timedelta(days=16), 250.0)
         with self.mock_mail_gateway(), self.mockSMSGateway():

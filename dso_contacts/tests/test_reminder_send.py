@@ -65,6 +65,26 @@ class TestReminderSend(ReminderCommon):
         self.assertEqual(self.customer.dso_reminder_count, 1)
 
     @freeze_time(NOW)
+    def test_manual_send_keeps_an_image_pasted_in_the_text(self):
+        """An image pasted in the edited text (inline, base64) becomes an
+        attachment of the email's message, as Odoo's messages do."""
+        wizard = self._wizard_form(self.customer).save()
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            wizard.action_preview()
+            with Form(wizard) as preview:
+                preview.body_html = (
+                    '<p>Our bank details:</p><img src="data:image/png;base64,'
+                    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+                    '+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==" data-filename="bank.png">'
+                )
+            wizard.action_send()
+        message = self._reminders(self.customer).mail_id.mail_message_id
+        self.assertNotIn("base64", message.body)
+        self.assertIn("/web/image/", message.body)
+        self.assertEqual(len(message.attachment_ids), 1)
+        self.assertIn(f"/web/image/{message.attachment_ids.id}", message.body)
+
+    @freeze_time(NOW)
     def test_manual_send_to_several_customers_from_the_list(self):
         beta, beta_contact = self._create_customer("Beta", "0456 99 88 77")
         self._create_invoice(beta, TODAY - timedelta(days=6))
