@@ -37,7 +37,7 @@ CORE_TEST_FILES = \
 	$(ODOO_SRC)/addons/phone_validation/tests/test_phonenumbers_blacklist.py
 
 .PHONY: setup run test test-addon test-queue test-pytest test-core test-crash test-upgrade \
-	test-demo test-wheel bench bench-import bench-reminders bench-search bench-queue pot lint lint-setup
+	test-demo test-wheel bench bench-import bench-reminders bench-search bench-queue screenshots pot lint lint-setup
 
 # Python dependencies, the Chromium that Odoo's browser tours need and the
 # wkhtmltopdf that renders invoice PDFs (Debian's packages, installed when missing
@@ -168,6 +168,11 @@ bench-search:
 # `make bench`: it needs `make setup` for queue_job, see bench/README.md)
 bench-queue:
 	$(PYTHON) bench/bench_queue_job.py --addons-path=$(ADDONS_PATH)
+
+# the README's screenshots again, from the demo data, in Chromium (node and npm needed:
+# playwright-core goes into bench/.node, no browser is downloaded)
+screenshots:
+	$(PYTHON) bench/screenshots.py
 
 # export the translation templates as TestTranslationTemplate compares them (the
 # same exporter, on a fresh database with the addon installed without demo data),
