@@ -39,7 +39,7 @@ await shot("quick_search", async () => {
     await page.goto(`${base}/odoo/action-account.res_partner_action_customer`);
     await idle();
     await page.click(".o_dso_quick_search_toggle");
-    await page.fill(".o_dso_quick_search_input", "durand");
+    await page.fill(".o_dso_quick_search_input", "claire");
     await page.waitForSelector(".o_dso_quick_search_result, .o_dso_quick_search .dropdown-item");
 });
 await shot("customer", async () => {
