@@ -219,7 +219,7 @@ class DsoReminder(models.Model):
     resend_ids = fields.One2many("dso.reminder", "previous_id", string="Sent again as")
     is_draft = fields.Boolean(readonly=True, help="Prepared by the manual send, not sent yet.")
     # what prevented a channel from being used, as codes and parameters
-    # (dso_reminder_recipients.PROBLEM_TEXTS): shown in the reader's language
+    # (dso.reminder.dispatch._problem_line): shown in the reader's language
     problem_data = fields.Json(readonly=True, copy=False)
     problem = fields.Text(
         compute="_compute_problem", help="What prevented a channel from being used."
