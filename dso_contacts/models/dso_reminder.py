@@ -521,11 +521,12 @@ class DsoReminder(models.Model):
             )
         if self.email_state == "queued" and self.email_cc:
             lines.append(self.env._("In copy: %(cc)s", cc=self.email_cc))
-        lines += [
-            line._summary_line()
-            for line in self.recipient_line_ids
-            if line.reason_code == "no_role"
-        ]
+        if self.level_id.escalation_role_ids:
+            lines += [
+                line._summary_line()
+                for line in self.recipient_line_ids
+                if line.reason_code == "no_role"
+            ]
         if self.channel == "activity":
             lines.append(
                 self.env._(
