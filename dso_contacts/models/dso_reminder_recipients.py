@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+from itertools import chain
 from uuid import uuid4
 
 from odoo import api, fields, models
@@ -57,8 +59,14 @@ class DsoReminderDispatch(models.AbstractModel):
         holders = self._role_holders(customer, level) if emailed else self.env["res.partner"]
         if contacts is not None:
             email_contacts = contacts
+        elif holders:
+            # a union prefetches only its own records: keep the batch's, so
+            # that the blacklist flags are read once for the batch
+            email_contacts = (contact | holders).with_prefetch(
+                tuple(chain(contact._prefetch_ids, holders._prefetch_ids))
+            )
         else:
-            email_contacts = contact | holders
+            email_contacts = contact
         vals = self._check_recipients(channel, email_contacts, contact)
         queued = set(vals["recipient_ids"][0][2]) if vals.get("recipient_ids") else set()
         lines = []
@@ -159,10 +167,14 @@ class DsoReminderDispatch(models.AbstractModel):
             ],
             order="id",
         )
+        ids = defaultdict(list)
         for contact in contacts:
             customer_id = contact.commercial_partner_id.id
             if customer_id in holders and contact.id != customer_id:
-                holders[customer_id] |= contact
+                ids[customer_id].append(contact.id)
+        for customer_id, contact_ids in ids.items():
+            # the batch's prefetch kept (blacklist flags read once)
+            holders[customer_id] = contacts.browse(contact_ids).with_prefetch(contacts._ids)
         return holders
 
     @api.model
