@@ -91,7 +91,8 @@ class DsoReminderDispatch(models.AbstractModel):
                 lines.append({"send_as": "none", "reason_code": "no_role", "role_id": role.id})
             cc = level.cc_salesperson if cc_salesperson is None else cc_salesperson
             salesperson = customer.user_id
-            if cc and queued and salesperson.email:
+            # never in copy of the email already sent to them
+            if cc and queued and salesperson.email and salesperson.partner_id.id not in queued:
                 vals["email_cc"] = salesperson.email_formatted
                 lines.append(
                     {
