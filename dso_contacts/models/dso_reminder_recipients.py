@@ -147,7 +147,10 @@ class DsoReminderDispatch(models.AbstractModel):
         holders = batch.get(customer.id)
         if holders is None:
             holders = self._role_contacts(customer, roles).get(customer.id)
-        return holders.filtered(lambda c: c.contact_role_id in roles)
+        # filtered() prefetches only its own records: keep the batch's
+        return holders.filtered(lambda c: c.contact_role_id in roles).with_prefetch(
+            holders._prefetch_ids
+        )
 
     @api.model
     def _role_contacts(self, customers, roles):
