@@ -32,7 +32,6 @@ class DsoReminderRecipient(models.Model):
     )
     user_id = fields.Many2one(
         "res.users",
-        string="User",
         ondelete="set null",
         readonly=True,
         help="The salesperson in copy, or the collector the activity is assigned to.",
@@ -52,7 +51,7 @@ class DsoReminderRecipient(models.Model):
         readonly=True, help="The email address or phone number used, when it was sent."
     )
     reason_code = fields.Selection(REASONS, required=True, readonly=True)
-    role_id = fields.Many2one("dso.contact.role", string="Role", readonly=True)
+    role_id = fields.Many2one("dso.contact.role", readonly=True)
     level_id = fields.Many2one(related="reminder_id.level_id")
     reason = fields.Char(compute="_compute_reason", help="Why this person was chosen.")
 
