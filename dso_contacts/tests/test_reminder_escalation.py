@@ -257,3 +257,26 @@ class TestReminderEscalation(ReminderCommon):
             Recipient.with_user(user_b).search([("reminder_id", "=", reminder.id)]),
             "company B's user reads none of company A's recipients",
         )
+
+    @freeze_time(NOW)
+    def test_manual_send_of_a_call_level_schedules_the_call(self):
+        self.level_final.action_kind = "activity"
+        invoice = self._create_invoice(self.customer, TODAY - timedelta(days=35), 500.0)
+        Wizard = self.env["dso.reminder.send"].with_user(self.billing)
+        wizard = Wizard.create({"partner_ids": [Command.set(self.customer.ids)]})
+        self.assertEqual(wizard.level_id, self.level_final)
+        self.assertEqual(wizard.channel, "activity")
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            wizard.action_preview()
+            self.assertIn(
+                "Sam Sales: Collector (activity: call the customer)",
+                wizard.reminder_ids.recipient_summary,
+            )
+            wizard.action_send()
+        self.assertFalse(self._new_mails)
+        self.assertFalse(self._new_sms)
+        reminder = self._reminders(self.customer)
+        self.assertEqual(reminder.channel, "activity")
+        self.assertEqual(reminder.activity_user_id, self.salesperson, "the salesperson calls")
+        self.assertEqual(reminder.activity_id.user_id, self.salesperson)
+        self.assertIn(invoice.name, str(reminder.activity_id.note))
