@@ -28,6 +28,7 @@
         "data/ir_cron_data.xml",
         "views/dso_reminder_level_views.xml",
         "views/dso_reminder_templates.xml",
+        "views/dso_reminder_call_templates.xml",
         "views/dso_reminder_views.xml",
         "views/res_partner_reminder_views.xml",
         "views/account_move_views.xml",

@@ -58,6 +58,7 @@ HISTORY_FIELDS = frozenset(
         "partner_id",
         "contact_id",
         "recipient_ids",
+        "recipient_line_ids",
         "level_id",
         "move_ids",
         "trigger_move_id",
@@ -73,6 +74,8 @@ HISTORY_FIELDS = frozenset(
         "author_id",
         "email_from",
         "email_to",
+        "email_cc",
+        "activity_user_id",
         "sms_number",
         "sms_uuid",
         "email_state",
@@ -173,7 +176,12 @@ class DsoReminder(models.Model):
     )
     is_manual = fields.Boolean(string="Sent by hand", readonly=True)
     channel = fields.Selection(
-        [("email", "Email"), ("sms", "SMS"), ("both", "Email and SMS")],
+        [
+            ("email", "Email"),
+            ("sms", "SMS"),
+            ("both", "Email and SMS"),
+            ("activity", "Call (activity)"),
+        ],
         required=True,
         readonly=True,
     )
@@ -181,6 +189,28 @@ class DsoReminder(models.Model):
     author_id = fields.Many2one("res.partner", string="From", readonly=True)
     email_from = fields.Char(readonly=True)
     email_to = fields.Char(string="Email sent to", readonly=True)
+    email_cc = fields.Char(string="Email in copy to", readonly=True)
+    recipient_line_ids = fields.One2many(
+        "dso.reminder.recipient",
+        "reminder_id",
+        string="Recipients and reasons",
+        readonly=True,
+        help="Every person the reminder went to, or was meant to, and why.",
+    )
+    recipient_summary = fields.Text(string="Recipients", compute="_compute_recipient_summary")
+    activity_user_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        readonly=True,
+        help="A call level: the user the activity 'Call' was assigned to.",
+    )
+    activity_id = fields.Many2one(
+        "mail.activity",
+        string="Call activity",
+        readonly=True,
+        ondelete="set null",
+        help="The activity, until it is marked as done.",
+    )
     sms_number = fields.Char(string="SMS sent to", readonly=True)
     sms_uuid = fields.Char(
         string="SMS UUID", readonly=True, index="btree_not_null", copy=False
@@ -276,9 +306,18 @@ class DsoReminder(models.Model):
         ),
     ]
 
-    @api.depends("is_draft", "email_status", "sms_status")
+    @api.depends("is_draft", "email_status", "sms_status", "channel", "activity_user_id")
     def _compute_state(self):
         for reminder in self:
+            if reminder.channel == "activity":
+                reminder.state = (
+                    "draft"
+                    if reminder.is_draft
+                    else "sent"
+                    if reminder.activity_user_id
+                    else "failed"
+                )
+                continue
             used = [
                 status in ok
                 for status, ok in (
@@ -302,6 +341,15 @@ class DsoReminder(models.Model):
         dispatch = self.env["dso.reminder.dispatch"]
         for reminder in self:
             reminder.problem = dispatch._problem_text(reminder.problem_data)
+
+    @api.depends_context("lang")
+    @api.depends("recipient_line_ids")
+    def _compute_recipient_summary(self):
+        for reminder in self:
+            reminder.recipient_summary = (
+                "\n".join(line._summary_line() for line in reminder.recipient_line_ids)
+                or False
+            )
 
     @api.depends("contact_id.lang", "partner_id.lang")
     def _compute_render_lang(self):
@@ -469,6 +517,20 @@ class DsoReminder(models.Model):
                 self.env._(
                     "Email not sent: %(reason)s",
                     reason=dict(EMAIL_STATES)[self.email_state],
+                )
+            )
+        if self.email_state == "queued" and self.email_cc:
+            lines.append(self.env._("In copy: %(cc)s", cc=self.email_cc))
+        if self.level_id.escalation_role_ids:
+            lines += [
+                line._summary_line()
+                for line in self.recipient_line_ids
+                if line.reason_code == "no_role"
+            ]
+        if self.channel == "activity":
+            lines.append(
+                self.env._(
+                    "Call scheduled for %(user)s (activity)", user=self.activity_user_id.name
                 )
             )
         if self.sms_state == "queued":

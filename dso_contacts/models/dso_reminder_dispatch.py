@@ -68,6 +68,7 @@ class DsoReminderDispatch(models.AbstractModel):
             dispatch._queue_sms(
                 reminders.filtered(lambda r: r.sms_state == "queued"), email_values or {}
             )
+            dispatch._schedule_calls(reminders.filtered(lambda r: r.channel == "activity"))
             dispatch._log_chatter(reminders)
         finally:
             self.env.cr.cache.pop(FORMATS_KEY, None)
@@ -160,6 +161,7 @@ class DsoReminderDispatch(models.AbstractModel):
                 {
                     "body_html": layout(reminder, body),
                     "recipient_ids": [fields.Command.set(reminder.recipient_ids.ids)],
+                    "email_cc": reminder.email_cc or False,
                     "auto_delete": values.get("auto_delete", False),
                     "scheduled_date": values.get("scheduled_date") or False,
                 }

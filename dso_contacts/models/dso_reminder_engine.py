@@ -279,7 +279,7 @@ class DsoReminderEngine(models.AbstractModel):
                     or self.env._("no unpaid invoice in this currency reached a level."),
                 )
             )
-        checker = self._with_blacklist(groups)
+        checker = self._with_blacklist(groups, options["level"])
         previous = options.get("previous")
         return [
             dict(
@@ -293,6 +293,7 @@ class DsoReminderEngine(models.AbstractModel):
                         else group["partner"].collection_contact_id
                     ),
                     channel=options.get("channel"),
+                    cc_salesperson=options.get("cc_salesperson"),
                 ),
                 previous_id=previous.id if previous else False,
             )
@@ -326,20 +327,25 @@ class DsoReminderEngine(models.AbstractModel):
         )
 
     @api.model
-    def _with_blacklist(self, groups):
+    def _with_blacklist(self, groups, level=None):
         """The engine with the SMS numbers of the groups' contacts and those of
         them blacklisted, read once for the batch (see the dispatch's
-        ``_check_sms`` and ``_blacklisted_numbers``)."""
+        ``_check_sms`` and ``_blacklisted_numbers``), and the holders of the
+        escalation roles of ``level`` (default: the groups' levels), see
+        ``_role_holders``."""
         customers = self.env["res.partner"].union(*(g["partner"] for g in groups))
         numbers = {
             contact.id: contact._dso_reminder_sms_number()
             for contact in customers.collection_contact_id
         }
+        dispatch = self.env["dso.reminder.dispatch"]
+        levels = level or self.env["dso.reminder.level"].union(*(g["level"] for g in groups))
         return self.with_context(
             dso_sms_numbers=numbers,
-            dso_blacklisted_numbers=self.env["dso.reminder.dispatch"]._blacklisted_numbers(
+            dso_blacklisted_numbers=dispatch._blacklisted_numbers(
                 [number for number in numbers.values() if number]
             ),
+            **dispatch._with_role_contacts(customers, levels),
         )
 
     @api.model
@@ -372,21 +378,25 @@ class DsoReminderEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _prepare_vals(self, group, date=None, level=None, contacts=None, channel=None):
+    def _prepare_vals(
+        self, group, date=None, level=None, contacts=None, channel=None, cc_salesperson=None
+    ):
         """Values of the reminder of one due group (see ``_due_groups``),
         recipients checked: the state of each channel says whether it can be
         used and, if not, why.
 
         :param level: the level to send (the group's, by default)
         :param contacts: the email recipients chosen by hand (manual send);
-            None: the customer's contact for collection
+            None: the customer's contact for collection (and the holders of
+            the level's escalation roles)
+        :param cc_salesperson: the salesperson in copy (manual send); None:
+            as the level says
         """
         company = self.env.company
         customer = group["partner"]
         level = level or group["level"]
-        channel = channel or level.channel
+        channel = channel or level._reminder_channel()
         contact = customer.collection_contact_id
-        email_contacts = contacts if contacts is not None else contact
         user, author, email_from = company._dso_reminder_sender(customer)
         vals = {
             "company_id": company.id,
@@ -408,8 +418,8 @@ class DsoReminderEngine(models.AbstractModel):
             "email_from": email_from,
         }
         vals.update(
-            self.env["dso.reminder.dispatch"]._check_recipients(
-                channel, email_contacts, contact
+            self.env["dso.reminder.dispatch"]._recipients_vals(
+                customer, level, channel, contacts=contacts, cc_salesperson=cc_salesperson
             )
         )
         return vals

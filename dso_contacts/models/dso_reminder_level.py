@@ -48,6 +48,31 @@ class DsoReminderLevel(models.Model):
         string="Attach invoice PDFs",
         help="Attach the PDF of each overdue invoice to the email.",
     )
+    # escalation: who else the level writes to, or a call instead of a message
+    action_kind = fields.Selection(
+        [("message", "Send a message"), ("activity", "Call the customer (activity)")],
+        string="Action",
+        required=True,
+        default="message",
+        help="Send a message: the email and/or SMS of the channel. Call the customer: "
+        "instead of a message, one activity 'Call' for the collector per customer, "
+        "the invoices listed (the company's reminders user, else the customer's "
+        "salesperson).",
+    )
+    escalation_role_ids = fields.Many2many(
+        "dso.contact.role",
+        "dso_reminder_level_contact_role_rel",
+        "level_id",
+        "role_id",
+        string="Also to the roles",
+        help="The customer's contacts holding these roles also receive this level's "
+        "email (To), beside the contact for collection. A role no contact holds is "
+        "said in the reminder's recipients.",
+    )
+    cc_salesperson = fields.Boolean(
+        string="Salesperson in copy",
+        help="The customer's salesperson receives this level's email in copy (Cc).",
+    )
     reminder_count = fields.Integer(string="Reminders", compute="_compute_reminder_count")
 
     _sql_constraints = [
@@ -67,9 +92,11 @@ class DsoReminderLevel(models.Model):
         for level in self:
             level.reminder_count = counts.get(level, 0)
 
-    @api.constrains("channel", "mail_template_id", "sms_template_id")
+    @api.constrains("channel", "mail_template_id", "sms_template_id", "action_kind")
     def _check_templates(self):
         for level in self:
+            if level.action_kind == "activity":
+                continue  # a call sends no message
             if level.channel in ("email", "both") and not level.mail_template_id:
                 raise ValidationError(
                     self.env._(
@@ -109,6 +136,11 @@ class DsoReminderLevel(models.Model):
             }
             if translations:
                 level.update_field_translations("name", translations)
+
+    def _reminder_channel(self):
+        """The channel of this level's reminders: ``activity`` for a call."""
+        self.ensure_one()
+        return "activity" if self.action_kind == "activity" else self.channel
 
     def _reached(self, days_late):
         """The highest level of ``self`` (levels sorted by days) reached by an

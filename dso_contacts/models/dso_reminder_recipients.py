@@ -1,7 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+from itertools import chain
 from uuid import uuid4
 
 from odoo import api, fields, models
+
+# the context key of the role contacts of a batch's customers (see
+# _with_role_contacts): {customer id: contacts holding the batch's roles}
+ROLE_CONTACTS_KEY = "dso_role_contacts"
 
 # a problem stored as text before the codes (migrations/18.0.1.4.0): {"text"}
 LEGACY_TEXT = "text"
@@ -33,6 +39,157 @@ class DsoReminderDispatch(models.AbstractModel):
             vals.update(self._check_sms(contact, problems))
         vals["problem_data"] = problems or False
         return vals
+
+    @api.model
+    def _recipients_vals(self, customer, level, channel, contacts=None, cc_salesperson=None):
+        """Values of the recipients of one reminder of ``level`` to
+        ``customer``: the channels checked (``_check_recipients``), and each
+        person it goes to with the reason (``recipient_line_ids``). The email
+        goes To the contact for collection and to the customer's contacts
+        holding the level's escalation roles (each gets one email, once even
+        when both), in copy (Cc) to the salesperson if the level says so; a
+        call level (``channel`` "activity") goes to the collector.
+
+        :param contacts: the email recipients chosen by hand (manual send);
+            None: the contact for collection and the role holders
+        :param cc_salesperson: the manual send's choice; None: the level's
+        """
+        contact = customer.collection_contact_id
+        emailed = channel in ("email", "both")
+        holders = self._role_holders(customer, level) if emailed else self.env["res.partner"]
+        if contacts is not None:
+            email_contacts = contacts
+        elif holders:
+            # a union prefetches only its own records: keep the batch's, so
+            # that the blacklist flags are read once for the batch
+            email_contacts = (contact | holders).with_prefetch(
+                tuple(chain(contact._prefetch_ids, holders._prefetch_ids))
+            )
+        else:
+            email_contacts = contact
+        vals = self._check_recipients(channel, email_contacts, contact)
+        queued = set(vals["recipient_ids"][0][2]) if vals.get("recipient_ids") else set()
+        lines = []
+        if emailed:
+            for person in email_contacts:
+                if person == contact:
+                    reason = "collection"
+                elif person in holders:
+                    reason = "role"
+                else:
+                    reason = "manual"
+                lines.append(
+                    {
+                        "partner_id": person.id,
+                        "send_as": "to" if person.id in queued else "none",
+                        "address": person.email_normalized or person.email or False,
+                        "reason_code": reason,
+                        "role_id": person.contact_role_id.id if person in holders else False,
+                    }
+                )
+            for role in level.escalation_role_ids - holders.contact_role_id:
+                lines.append({"send_as": "none", "reason_code": "no_role", "role_id": role.id})
+            cc = level.cc_salesperson if cc_salesperson is None else cc_salesperson
+            salesperson = customer.user_id
+            # never in copy of the email already sent to them
+            if cc and queued and salesperson.email and salesperson.partner_id.id not in queued:
+                vals["email_cc"] = salesperson.email_formatted
+                lines.append(
+                    {
+                        "partner_id": salesperson.partner_id.id,
+                        "user_id": salesperson.id,
+                        "send_as": "cc",
+                        "address": salesperson.email,
+                        "reason_code": "salesperson",
+                    }
+                )
+        if channel in ("sms", "both") and contact:
+            lines.append(
+                {
+                    "partner_id": contact.id,
+                    "send_as": "sms" if vals.get("sms_state") == "queued" else "none",
+                    "address": vals.get("sms_number") or False,
+                    "reason_code": "collection",
+                }
+            )
+        if channel == "activity":
+            collector = self._collector(customer)
+            vals["activity_user_id"] = collector.id
+            lines.append(
+                {
+                    "partner_id": collector.partner_id.id,
+                    "user_id": collector.id,
+                    "send_as": "activity",
+                    "reason_code": "collector",
+                }
+            )
+        vals["recipient_line_ids"] = [
+            fields.Command.create(dict(line, sequence=index))
+            for index, line in enumerate(lines, 1)
+        ]
+        return vals
+
+    @api.model
+    def _collector(self, customer):
+        """Who calls the customer when a level is a call: the company's
+        reminders user (the collector), else the customer's salesperson, else
+        the user who sends."""
+        return self.env.company.dso_reminder_user_id or customer.user_id or self.env.user
+
+    @api.model
+    def _role_holders(self, customer, level):
+        """The contacts of ``customer`` holding one of ``level``'s escalation
+        roles: read once for the batch (``_with_role_contacts``), else now."""
+        roles = level.escalation_role_ids
+        if not roles:
+            return self.env["res.partner"]
+        batch = self.env.context.get(ROLE_CONTACTS_KEY) or {}
+        holders = batch.get(customer.id)
+        if holders is None:
+            holders = self._role_contacts(customer, roles).get(customer.id)
+        # filtered() prefetches only its own records: keep the batch's
+        return holders.filtered(lambda c: c.contact_role_id in roles).with_prefetch(
+            holders._prefetch_ids
+        )
+
+    @api.model
+    def _role_contacts(self, customers, roles):
+        """{customer id: its contacts holding one of ``roles``} for every one
+        of ``customers``, one search; contacts of another company are never
+        read (a contact shares its customer's company)."""
+        Partner = self.env["res.partner"]
+        holders = {customer.id: Partner for customer in customers}
+        if not roles or not customers:
+            return holders
+        contacts = Partner.search(
+            [
+                ("commercial_partner_id", "in", customers.ids),
+                ("contact_role_id", "in", roles.ids),
+                ("type", "=", "contact"),
+                ("is_company", "=", False),
+                ("company_id", "in", [self.env.company.id, False]),
+            ],
+            order="id",
+        )
+        ids = defaultdict(list)
+        for contact in contacts:
+            customer_id = contact.commercial_partner_id.id
+            if customer_id in holders and contact.id != customer_id:
+                ids[customer_id].append(contact.id)
+        for customer_id, contact_ids in ids.items():
+            # the batch's prefetch kept (blacklist flags read once)
+            holders[customer_id] = contacts.browse(contact_ids).with_prefetch(contacts._ids)
+        return holders
+
+    @api.model
+    def _with_role_contacts(self, customers, levels):
+        """The context of a batch: the role holders of ``customers`` for the
+        escalation roles of ``levels``, read once (nothing when no level
+        escalates)."""
+        roles = levels.escalation_role_ids
+        if not roles:
+            return {}
+        return {ROLE_CONTACTS_KEY: self._role_contacts(customers, roles)}
 
     @api.model
     def _check_email(self, contacts, problems):

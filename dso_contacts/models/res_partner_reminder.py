@@ -12,7 +12,7 @@ from odoo.exceptions import UserError
 from ..tools.counts import count_by
 
 # the channels of a level or reminder's ``channel``
-CHANNELS = {"email": {"email"}, "sms": {"sms"}, "both": {"email", "sms"}}
+CHANNELS = {"email": {"email"}, "sms": {"sms"}, "both": {"email", "sms"}, "activity": set()}
 
 
 class ResPartner(models.Model):
@@ -276,7 +276,7 @@ class ResPartner(models.Model):
         for partner in self:
             level = partner.dso_next_reminder_level_id
             if level:
-                used[partner.id].update(CHANNELS[level.channel])
+                used[partner.id].update(CHANNELS[level._reminder_channel()])
         last_ids = [
             reminder_id
             for _partner, reminder_id in Reminder._read_group(
@@ -295,6 +295,7 @@ class ResPartner(models.Model):
         return {
             partner_id: "both" if len(channels) > 1 else next(iter(channels))
             for partner_id, channels in used.items()
+            if channels
         }
 
     @api.model

@@ -49,7 +49,12 @@ class DsoReminderSend(models.TransientModel):
         check_company=True,
     )
     channel = fields.Selection(
-        [("email", "Email"), ("sms", "SMS"), ("both", "Email and SMS")],
+        [
+            ("email", "Email"),
+            ("sms", "SMS"),
+            ("both", "Email and SMS"),
+            ("activity", "Call (activity)"),
+        ],
         required=True,
         compute="_compute_channel",
         store=True,
@@ -70,8 +75,17 @@ class DsoReminderSend(models.TransientModel):
         readonly=False,
         precompute=True,
         help="The customer's contacts who receive the email; the contact for "
-        "collection is proposed. With several customers, each customer's contact "
-        "for collection receives it.",
+        "collection is proposed, with the contacts holding the level's escalation "
+        "roles. With several customers, each customer's contact for collection "
+        "(and role holders) receives it.",
+    )
+    cc_salesperson = fields.Boolean(
+        string="Salesperson in copy",
+        compute="_compute_cc_salesperson",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The customer's salesperson receives the email in copy; proposed by the level.",
     )
     reminder_ids = fields.Many2many(
         "dso.reminder",
@@ -143,7 +157,14 @@ class DsoReminderSend(models.TransientModel):
     @api.depends("level_id")
     def _compute_channel(self):
         for wizard in self:
-            wizard.channel = wizard.level_id.channel or "email"
+            wizard.channel = (
+                wizard.level_id._reminder_channel() if wizard.level_id else "email"
+            )
+
+    @api.depends("level_id")
+    def _compute_cc_salesperson(self):
+        for wizard in self:
+            wizard.cc_salesperson = wizard.level_id.cc_salesperson
 
     @api.depends("partner_ids")
     def _compute_proposed_recipient_ids(self):
@@ -153,13 +174,22 @@ class DsoReminderSend(models.TransientModel):
                 customers._dso_collection_contacts() if len(customers) == 1 else False
             )
 
-    @api.depends("partner_ids")
+    @api.depends("partner_ids", "level_id")
     def _compute_recipient_ids(self):
+        dispatch = self.env["dso.reminder.dispatch"]
         for wizard in self:
             customers = wizard.partner_ids._origin
-            wizard.recipient_ids = (
-                customers.collection_contact_id if len(customers) == 1 else False
+            if len(customers) != 1:
+                wizard.recipient_ids = False
+                continue
+            holders = (
+                dispatch.with_company(wizard.company_id)
+                ._role_holders(customers, wizard.level_id._origin)
+                .filtered("email")
+                if wizard.level_id
+                else customers.browse()
             )
+            wizard.recipient_ids = customers.collection_contact_id | holders
 
     @api.depends("reminder_ids")
     def _compute_can_edit_body(self):
@@ -295,6 +325,7 @@ class DsoReminderSend(models.TransientModel):
         return {
             "level": self.level_id,
             "channel": self.channel,
+            "cc_salesperson": self.cc_salesperson,
             "recipients": self.recipient_ids if len(self.partner_ids) == 1 else None,
             "texts": texts,
             "preview": preview,

@@ -1,0 +1,103 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+
+REASONS = [
+    ("collection", "Contact for collection"),
+    ("manual", "Chosen by hand"),
+    ("role", "Role of the level"),
+    ("no_role", "No contact with the role"),
+    ("salesperson", "Salesperson in copy"),
+    ("collector", "Collector (activity)"),
+]
+
+
+class DsoReminderRecipient(models.Model):
+    """One person a reminder went to (or meant to), and why: the history of
+    a reminder's recipients, written by the engine with the reminder
+    (``dso.reminder.dispatch._recipients_vals``) and never rewritten."""
+
+    _name = "dso.reminder.recipient"
+    _description = "Payment Reminder Recipient"
+    _order = "reminder_id, sequence, id"
+
+    reminder_id = fields.Many2one(
+        "dso.reminder", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(
+        related="reminder_id.company_id", store=True, index=True, readonly=True
+    )
+    sequence = fields.Integer(default=10, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Recipient", ondelete="set null", readonly=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        ondelete="set null",
+        readonly=True,
+        help="The salesperson in copy, or the collector the activity is assigned to.",
+    )
+    send_as = fields.Selection(
+        [
+            ("to", "Email (To)"),
+            ("cc", "Email (Cc)"),
+            ("sms", "SMS"),
+            ("activity", "Activity"),
+            ("none", "Not sent"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    address = fields.Char(
+        readonly=True, help="The email address or phone number used, when it was sent."
+    )
+    reason_code = fields.Selection(REASONS, required=True, readonly=True)
+    role_id = fields.Many2one("dso.contact.role", readonly=True)
+    level_id = fields.Many2one(related="reminder_id.level_id")
+    reason = fields.Char(compute="_compute_reason", help="Why this person was chosen.")
+
+    @api.depends_context("lang")
+    @api.depends("reason_code", "role_id", "level_id", "partner_id")
+    def _compute_reason(self):
+        for line in self:
+            line.reason = line._reason_text()
+
+    def _reason_text(self):
+        self.ensure_one()
+        env = self.env
+        level = self.level_id.name
+        role = self.role_id.name
+        match self.reason_code:
+            case "collection":
+                if role:
+                    return env._(
+                        "Contact for collection, also role %(role)s (%(level)s)",
+                        role=role,
+                        level=level,
+                    )
+                return env._("Contact for collection")
+            case "manual":
+                return env._("Chosen by hand")
+            case "role":
+                return env._("Role %(role)s (%(level)s)", role=role, level=level)
+            case "no_role":
+                return env._(
+                    "No contact with role %(role)s (%(level)s): not escalated",
+                    role=role,
+                    level=level,
+                )
+            case "salesperson":
+                return env._("Salesperson in copy")
+            case "collector":
+                return env._("Collector (activity: call the customer)")
+        return ""
+
+    def _summary_line(self):
+        """``Name <address>: reason``, as the preview and the notes show it."""
+        self.ensure_one()
+        name = self.partner_id.name or self.user_id.name or ""
+        who = f"{name} <{self.address}>" if self.address else name
+        if self.send_as == "none" and self.partner_id:
+            return self.env._("%(who)s: %(reason)s (not sent)", who=who, reason=self.reason)
+        if not who:
+            return self.reason
+        return f"{who}: {self.reason}"
