@@ -41,11 +41,14 @@
         "views/dso_portal_backoffice_views.xml",
         "views/dso_portal_templates.xml",
         "views/dso_portal_mail_templates.xml",
+        "views/dso_reminder_plan_views.xml",
+        "wizards/dso_reminder_plan_assign_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/dso_reminder_demo.xml",
         "demo/dso_portal_demo.xml",
+        "demo/dso_reminder_plan_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
