@@ -174,12 +174,14 @@ class DsoReminderEngine(models.AbstractModel):
         plans = company._dso_reminder_plans()
         default = plans.filtered("is_default")[:1]
         ruled = plans.filtered(
-            lambda plan: not plan.is_default
-            and (
-                plan.partner_category_ids
-                or plan.payment_term_ids
-                or plan.country_ids
-                or plan.user_ids
+            lambda plan: (
+                not plan.is_default
+                and (
+                    plan.partner_category_ids
+                    or plan.payment_term_ids
+                    or plan.country_ids
+                    or plan.user_ids
+                )
             )
         )
         customers = customers.with_company(company)
@@ -263,7 +265,8 @@ class DsoReminderEngine(models.AbstractModel):
                 < 0
             }
             groups = [group for group in groups if group["partner"] not in below]
-        due = {group["partner"] for group in groups}
+        # a group without level: its plan's first level is not reached yet
+        due = {group["partner"] for group in groups if group["level"]}
         held = customers.filtered(lambda customer: customer not in due)
         if not held:
             return {}
@@ -312,7 +315,7 @@ class DsoReminderEngine(models.AbstractModel):
                 texts.extend(self._held_texts(move, today))
             late = customer_moves & not_held
             for move in late.filtered(
-                lambda m: (today - m.invoice_date_due).days < first.days
+                lambda m, first=first: (today - m.invoice_date_due).days < first.days
             ):
                 texts.append(self._not_reached_text(move, first))
             if customer in below:
@@ -320,12 +323,12 @@ class DsoReminderEngine(models.AbstractModel):
                     self.env._(
                         "What is due is below the minimum amount of the automatic "
                         "reminders (%(amount)s).",
-                        amount=format_amount(
-                            self.env, below[customer], company.currency_id
-                        ),
+                        amount=format_amount(self.env, below[customer], company.currency_id),
                     )
                 )
-            elif late.filtered(lambda m: (today - m.invoice_date_due).days >= first.days):
+            elif late.filtered(
+                lambda m, first=first: (today - m.invoice_date_due).days >= first.days
+            ):
                 texts.append(
                     self.env._(
                         "The open credits (credit notes, payments not yet matched) cover "

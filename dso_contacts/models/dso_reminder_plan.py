@@ -53,7 +53,9 @@ class DsoReminderPlan(models.Model):
         help="Customers with one of these payment terms follow this plan.",
     )
     country_ids = fields.Many2many(
-        "res.country", string="Countries", help="Customers of these countries follow this plan."
+        "res.country",
+        string="Countries",
+        help="Customers of these countries follow this plan.",
     )
     user_ids = fields.Many2many(
         "res.users",
@@ -68,7 +70,7 @@ class DsoReminderPlan(models.Model):
         "this amount (in the company currency) in one currency. Zero: the company's "
         "minimum (Settings).",
     )
-    level_count = fields.Integer(string="Levels", compute="_compute_level_count")
+    level_count = fields.Integer(string="Number of levels", compute="_compute_level_count")
 
     @api.depends("level_ids")
     def _compute_level_count(self):
@@ -99,6 +101,25 @@ class DsoReminderPlan(models.Model):
             raise ValidationError(self.env._("The company's default plan cannot be archived."))
 
     @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        # the history keeps the levels it sent (level_id ondelete restrict)
+        sent = (
+            self.env["dso.reminder"]
+            .sudo()
+            .search_count(
+                [("level_id", "in", self.with_context(active_test=False).level_ids.ids)],
+                limit=1,
+            )
+        )
+        if sent:
+            raise UserError(
+                self.env._(
+                    "A reminder plan whose levels were sent cannot be deleted (the "
+                    "reminder history shows them): archive it instead."
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
     def _unlink_except_default(self):
         if self.filtered("is_default"):
             raise UserError(
@@ -127,50 +148,63 @@ class DsoReminderPlan(models.Model):
             "dso_contacts.dso_reminder_level_action"
         )
         action["domain"] = [("plan_id", "=", self.id)]
-        action["context"] = {"default_plan_id": self.id, "default_company_id": self.company_id.id}
+        action["context"] = {
+            "default_plan_id": self.id,
+            "default_company_id": self.company_id.id,
+        }
         return action
 
     def _matches(self, customer):
         """Whether ``customer`` (its fields prefetched) meets the rule of the
         plan; a plan without criteria matches nobody (followed only when set
-        on the customer, or as the company's default)."""
+        on the customer, or as the company's default). The customer may be a
+        form's record not saved yet: its relations are compared by origin."""
         self.ensure_one()
-        tested = False
+        criteria = self._criteria(customer)
+        return bool(criteria) and all(found for _kind, _wanted, found in criteria)
+
+    def _criteria(self, customer):
+        """[(kind, the plan's records, the customer's records among them)] of
+        the criteria the plan has."""
+        criteria = []
         if self.partner_category_ids:
-            if not self.partner_category_ids & customer.category_id:
-                return False
-            tested = True
+            criteria.append(
+                (
+                    "tag",
+                    self.partner_category_ids,
+                    self.partner_category_ids & customer.category_id._origin,
+                )
+            )
         if self.payment_term_ids:
-            if customer.property_payment_term_id not in self.payment_term_ids:
-                return False
-            tested = True
+            criteria.append(
+                (
+                    "term",
+                    self.payment_term_ids,
+                    self.payment_term_ids & customer.property_payment_term_id._origin,
+                )
+            )
         if self.country_ids:
-            if customer.country_id not in self.country_ids:
-                return False
-            tested = True
+            criteria.append(
+                ("country", self.country_ids, self.country_ids & customer.country_id._origin)
+            )
         if self.user_ids:
-            if customer.user_id not in self.user_ids:
-                return False
-            tested = True
-        return tested
+            criteria.append(("user", self.user_ids, self.user_ids & customer.user_id._origin))
+        return criteria
 
     def _match_reason(self, customer):
         """Why ``customer`` matches the plan's rule, in words."""
         self.ensure_one()
-        parts = []
-        if self.partner_category_ids:
-            tags = self.partner_category_ids & customer.category_id
-            parts.append(self.env._("tag %(tags)s", tags=", ".join(tags.mapped("name"))))
-        if self.payment_term_ids:
-            parts.append(
-                self.env._(
-                    "payment terms %(term)s", term=customer.property_payment_term_id.name
-                )
-            )
-        if self.country_ids:
-            parts.append(self.env._("country %(country)s", country=customer.country_id.name))
-        if self.user_ids:
-            parts.append(self.env._("salesperson %(user)s", user=customer.user_id.name))
+        _ = self.env._
+        labels = {
+            "tag": lambda names: _("tag %(names)s", names=names),
+            "term": lambda names: _("payment terms %(names)s", names=names),
+            "country": lambda names: _("country %(names)s", names=names),
+            "user": lambda names: _("salesperson %(names)s", names=names),
+        }
+        parts = [
+            labels[kind](", ".join(found.mapped("display_name")))
+            for kind, _wanted, found in self._criteria(customer)
+        ]
         return self.env._("Matches %(rule)s.", rule=", ".join(parts))
 
     def _sorted_levels(self):

@@ -32,7 +32,11 @@ class ResPartner(models.Model):
 
     @api.depends_context("company", "lang")
     @api.depends(
-        "dso_reminder_plan_id", "category_id", "country_id", "user_id", "property_payment_term_id"
+        "dso_reminder_plan_id",
+        "category_id",
+        "country_id",
+        "user_id",
+        "property_payment_term_id",
     )
     def _compute_dso_reminder_plan_followed(self):
         self.dso_reminder_plan_followed_id = False

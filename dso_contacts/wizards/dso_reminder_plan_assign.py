@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class DsoReminderPlanAssign(models.TransientModel):
@@ -40,6 +41,13 @@ class DsoReminderPlanAssign(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
+        if self.company_id not in self.env.companies:
+            raise AccessError(
+                self.env._(
+                    "The reminder plans of %(company)s are not yours to set.",
+                    company=self.company_id.display_name,
+                )
+            )
         # the user's rights on the customers apply (write); the plan is one
         # of the wizard's company (check_company), the user's current company
         self.partner_ids.commercial_partner_id.with_company(self.company_id).write(
