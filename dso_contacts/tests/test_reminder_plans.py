@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import base64
 from datetime import timedelta
+from xmlrpc.client import Fault
 
 from freezegun import freeze_time
 
@@ -8,6 +9,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
 from .common_reminder import NOW, TODAY, ReminderCommon
 
@@ -341,3 +344,52 @@ class TestReminderPlans(ReminderCommon):
         engine_b = self.env["dso.reminder.engine"].with_company(company_b)
         self.assertEqual(engine_b._customer_plans(shared)[shared.id][0], plan_b)
         self.assertEqual(shared.with_company(company_b).dso_reminder_plan_followed_id, plan_b)
+
+
+@tagged("post_install", "-at_install")
+class TestReminderPlansRpc(AccountTestInvoicingHttpCommon):
+    """A Billing user of company A, over XML-RPC, giving company B's plan."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company_b = cls.setup_other_company(name="Company B")["company"]
+        cls.plan_b = cls.company_b._dso_reminder_default_plan()
+        cls.billing = new_test_user(
+            cls.env,
+            login="dso_plan_rpc",
+            password="dso_plan_rpc",
+            groups="account.group_account_invoice,base.group_partner_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Rpc Plan Customer", "is_company": True, "company_id": cls.company.id}
+        )
+
+    def _call(self, model, method, *args):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, self.billing.id, "dso_plan_rpc", model, method, list(args)
+        )
+
+    def test_plan_of_company_b_is_refused_over_rpc(self):
+        found = self._call("dso.reminder.plan", "search_read", [], ["company_id"])
+        self.assertTrue(found)
+        self.assertEqual({row["company_id"][0] for row in found}, set(self.company.ids))
+        with self.assertRaises(Fault), mute_logger("odoo.http"):
+            self._call("dso.reminder.plan", "read", [self.plan_b.id], ["name"])
+        with self.assertRaises(Fault), mute_logger("odoo.http"):
+            self._call(
+                "res.partner",
+                "write",
+                [self.customer.id],
+                {"dso_reminder_plan_id": self.plan_b.id},
+            )
+        with self.assertRaises(Fault), mute_logger("odoo.http"):
+            self._call(
+                "dso.reminder.plan.assign",
+                "create",
+                {"plan_id": self.plan_b.id, "partner_ids": [Command.set(self.customer.ids)]},
+            )
+        self.assertFalse(self.customer.dso_reminder_plan_id)
