@@ -259,7 +259,8 @@ class DsoReminderEngine(models.AbstractModel):
             below = {
                 group["partner"]: self._min_amount(group)
                 for group in groups
-                if company.currency_id.compare_amounts(
+                if group["level"]
+                and company.currency_id.compare_amounts(
                     group["amount_company"], self._min_amount(group)
                 )
                 < 0
