@@ -390,6 +390,6 @@ class TestReminderPlansRpc(AccountTestInvoicingHttpCommon):
             self._call(
                 "dso.reminder.plan.assign",
                 "create",
-                {"plan_id": self.plan_b.id, "partner_ids": [Command.set(self.customer.ids)]},
+                {"plan_id": self.plan_b.id, "partner_ids": [[6, 0, self.customer.ids]]},
             )
         self.assertFalse(self.customer.dso_reminder_plan_id)
