@@ -25,7 +25,6 @@ class DsoReminderLevel(models.Model):
     # plan that sent reminders cannot be deleted, only archived
     plan_id = fields.Many2one(
         "dso.reminder.plan",
-        string="Plan",
         required=True,
         index=True,
         ondelete="cascade",

@@ -194,12 +194,11 @@ class DsoReminderPlan(models.Model):
     def _match_reason(self, customer):
         """Why ``customer`` matches the plan's rule, in words."""
         self.ensure_one()
-        _ = self.env._
         labels = {
-            "tag": lambda names: _("tag %(names)s", names=names),
-            "term": lambda names: _("payment terms %(names)s", names=names),
-            "country": lambda names: _("country %(names)s", names=names),
-            "user": lambda names: _("salesperson %(names)s", names=names),
+            "tag": lambda names: self.env._("tag %(names)s", names=names),
+            "term": lambda names: self.env._("payment terms %(names)s", names=names),
+            "country": lambda names: self.env._("country %(names)s", names=names),
+            "user": lambda names: self.env._("salesperson %(names)s", names=names),
         }
         parts = [
             labels[kind](", ".join(found.mapped("display_name")))
