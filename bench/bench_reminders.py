@@ -132,6 +132,13 @@ def main():
     parser.add_argument("--worker", default=None)
     parser.add_argument("--db", default=None)
     parser.add_argument("--customers", type=int, default=0)
+    parser.add_argument(
+        "--plans",
+        type=int,
+        default=1,
+        help="reminder plans the customers are spread over (the default plan, "
+        "then plans set on the customer and plans matching a tag, in turn)",
+    )
     args = parser.parse_args()
     args.addons_path = args.addons_path or default_addons_path()
     if args.worker:
@@ -174,7 +181,7 @@ def bench_email_sms(args, sizes, skip, dbs):
     for size in sizes:
         db = f"{prefix}{size}"
         copy_db(base, db, dbs)
-        built = worker(args, "build", db, "--customers", str(size))
+        built = worker(args, "build", db, "--customers", str(size), "--plans", str(args.plans))
         print(
             f"built {size} customers, {built['invoices']} invoices in {built['seconds']:.0f}s",
             flush=True,
@@ -477,7 +484,50 @@ def worker_build(env, args, odoo):
         invoices += len(moves)
         env.cr.commit()
         env.invalidate_all()
+    if args.plans > 1:
+        spread_over_plans(env, company, args.plans)
     return {"invoices": invoices, "seconds": time.monotonic() - started}
+
+
+def spread_over_plans(env, company, count):
+    """The customers spread over ``count`` plans of the same ladder as the
+    default (one in ``count`` stays on it); the others alternate between a
+    plan set on the customer and a plan matching a tag."""
+    from odoo import Command
+
+    default = company._dso_reminder_default_plan()
+    customers = env["res.partner"].search(
+        [("company_id", "=", company.id), ("name", "=like", "Customer %")], order="id"
+    )
+    for number in range(1, count):
+        tag = env["res.partner.category"].create({"name": f"Bench plan {number}"})
+        plan = env["dso.reminder.plan"].create(
+            {
+                "name": f"Bench plan {number}",
+                "company_id": company.id,
+                "sequence": number,
+                "partner_category_ids": [Command.set(tag.ids)] if number % 2 == 0 else [],
+            }
+        )
+        env["dso.reminder.level"].create(
+            [
+                {
+                    "name": level.name,
+                    "plan_id": plan.id,
+                    "days": level.days,
+                    "channel": level.channel,
+                    "mail_template_id": level.mail_template_id.id,
+                    "sms_template_id": level.sms_template_id.id,
+                }
+                for level in default.level_ids
+            ]
+        )
+        mine = customers.filtered(lambda c, n=number: c.id % count == n)
+        if number % 2:
+            mine.write({"dso_reminder_plan_id": plan.id})
+        else:
+            mine.write({"category_id": [Command.link(tag.id)]})
+    env.cr.commit()
 
 
 def _measure(env, function):

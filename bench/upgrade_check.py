@@ -17,7 +17,11 @@ old version comes from the clone's git history):
    page's link in English and French; the templates never edited have the
    data file's text and its reply-to; the edited ones kept their wording and
    got the link; a run of the scheduled action queues emails and SMS that
-   carry each customer's link (an English and a French contact).
+   carry each customer's link (an English and a French contact); and, since
+   18.0.1.5.0, that each company (a second one created in the old version)
+   has one reminder plan, its default, holding all its former levels
+   (an archived one and a level moved included), and that the levels'
+   ``plan_id`` is NOT NULL.
 
 Prints one line per check and ``N passed, N failed``; exits non-zero on a
 failure; drops its database (unless ``--keep``). ``make test`` runs it
@@ -175,6 +179,29 @@ def worker_edit(env, args, odoo):
     template = env.ref(f"dso_contacts.{xmlid}").with_context(lang="en_US")
     assert old in template.body and "portal" not in template.body
     template.body = template.body.replace(old, new)
+    # reminder plans (18.0.1.5.0): a second company, a level archived and a
+    # level moved; the levels of each company are remembered for the check
+    import json
+
+    env["res.company"].create({"name": "Upgrade company B"})
+    main = env.ref("base.main_company")
+    Level = env["dso.reminder.level"].with_context(active_test=False)
+    levels = Level.search([("company_id", "=", main.id)], order="days")
+    levels[-1].days = 31
+    Level.create(
+        {
+            "name": "Archived level",
+            "company_id": main.id,
+            "days": 60,
+            "mail_template_id": levels[-1].mail_template_id.id,
+            "active": False,
+        }
+    )
+    remembered = {
+        str(company.id): Level.search([("company_id", "=", company.id)]).ids
+        for company in env["res.company"].search([])
+    }
+    env["ir.config_parameter"].set_param("dso_upgrade_check.levels", json.dumps(remembered))
     return {}
 
 
@@ -198,6 +225,44 @@ def worker_check(env, args, odoo):
         module.latest_version == version,
         module.latest_version,
     )
+
+    # reminder plans: each company has one default plan holding all its
+    # former levels, archived ones included, as they were
+    import json
+
+    remembered = json.loads(env["ir.config_parameter"].get_param("dso_upgrade_check.levels"))
+    Level = env["dso.reminder.level"].with_context(active_test=False)
+    Plan = env["dso.reminder.plan"].with_context(active_test=False)
+    check("the old database had two companies with levels", len(remembered) == 2, remembered)
+    for company_id, level_ids in remembered.items():
+        company = env["res.company"].browse(int(company_id))
+        plans = Plan.search([("company_id", "=", company.id)])
+        default = plans.filtered("is_default")
+        check(
+            f"{company.name} has one plan, its default",
+            len(plans) == 1 and len(default) == 1,
+            plans.mapped("name"),
+        )
+        levels = Level.search([("company_id", "=", company.id)])
+        check(
+            f"the default plan of {company.name} holds its {len(level_ids)} former levels",
+            sorted(levels.ids) == sorted(level_ids)
+            and sorted(default.with_context(active_test=False).level_ids.ids)
+            == sorted(level_ids),
+            f"{levels.ids} / {default.level_ids.ids} != {level_ids}",
+        )
+    main_levels = Level.search([("company_id", "=", env.ref("base.main_company").id)])
+    check(
+        "the levels kept their days and state",
+        sorted(main_levels.mapped("days")) == [-3, 5, 15, 31, 60]
+        and len(main_levels.filtered("active")) == 4,
+        main_levels.mapped("days"),
+    )
+    env.cr.execute(
+        "SELECT is_nullable FROM information_schema.columns "
+        "WHERE table_name = 'dso_reminder_level' AND column_name = 'plan_id'"
+    )
+    check("dso_reminder_level.plan_id is NOT NULL", env.cr.fetchone() == ("NO",))
 
     # the templates
     mails = {

@@ -3,7 +3,7 @@
     "name": "Contacts for Collection",
     "summary": "Customer contacts, contact for collection, contact imports "
     "and automatic payment reminders by email and SMS",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Accounting/Accounting",
     "author": "dso_contacts developers",
     "website": "https://github.com/dso-contacts/dso_contacts",
@@ -42,11 +42,14 @@
         "views/dso_portal_backoffice_views.xml",
         "views/dso_portal_templates.xml",
         "views/dso_portal_mail_templates.xml",
+        "views/dso_reminder_plan_views.xml",
+        "wizards/dso_reminder_plan_assign_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/dso_reminder_demo.xml",
         "demo/dso_portal_demo.xml",
+        "demo/dso_reminder_plan_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -28,7 +28,16 @@ class DsoContactImportCustomers(models.AbstractModel):
                 countries.setdefault(normalize(country.name), country.id)
         for country in country_records:
             countries[normalize(country.code)] = country.id
-        return {**context, "countries": countries}
+        # the reminder plans of the company, by name (the user's language and
+        # English), read with the user's rights
+        plans = {}
+        plan_records = self.env["dso.reminder.plan"].search_fetch(
+            [("company_id", "=", self.env.company.id)], ["name"]
+        )
+        for lang_code in {self.env.lang or "en_US", "en_US"}:
+            for plan in plan_records.with_context(lang=lang_code):
+                plans.setdefault(normalize(plan.name), plan.id)
+        return {**context, "countries": countries, "reminder_plans": plans}
 
     @api.model
     def _remember_row(self, run, line, values):
@@ -144,6 +153,15 @@ class DsoContactImportCustomers(models.AbstractModel):
                     "The language %(lang)s is not installed.", lang=values["lang"]
                 )
             vals["lang"] = lang
+        if values.get("reminder_plan"):
+            plan_id = context["reminder_plans"].get(normalize(values["reminder_plan"]))
+            if not plan_id:
+                return None, self.env._(
+                    "The reminder plan %(plan)s is not a plan of %(company)s.",
+                    plan=values["reminder_plan"],
+                    company=self.env.company.display_name,
+                )
+            vals["dso_reminder_plan_id"] = plan_id
         return vals, None
 
     @api.model

@@ -38,6 +38,7 @@ CUSTOMER_FIELDS = [
     ("email", "Email"),
     ("lang", "Language"),
     ("contact_name", "Contact name"),
+    ("reminder_plan", "Reminder plan"),
 ]
 TARGET_FIELDS = {"contacts": CONTACT_FIELDS, "customers": CUSTOMER_FIELDS}
 # the selection of the mapping line that offers each kind's fields

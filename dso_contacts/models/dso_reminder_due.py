@@ -101,8 +101,10 @@ class DsoReminderEngine(models.AbstractModel):
         :return: list of dicts with keys ``partner``, ``currency``, ``moves``
             (oldest due first), ``trigger`` (the oldest), ``credit_lines``,
             ``amount_overdue``, ``amount_credit`` (positive), ``amount_due``
-            (the net), ``amount_company`` (the net in the company currency)
-            and ``level`` (empty when none is reached)
+            (the net), ``amount_company`` (the net in the company currency),
+            ``plan`` (the customer's, see ``_customer_plans``) and ``level``
+            (the highest of the plan's levels reached by the oldest invoice's
+            days late; empty when none is)
         """
         domain = self._get_reminder_domain(today, all_open=all_open)
         if domain is None or not customers:
@@ -129,11 +131,16 @@ class DsoReminderEngine(models.AbstractModel):
             credit[0] -= amount
             credit[1] -= amount_company
             credit[2] |= lines
-        levels = self.env.company._dso_reminder_levels()
+        # each customer's plan and its ladder, read once for the batch
+        plans = self._customer_plans(customers.browse({row[0].id for row in rows}))
+        ladders = {}
         # one query for the due dates and names of the whole batch
         Move.union(*(row[4] for row in rows)).fetch(["invoice_date_due", "name"])
         groups = []
         for partner, currency, amount, amount_company, moves in rows:
+            plan = plans[partner.id][0]
+            if plan not in ladders:
+                ladders[plan] = plan._sorted_levels()
             amount_credit, credit_company, credit_lines = credits[partner, currency]
             if currency.compare_amounts(amount - amount_credit, 0) <= 0:
                 continue
@@ -150,15 +157,73 @@ class DsoReminderEngine(models.AbstractModel):
                     "amount_credit": amount_credit,
                     "amount_due": amount - amount_credit,
                     "amount_company": amount_company - credit_company,
-                    "level": levels._reached((today - trigger.invoice_date_due).days),
+                    "plan": plan,
+                    "level": ladders[plan]._reached((today - trigger.invoice_date_due).days),
                 }
             )
         return groups
 
     @api.model
+    def _customer_plans(self, customers):
+        """The reminder plan each of ``customers`` follows in the company, and
+        why: {customer id: (plan, reason)}. The plan set on the customer (for
+        this company), else the first plan (by sequence) whose rule matches
+        it, else the company's default. Plans and customers are read once for
+        the whole batch: the one place that says which levels apply."""
+        company = self.env.company
+        plans = company._dso_reminder_plans()
+        default = plans.filtered("is_default")[:1]
+        ruled = plans.filtered(
+            lambda plan: (
+                not plan.is_default
+                and (
+                    plan.partner_category_ids
+                    or plan.payment_term_ids
+                    or plan.country_ids
+                    or plan.user_ids
+                )
+            )
+        )
+        customers = customers.with_company(company)
+        # saved customers read in one query (a form's new record reads its cache)
+        customers.filtered(lambda customer: isinstance(customer.id, int)).fetch(
+            [
+                "dso_reminder_plan_id",
+                "category_id",
+                "country_id",
+                "user_id",
+                "property_payment_term_id",
+            ]
+        )
+        result = {}
+        for customer in customers:
+            own = customer.dso_reminder_plan_id
+            if own and own.id in plans.ids:
+                result[customer.id] = (
+                    plans.browse(own.id),
+                    self.env._("Set on the customer."),
+                )
+                continue
+            plan = next((plan for plan in ruled if plan._matches(customer)), None)
+            if plan:
+                result[customer.id] = (plan, plan._match_reason(customer))
+            else:
+                result[customer.id] = (default, self.env._("The company's default plan."))
+        return result
+
+    @api.model
+    def _min_amount(self, group):
+        """The minimum amount of the automatic reminders of ``group``: its
+        plan's, else the company's."""
+        return group["plan"].min_amount or self.env.company.dso_reminder_min_amount
+
+    @api.model
     def _already_sent(self, triggers):
         """Highest level days already sent per invoice of ``triggers``, by the
-        scheduled action or by hand: {move id: days}."""
+        scheduled action or by hand, whatever the plan of the level: {move
+        id: days}. A level's days after the due date is its rank: a customer
+        moved to another plan is sent a level of its new plan only when no
+        level of the same or more days was sent for that invoice."""
         sent = {}
         if not triggers:
             return sent
@@ -189,16 +254,20 @@ class DsoReminderEngine(models.AbstractModel):
         """
         company = self.env.company
         groups = self._due_groups(customers, today, automatic=automatic)
-        min_amount = company.dso_reminder_min_amount
-        below = set()
+        below = {}
         if automatic:
             below = {
-                group["partner"]
+                group["partner"]: self._min_amount(group)
                 for group in groups
-                if company.currency_id.compare_amounts(group["amount_company"], min_amount) < 0
+                if group["level"]
+                and company.currency_id.compare_amounts(
+                    group["amount_company"], self._min_amount(group)
+                )
+                < 0
             }
             groups = [group for group in groups if group["partner"] not in below]
-        due = {group["partner"] for group in groups}
+        # a group without level: its plan's first level is not reached yet
+        due = {group["partner"] for group in groups if group["level"]}
         held = customers.filtered(lambda customer: customer not in due)
         if not held:
             return {}
@@ -221,10 +290,20 @@ class DsoReminderEngine(models.AbstractModel):
             [("id", "in", moves.ids), *Move._dso_reminder_hold_domain(today)]
         )
         by_customer = moves.grouped("commercial_partner_id")
-        first = levels[0]
+        plans = self._customer_plans(held)
         reasons = {}
         for customer in held:
             texts = reasons[customer] = []
+            plan = plans[customer.id][0]
+            first = plan._sorted_levels()[:1]
+            if not first:
+                texts.append(
+                    self.env._(
+                        "The reminder plan %(plan)s has no level: it sends nothing.",
+                        plan=plan.name or self.env._("(none)"),
+                    )
+                )
+                continue
             if automatic and not customer.filtered_domain(
                 self._get_not_excluded_domain(today)
             ):
@@ -237,7 +316,7 @@ class DsoReminderEngine(models.AbstractModel):
                 texts.extend(self._held_texts(move, today))
             late = customer_moves & not_held
             for move in late.filtered(
-                lambda m: (today - m.invoice_date_due).days < first.days
+                lambda m, first=first: (today - m.invoice_date_due).days < first.days
             ):
                 texts.append(self._not_reached_text(move, first))
             if customer in below:
@@ -245,10 +324,12 @@ class DsoReminderEngine(models.AbstractModel):
                     self.env._(
                         "What is due is below the minimum amount of the automatic "
                         "reminders (%(amount)s).",
-                        amount=format_amount(self.env, min_amount, company.currency_id),
+                        amount=format_amount(self.env, below[customer], company.currency_id),
                     )
                 )
-            elif late.filtered(lambda m: (today - m.invoice_date_due).days >= first.days):
+            elif late.filtered(
+                lambda m, first=first: (today - m.invoice_date_due).days >= first.days
+            ):
                 texts.append(
                     self.env._(
                         "The open credits (credit notes, payments not yet matched) cover "

@@ -222,15 +222,18 @@ class DsoReminderEngine(models.AbstractModel):
     @api.model
     def _prepare_automatic(self, customers, today):
         """Values of the automatic reminders due to ``customers``: the level
-        reached, above the company's minimum amount, not sent yet."""
+        of their plan reached, above the minimum amount, not sent yet at that
+        rank (see ``_already_sent``)."""
         company = self.env.company
         groups = self._due_groups(customers, today)
-        min_amount = company.dso_reminder_min_amount
         groups = [
             group
             for group in groups
             if group["level"]
-            and company.currency_id.compare_amounts(group["amount_company"], min_amount) >= 0
+            and company.currency_id.compare_amounts(
+                group["amount_company"], self._min_amount(group)
+            )
+            >= 0
         ]
         sent = self._already_sent(
             self.env["account.move"].browse(group["trigger"].id for group in groups)

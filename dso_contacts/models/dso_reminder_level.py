@@ -8,7 +8,7 @@ from .res_company import DEFAULT_REMINDER_LEVELS
 class DsoReminderLevel(models.Model):
     _name = "dso.reminder.level"
     _description = "Payment Reminder Level"
-    _order = "company_id, days, sequence, id"
+    _order = "company_id, plan_id, days, sequence, id"
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
@@ -19,6 +19,18 @@ class DsoReminderLevel(models.Model):
         required=True,
         index=True,
         default=lambda self: self.env.company,
+    )
+    # cascade: a plan deleted takes its levels along; a level already sent is
+    # kept by the history (dso.reminder.level_id is ondelete restrict), so a
+    # plan that sent reminders cannot be deleted, only archived
+    plan_id = fields.Many2one(
+        "dso.reminder.plan",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        help="The ladder of levels this level belongs to. Empty when creating: the "
+        "company's default plan.",
     )
     days = fields.Integer(
         string="Days after due date",
@@ -77,11 +89,31 @@ class DsoReminderLevel(models.Model):
 
     _sql_constraints = [
         (
+            # the name of 18.0.1.4.0, kept so that the upgrade replaces its
+            # definition (once per company, now once per plan)
             "days_company_uniq",
-            "unique (company_id, days)",
-            "Two reminder levels of one company cannot have the same number of days.",
+            "unique (plan_id, days)",
+            "Two reminder levels of one plan cannot have the same number of days.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a level created without plan (by code written before the plans, a
+        # data file, an import) joins its company's default plan
+        Company = self.env["res.company"]
+        for vals in vals_list:
+            if not vals.get("plan_id"):
+                company = Company.browse(
+                    vals.get("company_id")
+                    or self.env.context.get("default_company_id")
+                    or self.env.company.id
+                )
+                vals["plan_id"] = company._dso_reminder_default_plan().id
+            elif not vals.get("company_id"):
+                plan = self.env["dso.reminder.plan"].browse(vals["plan_id"])
+                vals["company_id"] = plan.sudo().company_id.id
+        return super().create(vals_list)
 
     def _compute_reminder_count(self):
         counts = dict(

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.translate import LazyTranslate
 
+from .dso_reminder_plan import DEFAULT_PLAN_NAME
+
 _lt = LazyTranslate(__name__)
 
 # (days, level name, channel, email template, sms template) of the levels
@@ -72,6 +74,9 @@ class ResCompany(models.Model):
     )
     dso_reminder_level_ids = fields.One2many(
         "dso.reminder.level", "company_id", string="Reminder levels"
+    )
+    dso_reminder_plan_ids = fields.One2many(
+        "dso.reminder.plan", "company_id", string="Reminder plans"
     )
     # customer page: promises to pay and the personal link
     dso_promise_max_days = fields.Integer(
@@ -202,6 +207,41 @@ class ResCompany(models.Model):
             .sudo()
             .search([("company_id", "=", self.id)], order="days, sequence, id")
         )
+
+    def _dso_reminder_plans(self):
+        """The company's active reminder plans, in the order their rules are
+        tried, their levels read with them (configuration, as the levels)."""
+        self.ensure_one()
+        plans = (
+            self.env["dso.reminder.plan"]
+            .sudo()
+            .search([("company_id", "=", self.id)], order="sequence, id")
+        )
+        plans.level_ids.fetch(["days", "sequence", "plan_id", "channel"])
+        return plans
+
+    def _dso_reminder_default_plan(self):
+        """The company's default reminder plan, created (named Standard, in
+        every installed language) when it has none."""
+        self.ensure_one()
+        Plan = self.env["dso.reminder.plan"].sudo().with_context(active_test=False)
+        plan = Plan.search([("company_id", "=", self.id), ("is_default", "=", True)], limit=1)
+        if plan:
+            return plan
+        plan = Plan.with_context(lang="en_US").create(
+            {
+                "name": DEFAULT_PLAN_NAME._translate("en_US"),
+                "company_id": self.id,
+                "is_default": True,
+                "sequence": 100,
+            }
+        )
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        plan.update_field_translations(
+            "name",
+            {lang: DEFAULT_PLAN_NAME._translate(lang) for lang in langs if lang != "en_US"},
+        )
+        return plan
 
     def _dso_reminder_sender(self, customer):
         """(user, author partner, email_from) of the reminders to ``customer``:

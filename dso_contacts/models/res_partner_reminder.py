@@ -144,15 +144,17 @@ class ResPartner(models.Model):
         if not customers or not (Reminder.has_access("read") and Move.has_access("read")):
             return
         company = self.env.company
-        levels = company._dso_reminder_levels()
-        if not levels:
+        if not company._dso_reminder_levels():
             return
         today = company._dso_reminder_today()
         engine = self.env["dso.reminder.engine"]
         oldest = {}
-        # what is owed once open credits are deducted, as the reminders count it
+        ladders = {}
+        # what is owed once open credits are deducted, as the reminders count
+        # it, and the levels of each customer's plan (the engine's choice)
         for group in engine._due_groups(customers, today, automatic=False, all_open=True):
             partner = group["partner"]
+            ladders[partner] = group["plan"]._sorted_levels()
             oldest[partner] = min(
                 group["trigger"] | oldest.get(partner, Move),
                 key=lambda move: (move.invoice_date_due, move.id),
@@ -161,7 +163,7 @@ class ResPartner(models.Model):
         for partner, move in oldest.items():
             late = (today - move.invoice_date_due).days
             sent_days = sent.get(move.id)
-            pending = levels.filtered(
+            pending = ladders[partner].filtered(
                 lambda lvl, sent_days=sent_days: sent_days is None or lvl.days > sent_days
             )
             reached = pending.filtered(lambda lvl, late=late: lvl.days <= late)

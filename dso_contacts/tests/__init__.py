@@ -28,3 +28,4 @@ from . import test_portal_forms
 from . import test_portal_promise
 from . import test_portal_reply
 from . import test_reminder_escalation
+from . import test_reminder_plans

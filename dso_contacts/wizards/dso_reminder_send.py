@@ -115,19 +115,22 @@ class DsoReminderSend(models.TransientModel):
     def _compute_level_id(self):
         for wizard in self:
             company = wizard.company_id
-            levels = company._dso_reminder_levels()
             customers = wizard.partner_ids._origin
+            engine = self.env["dso.reminder.engine"].with_company(company)
             groups = (
-                self.env["dso.reminder.engine"]
-                .with_company(company)
-                ._due_groups(customers, company._dso_reminder_today(), automatic=False)
+                engine._due_groups(customers, company._dso_reminder_today(), automatic=False)
                 if customers
                 else []
             )
+            # the level reached in each customer's plan, else its plan's first
             reached = [group["level"] for group in groups if group["level"]]
-            wizard.level_id = (
-                max(reached, key=lambda level: level.days) if reached else levels[:1]
-            )
+            if reached:
+                wizard.level_id = max(reached, key=lambda level: level.days)
+            elif customers:
+                plan = engine._customer_plans(customers[:1])[customers[:1].id][0]
+                wizard.level_id = plan._sorted_levels()[:1].sudo(False)
+            else:
+                wizard.level_id = company._dso_reminder_levels()[:1].sudo(False)
 
     @api.depends("partner_ids", "company_id")
     def _compute_hold_reason(self):
