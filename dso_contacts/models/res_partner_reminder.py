@@ -51,6 +51,15 @@ class ResPartner(models.Model):
         help="The error that stopped the last automatic reminder of this customer; "
         "cleared by the next reminder.",
     )
+    dso_reminder_error_company_id = fields.Many2one(
+        "res.company",
+        string="Reminder failure of",
+        copy=False,
+        readonly=True,
+        help="The company whose reminder failed: a customer shared by companies "
+        "shows the failure to the users of that company only. Empty on failures "
+        "recorded before: shown to all.",
+    )
     dso_reminder_ids = fields.One2many(
         "dso.reminder", "partner_id", string="Payment reminders"
     )
@@ -92,6 +101,7 @@ class ResPartner(models.Model):
         "dso_reminder_exclude",
         "dso_reminder_exclude_until",
         "dso_reminder_error",
+        "dso_reminder_error_company_id",
     )
     def _compute_dso_reminder_problem(self):
         self.dso_reminder_problem = False
@@ -104,7 +114,7 @@ class ResPartner(models.Model):
         dispatch = self.env["dso.reminder.dispatch"]
         for partner in customers:
             lines = []
-            if partner.dso_reminder_error:
+            if partner.dso_reminder_error and partner._dso_reminder_error_shown():
                 lines.append(
                     self.env._(
                         "The payment reminder failed: %(error)s",
@@ -306,7 +316,12 @@ class ResPartner(models.Model):
         if not Reminder.has_access("read"):
             return self.browse()
         company = self.env.company
-        candidates = self.search([("dso_reminder_error", "!=", False)])
+        candidates = self.search(
+            [
+                ("dso_reminder_error", "!=", False),
+                ("dso_reminder_error_company_id", "in", [False, company.id]),
+            ]
+        )
         for (partner,) in Reminder._read_group(
             [("state", "in", ("failed", "partial")), ("company_id", "=", company.id)],
             ["partner_id"],
@@ -330,9 +345,22 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self._dso_sms_number()
 
-    def _dso_log_reminder_failure(self, error):
-        """Record on the customer that its automatic reminder failed."""
+    def _dso_reminder_error_shown(self):
+        """Whether the failure recorded on the customer is one of the current
+        company's reminders (or recorded before the company was kept)."""
         self.ensure_one()
-        self.sudo().write({"dso_reminder_error": str(error)})
+        company = self.dso_reminder_error_company_id
+        return not company or company == self.env.company
+
+    def _dso_log_reminder_failure(self, error):
+        """Record on the customer that its automatic reminder failed, in the
+        current company (the run's)."""
+        self.ensure_one()
+        self.sudo().write(
+            {
+                "dso_reminder_error": str(error),
+                "dso_reminder_error_company_id": self.env.company.id,
+            }
+        )
         text = self.env._("The payment reminder failed: %(error)s", error=str(error))
         self._message_log_batch(bodies={self.id: text}, author_id=self.env.user.partner_id.id)
