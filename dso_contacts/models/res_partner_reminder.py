@@ -111,7 +111,25 @@ class ResPartner(models.Model):
         if not customers:
             return
         channels = customers._origin._dso_reminder_channels()
+        contacts = {
+            partner: partner._dso_reminder_contact()
+            for partner in customers
+            if channels.get(partner._origin.id)
+        }
+        # the contacts' numbers and the blacklist read once for the batch (a
+        # page of the list, the candidates of the filter), as the sending does
+        numbers = {
+            contact.id: contact._dso_reminder_sms_number() or False
+            for contact in set(contacts.values())
+            if contact
+        }
         dispatch = self.env["dso.reminder.dispatch"]
+        dispatch = dispatch.with_context(
+            dso_sms_numbers=numbers,
+            dso_blacklisted_numbers=dispatch._blacklisted_numbers(
+                [number for number in numbers.values() if number]
+            ),
+        )
         for partner in customers:
             lines = []
             if partner.dso_reminder_error and partner._dso_reminder_error_shown():
@@ -125,7 +143,7 @@ class ResPartner(models.Model):
             if partner.dso_reminder_exclude and not partner.dso_reminder_exclude_until:
                 channel = None  # excluded until further notice: nothing is coming
             if channel:
-                contact = partner._dso_reminder_contact()
+                contact = contacts[partner]
                 # the sending's own checks (the dispatch's), on the data now
                 vals = dispatch._check_recipients(channel, contact, contact)
                 lines += dispatch._problem_lines(vals["problem_data"])
