@@ -77,9 +77,16 @@ class DsoReminderDispatch(models.AbstractModel):
         written in the language of the user it is assigned to; clear the
         failure of the customers reminded. (The customer's banner is computed
         from the current data: ``res.partner.dso_reminder_problem``.)"""
-        reminders.partner_id.filtered("dso_reminder_error").sudo().write(
-            {"dso_reminder_error": False}
-        )
+        for company, company_reminders in reminders.grouped("company_id").items():
+            # a reminder of one company clears that company's failure only
+            company_reminders.partner_id.filtered(
+                lambda partner, company=company: (
+                    partner.dso_reminder_error
+                    and partner.dso_reminder_error_company_id in (company, company.browse())
+                )
+            ).sudo().write(
+                {"dso_reminder_error": False, "dso_reminder_error_company_id": False}
+            )
         problems = reminders.filtered("problem_data")
         if not problems:
             return

@@ -51,6 +51,15 @@ class ResPartner(models.Model):
         help="The error that stopped the last automatic reminder of this customer; "
         "cleared by the next reminder.",
     )
+    dso_reminder_error_company_id = fields.Many2one(
+        "res.company",
+        string="Reminder failure of",
+        copy=False,
+        readonly=True,
+        help="The company whose reminder failed: a customer shared by companies "
+        "shows the failure to the users of that company only. Empty on failures "
+        "recorded before: shown to all.",
+    )
     dso_reminder_ids = fields.One2many(
         "dso.reminder", "partner_id", string="Payment reminders"
     )
@@ -92,6 +101,7 @@ class ResPartner(models.Model):
         "dso_reminder_exclude",
         "dso_reminder_exclude_until",
         "dso_reminder_error",
+        "dso_reminder_error_company_id",
     )
     def _compute_dso_reminder_problem(self):
         self.dso_reminder_problem = False
@@ -101,10 +111,28 @@ class ResPartner(models.Model):
         if not customers:
             return
         channels = customers._origin._dso_reminder_channels()
+        contacts = {
+            partner: partner._dso_reminder_contact()
+            for partner in customers
+            if channels.get(partner._origin.id)
+        }
+        # the contacts' numbers and the blacklist read once for the batch (a
+        # page of the list, the candidates of the filter), as the sending does
+        numbers = {
+            contact.id: contact._dso_reminder_sms_number() or False
+            for contact in set(contacts.values())
+            if contact
+        }
         dispatch = self.env["dso.reminder.dispatch"]
+        dispatch = dispatch.with_context(
+            dso_sms_numbers=numbers,
+            dso_blacklisted_numbers=dispatch._blacklisted_numbers(
+                [number for number in numbers.values() if number]
+            ),
+        )
         for partner in customers:
             lines = []
-            if partner.dso_reminder_error:
+            if partner.dso_reminder_error and partner._dso_reminder_error_shown():
                 lines.append(
                     self.env._(
                         "The payment reminder failed: %(error)s",
@@ -115,7 +143,7 @@ class ResPartner(models.Model):
             if partner.dso_reminder_exclude and not partner.dso_reminder_exclude_until:
                 channel = None  # excluded until further notice: nothing is coming
             if channel:
-                contact = partner._dso_reminder_contact()
+                contact = contacts[partner]
                 # the sending's own checks (the dispatch's), on the data now
                 vals = dispatch._check_recipients(channel, contact, contact)
                 lines += dispatch._problem_lines(vals["problem_data"])
@@ -309,7 +337,12 @@ class ResPartner(models.Model):
         if not Reminder.has_access("read"):
             return self.browse()
         company = self.env.company
-        candidates = self.search([("dso_reminder_error", "!=", False)])
+        candidates = self.search(
+            [
+                ("dso_reminder_error", "!=", False),
+                ("dso_reminder_error_company_id", "in", [False, company.id]),
+            ]
+        )
         for (partner,) in Reminder._read_group(
             [("state", "in", ("failed", "partial")), ("company_id", "=", company.id)],
             ["partner_id"],
@@ -333,9 +366,22 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self._dso_sms_number()
 
-    def _dso_log_reminder_failure(self, error):
-        """Record on the customer that its automatic reminder failed."""
+    def _dso_reminder_error_shown(self):
+        """Whether the failure recorded on the customer is one of the current
+        company's reminders (or recorded before the company was kept)."""
         self.ensure_one()
-        self.sudo().write({"dso_reminder_error": str(error)})
+        company = self.dso_reminder_error_company_id
+        return not company or company == self.env.company
+
+    def _dso_log_reminder_failure(self, error):
+        """Record on the customer that its automatic reminder failed, in the
+        current company (the run's)."""
+        self.ensure_one()
+        self.sudo().write(
+            {
+                "dso_reminder_error": str(error),
+                "dso_reminder_error_company_id": self.env.company.id,
+            }
+        )
         text = self.env._("The payment reminder failed: %(error)s", error=str(error))
         self._message_log_batch(bodies={self.id: text}, author_id=self.env.user.partner_id.id)

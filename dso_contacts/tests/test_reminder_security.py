@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common_reminder import NOW, TODAY, ReminderCommon
@@ -89,9 +89,10 @@ class TestReminderSecurity(ReminderCommon):
         wizard_b.action_preview()
         draft_b = wizard_b.reminder_ids
         self.assertEqual(draft_b.company_id, self.company_b)
-        # company A's user writes that draft into a wizard of its own
+        # company A's user writes that draft into a wizard of its own: refused
         wizard = self._wizard(self.accountant)
-        wizard.write({"reminder_ids": [Command.set(draft_b.ids)]})
+        with self.assertRaisesRegex(UserError, "company"):
+            wizard.write({"reminder_ids": [Command.set(draft_b.ids)]})
         with self.mock_mail_gateway(), self.mockSMSGateway():
             wizard.action_send()
         self.assertTrue(draft_b.exists())

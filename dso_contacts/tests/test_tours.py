@@ -247,3 +247,84 @@ class TestCustomerPageTour(AccountTestInvoicingHttpCommon):
         self.assertEqual((promise.source, promise.user_id), ("phone", self.collector))
         self.assertEqual(promise.contact_id, self.payer)
         self.assertEqual((promise.move_ids, promise.amount), (first, 200.0))
+
+
+@tagged("post_install", "-at_install")
+class TestBillingWalkTour(AccountTestInvoicingHttpCommon):
+    """A Billing user walks issue 19's screens in a row: the customer's form,
+    the contacts import, a manual reminder and the customer's page."""
+
+    def test_billing_user_walks_form_import_send_and_page_tour(self):
+        company = self.company_data["company"]
+        company_b = self.setup_other_company(name="Walk Company B")["company"]
+        # Contact Creation comes with every new internal user (base.default_user):
+        # without it nobody adds a contact
+        collector = new_test_user(
+            self.env,
+            login="dso_walk_billing",
+            name="Walk Collector",
+            email="collector@walk.example.com",
+            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
+            company_id=company.id,
+            company_ids=[company.id],
+        )
+        company.dso_reminder_user_id = collector
+        Partner = self.env["res.partner"]
+        customer = Partner.create(
+            {
+                "name": "Walk Customer SA",
+                "is_company": True,
+                "customer_rank": 1,
+                "ref": "WALK01",
+                "country_id": self.env.ref("base.fr").id,
+                "company_id": company.id,
+            }
+        )
+        # no email: the banner says no reminder can reach him
+        jean = Partner.create(
+            {"name": "Jean Walk", "parent_id": customer.id, "is_collection_contact": True}
+        )
+        # the other company's customer of the same name and code: never shown,
+        # never matched by the import
+        other = Partner.create(
+            {
+                "name": "Walk Customer SA",
+                "is_company": True,
+                "customer_rank": 1,
+                "ref": "WALK01",
+                "country_id": self.env.ref("base.fr").id,
+                "company_id": company_b.id,
+            }
+        )
+        invoice = self.init_invoice(
+            "out_invoice",
+            partner=customer,
+            invoice_date=fields.Date.today() - timedelta(days=10),
+            amounts=[300.0],
+        )
+        # 10 days late: the first reminder (5 days), by email only
+        invoice.invoice_date_due = fields.Date.today() - timedelta(days=10)
+        invoice.action_post()
+        # the customer's page exists (a link handed out before): the preview
+        # shows its link, which the tour follows
+        customer._dso_portal_url(company)
+
+        self.start_tour(
+            "/odoo/action-account.res_partner_action_customer",
+            "dso_contacts_billing_walk",
+            login="dso_walk_billing",
+        )
+
+        sophie, marie, paul = (
+            customer.child_ids.filtered(lambda c, name=name: c.name == name)
+            for name in ("Sophie Walk", "Marie Walk", "Paul Walk")
+        )
+        self.assertTrue(sophie and marie and paul)
+        self.assertEqual((sophie | marie | paul | jean).mapped("customer_rank"), [0] * 4)
+        self.assertEqual(customer.collection_contact_id, marie)
+        self.assertFalse(other.child_ids, "the other company's customer is untouched")
+        reminder = self.env["dso.reminder"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual((reminder.move_ids, reminder.level_id.days), (invoice, 5))
+        self.assertEqual(reminder.recipient_ids, marie)
+        self.assertEqual((reminder.email_status, reminder.state), ("outgoing", "sent"))

@@ -148,6 +148,13 @@ class DsoContactImport(models.TransientModel):
             )
             wizard.missing_fields = ", ".join(labels[field] for field in missing) or False
 
+    @api.constrains("job_id")
+    def _check_job_id(self):
+        # a client may write ids: a background import the user may not read
+        # (another company's) is refused, not shown through the wizard
+        for wizard in self.filtered("job_id"):
+            wizard.job_id.check_access("read")
+
     @api.onchange(
         "import_file", "import_filename", "import_type", "encoding", "delimiter", "sheet_name"
     )

@@ -93,6 +93,8 @@ class DsoReminderSend(models.TransientModel):
         "wizard_id",
         "reminder_id",
         readonly=True,
+        # a client may write ids: another company's reminder is refused
+        check_company=True,
         help="The reminders of the preview, drafts not sent.",
     )
     hold_reason = fields.Text(
