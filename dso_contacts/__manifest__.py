@@ -41,11 +41,14 @@
         "views/dso_portal_backoffice_views.xml",
         "views/dso_portal_templates.xml",
         "views/dso_portal_mail_templates.xml",
+        "data/mail_activity_type_data.xml",
+        "views/dso_reminder_bounce_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/dso_reminder_demo.xml",
         "demo/dso_portal_demo.xml",
+        "demo/dso_reminder_bounce_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

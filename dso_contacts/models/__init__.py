@@ -34,3 +34,6 @@ from . import dso_contact_import_fields
 from . import dso_contact_import_contacts
 from . import dso_contact_import_customers
 from . import ir_module_module
+from . import dso_fallback_role
+from . import dso_reminder_bounce
+from . import res_partner_reachable

@@ -250,8 +250,10 @@ class DsoReminderEngine(models.AbstractModel):
         single customer's own contacts), read with the user's rights."""
         customers.check_access("read")
         recipients = options.get("recipients")
+        # a fallback after a failure (dso_reminder_bounce.py): its one contact
+        fallback = options.get("contact") or self.env["res.partner"]
         if len(customers) == 1 and recipients is not None:
-            if recipients - customers._dso_collection_contacts():
+            if recipients - customers._dso_collection_contacts() - fallback:
                 raise UserError(
                     self.env._(
                         "The email recipients must be contacts of %(customer)s.",
@@ -293,6 +295,7 @@ class DsoReminderEngine(models.AbstractModel):
                         else group["partner"].collection_contact_id
                     ),
                     channel=options.get("channel"),
+                    contact=fallback,
                 ),
                 previous_id=previous.id if previous else False,
             )
@@ -321,9 +324,27 @@ class DsoReminderEngine(models.AbstractModel):
             channel=channel,
             currency=previous.currency_id,
             previous=previous,
-            recipients=None,
+            recipients=self._resend_contact(previous, options.get("contact")),
             resend_of=False,
         )
+
+    @api.model
+    def _resend_contact(self, previous, contact):
+        """The email recipients of sending ``previous`` again: ``contact`` (a
+        fallback after a failure, one of the customer's partners), else None
+        (the customer's contact for collection of today)."""
+        if not contact:
+            return None
+        customer = previous.partner_id.commercial_partner_id
+        if contact.commercial_partner_id != customer:
+            raise UserError(
+                self.env._(
+                    "%(contact)s is not a contact of %(customer)s.",
+                    contact=contact.display_name,
+                    customer=customer.display_name,
+                )
+            )
+        return contact
 
     @api.model
     def _with_blacklist(self, groups):
@@ -372,7 +393,9 @@ class DsoReminderEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _prepare_vals(self, group, date=None, level=None, contacts=None, channel=None):
+    def _prepare_vals(
+        self, group, date=None, level=None, contacts=None, channel=None, contact=None
+    ):
         """Values of the reminder of one due group (see ``_due_groups``),
         recipients checked: the state of each channel says whether it can be
         used and, if not, why.
@@ -380,12 +403,15 @@ class DsoReminderEngine(models.AbstractModel):
         :param level: the level to send (the group's, by default)
         :param contacts: the email recipients chosen by hand (manual send);
             None: the customer's contact for collection
+        :param contact: the person reminded (a fallback after a failure);
+            None: the contact for collection, or the next reachable contact
+            when its address is known to bounce (res_partner_reachable.py)
         """
         company = self.env.company
         customer = group["partner"]
         level = level or group["level"]
         channel = channel or level.channel
-        contact = customer.collection_contact_id
+        contact = contact or customer._dso_reminder_reachable_contact(channel, company)
         email_contacts = contacts if contacts is not None else contact
         user, author, email_from = company._dso_reminder_sender(customer)
         vals = {
