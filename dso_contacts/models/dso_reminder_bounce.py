@@ -61,8 +61,9 @@ class DsoReminder(models.Model):
         help="Sent again at once to another contact of the customer, because the "
         "reminder before it did not arrive.",
     )
-    # the statuses of a reminder sent but not arrived
-    state = fields.Selection(selection_add=[("undelivered", "Undelivered"), ("sent",)])
+    # the statuses of a reminder sent but not arrived: after "Sent", as the
+    # status bar tells it (it was sent, then came back)
+    state = fields.Selection(selection_add=[("undelivered", "Undelivered")])
     email_status = fields.Selection(selection_add=[("bounced", "Bounced")])
     sms_status = fields.Selection(selection_add=[("wrong_number", "Wrong number")])
 

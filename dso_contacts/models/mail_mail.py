@@ -5,7 +5,7 @@ from odoo import models
 
 # an SMTP refusal that names the recipient (RCPT TO refused, or a 5.1.x
 # "bad destination mailbox" status): not a problem of the mail server
-RECIPIENT_REFUSED = re.compile(r"SMTPRecipientsRefused|\b5\.1\.\d\b")
+RECIPIENT_REFUSED = re.compile(r"SMTPRecipientsRefused|(?<![\d.])5\.1\.\d{1,2}(?![\d.])")
 
 
 class MailMail(models.Model):

@@ -26,6 +26,8 @@ class ResPartner(models.Model):
     )
 
     @api.depends(
+        "customer_rank",
+        "parent_id",
         "collection_contact_id.message_bounce",
         "collection_contact_id.dso_sms_bounce",
         "collection_contact_id.email_normalized",
@@ -177,13 +179,11 @@ class ResPartner(models.Model):
 
     def _dso_known_to_fail(self, channel):
         """Whether a reminder on ``channel`` already failed to reach this
-        contact (a bounce, a wrong number) or it opted out: a missing address
-        is the dispatch's problem, not a reason to write to someone else."""
+        contact (a bounce, a wrong number). A missing or blacklisted address
+        is the dispatch's problem (said in the history and the banner), not a
+        reason to write to someone else."""
         self.ensure_one()
-        email = bool(self.message_bounce or self.is_blacklisted)
-        sms = bool(self.dso_sms_bounce)
-        if channel == "email":
-            return email
         if channel == "sms":
-            return sms
-        return email and sms
+            return bool(self.dso_sms_bounce)
+        # email and SMS: the email is what the reminder rests on
+        return bool(self.message_bounce)
