@@ -121,18 +121,23 @@ class DsoReminder(models.Model):
         triggers are the engine's own writes."""
         flag = "email_bounced" if channel == "email" else "sms_undelivered"
         for reminder in self.sudo().filtered(lambda r: not r.is_draft):
-            again = reminder[flag]
+            new = contacts - reminder.undelivered_contact_ids if channel == "email" else contacts
+            if reminder[flag] or not new:
+                continue  # the same failure told twice: one activity, one fallback
+            missed = reminder.undelivered_contact_ids | new
+            # an email to several people arrived unless all of them missed it
+            # (a level's other recipients: the customer was reached)
+            arrived = channel == "email" and reminder.recipient_ids - missed
             reminder.write(
                 {
-                    flag: True,
-                    "undelivered_contact_ids": [fields.Command.link(c.id) for c in contacts],
+                    "undelivered_contact_ids": [fields.Command.link(c.id) for c in new],
                     "undelivered_reason": reason,
+                    **({} if arrived else {flag: True}),
                 }
             )
-            if again:
-                continue  # the same failure told twice: one activity, one fallback
-            reminder._dso_fix_contact_activity(contacts)
-            reminder._dso_fall_back()
+            reminder._dso_fix_contact_activity(new)
+            if not arrived:
+                reminder._dso_fall_back()
 
     def _dso_fix_contact_activity(self, contacts):
         """One open activity on the customer for the collector to fix its

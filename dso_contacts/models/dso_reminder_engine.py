@@ -292,7 +292,10 @@ class DsoReminderEngine(models.AbstractModel):
                     contacts=(
                         recipients
                         if recipients is not None
-                        else group["partner"].collection_contact_id
+                        else group["partner"]._dso_reminder_reachable_contact(
+                            options.get("channel") or options["level"].channel,
+                            self.env.company,
+                        )
                     ),
                     channel=options.get("channel"),
                     contact=fallback,

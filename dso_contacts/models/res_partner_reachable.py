@@ -187,3 +187,25 @@ class ResPartner(models.Model):
             return bool(self.dso_sms_bounce)
         # email and SMS: the email is what the reminder rests on
         return bool(self.message_bounce)
+
+    def _dso_get_collection_warning(self):
+        """The customer's banner also says when its contact for collection is
+        known not to receive the reminders any more."""
+        warning = super()._dso_get_collection_warning()
+        contact = self.collection_contact_id
+        if warning or not contact or self.commercial_partner_id != self:
+            return warning
+        if contact.message_bounce:
+            return self.env._(
+                "Reminders to the email address of %(name)s (%(email)s) came back: they go "
+                "to the customer's next reachable contact until the address is corrected.",
+                name=contact.name,
+                email=contact.email,
+            )
+        if contact.dso_sms_bounce:
+            return self.env._(
+                "SMS reminders could not reach the number of %(name)s: they go to the "
+                "customer's next reachable contact until the number is corrected.",
+                name=contact.name,
+            )
+        return False

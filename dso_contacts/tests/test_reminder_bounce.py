@@ -323,6 +323,57 @@ class TestReminderBounce(ReminderCommon):
             len(chain.recipient_ids), 4, "never twice to the same contact for one reminder"
         )
 
+    @freeze_time(NOW)
+    def test_late_bounce_of_an_older_reminder_is_not_sent_again(self):
+        """The first reminder's bounce arrives after the next level went out:
+        only the newest reminder is sent again."""
+        _invoice, first = self._send_first_reminder()
+        with freeze_time("2025-03-20 10:00:00"):
+            with self.mock_mail_gateway(), self.mockSMSGateway():
+                self._run_cron()
+            newer = self._reminders(self.customer) - first
+            self.assertEqual(newer.recipient_ids, self.contact, "no bounce known yet")
+            self._bounce(first)
+            self.assertEqual(first.fallback_state, "superseded")
+            self.assertFalse(first.resend_ids)
+            self._bounce(newer)
+        self.assertEqual(newer.resend_ids.recipient_ids, self.director)
+        self.assertEqual(len(self._fix_activities()), 1)
+
+    @freeze_time(NOW)
+    def test_bounce_of_one_recipient_among_several(self):
+        """A reminder sent by hand to two contacts: one address bounces, the
+        other received it. The contact is counted and fixed, the reminder
+        is not sent again."""
+        self._create_invoice(self.customer, TODAY - timedelta(days=6))
+        engine = self.env["dso.reminder.engine"].with_user(self.billing).with_company(self.company)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            reminder = engine._send(
+                self.customer,
+                options={"level": self.level_first, "recipients": self.contact | self.director},
+            )
+        self.assertEqual(reminder.recipient_ids, self.contact | self.director)
+        self._bounce(reminder.sudo(), recipient=self.director.email_normalized)
+        self.assertEqual(reminder.undelivered_contact_ids, self.director)
+        self.assertEqual(self.director.message_bounce, 1)
+        self.assertFalse(reminder.email_bounced, "the contact for collection received it")
+        self.assertEqual(reminder.state, "sent")
+        self.assertFalse(reminder.resend_ids)
+        self.assertEqual(len(self._fix_activities()), 1)
+
+    @freeze_time(NOW)
+    def test_send_again_by_hand_skips_the_address_known_to_bounce(self):
+        invoice, first = self._send_first_reminder()
+        self._pay(invoice)
+        self._bounce(first)
+        self.assertEqual(first.fallback_state, "not_due")
+        self._create_invoice(self.customer, TODAY - timedelta(days=7))
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            first.with_user(self.billing).action_resend()
+        again = first.resend_ids
+        self.assertEqual(again.recipient_ids, self.director, "not to the dead address")
+        self.assertIn("came back", self.customer.dso_collection_warning)
+
     # ------------------------------------------------------------------
     # Reachable again; the next reminders; the collectors' list
     # ------------------------------------------------------------------
