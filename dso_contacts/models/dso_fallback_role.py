@@ -21,7 +21,7 @@ class DsoFallbackRole(models.Model):
         default=lambda self: self.env.company,
     )
     sequence = fields.Integer(default=10)
-    role_id = fields.Many2one("dso.contact.role", string="Role", required=True, ondelete="cascade")
+    role_id = fields.Many2one("dso.contact.role", required=True, ondelete="cascade")
 
     _sql_constraints = [
         (

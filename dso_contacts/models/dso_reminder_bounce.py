@@ -69,24 +69,27 @@ class DsoReminder(models.Model):
 
     @api.depends("email_state", "mail_state", "email_bounced")
     def _compute_email_status(self):
-        super()._compute_email_status()
+        result = super()._compute_email_status()
         for reminder in self.filtered("email_bounced"):
             reminder.email_status = "bounced"
+        return result
 
     @api.depends("sms_state", "sms_delivery", "sms_undelivered")
     def _compute_sms_status(self):
-        super()._compute_sms_status()
+        result = super()._compute_sms_status()
         for reminder in self.filtered("sms_undelivered"):
             reminder.sms_status = "wrong_number"
+        return result
 
     @api.depends("is_draft", "email_status", "sms_status")
     def _compute_state(self):
-        super()._compute_state()
+        result = super()._compute_state()
         # sent but not arrived, and no other channel arrived: undelivered
         for reminder in self.filtered(
             lambda r: r.state == "failed" and (r.email_bounced or r.sms_undelivered)
         ):
             reminder.state = "undelivered"
+        return result
 
     # ------------------------------------------------------------------
     # Odoo's mail gateway
@@ -121,7 +124,9 @@ class DsoReminder(models.Model):
         triggers are the engine's own writes."""
         flag = "email_bounced" if channel == "email" else "sms_undelivered"
         for reminder in self.sudo().filtered(lambda r: not r.is_draft):
-            new = contacts - reminder.undelivered_contact_ids if channel == "email" else contacts
+            new = (
+                contacts - reminder.undelivered_contact_ids if channel == "email" else contacts
+            )
             if reminder[flag] or not new:
                 continue  # the same failure told twice: one activity, one fallback
             missed = reminder.undelivered_contact_ids | new
@@ -226,7 +231,9 @@ class DsoReminder(models.Model):
         engine = self.env["dso.reminder.engine"].sudo().with_company(self.company_id)
         try:
             with self.env.cr.savepoint():
-                resent = engine._send(customer, options={"resend_of": self, "contact": contact})
+                resent = engine._send(
+                    customer, options={"resend_of": self, "contact": contact}
+                )
         except Exception as error:  # said in the history, logged
             _logger.info(
                 "Payment reminder %s: not sent again to %s: %s", self.id, contact.id, error
@@ -296,12 +303,16 @@ class DsoReminder(models.Model):
                 ("is_fallback", "=", False),
             ]
         )
-        messages = self.env["mail.message"].sudo().search(
-            [
-                ("model", "=", self._name),
-                ("res_id", "in", reminders.ids),
-                ("message_type", "=", "email_outgoing"),
-            ]
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "in", reminders.ids),
+                    ("message_type", "=", "email_outgoing"),
+                ]
+            )
         )
         for message in messages:
             reminder = reminders.browse(message.res_id)

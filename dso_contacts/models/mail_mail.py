@@ -26,7 +26,9 @@ class MailMail(models.Model):
                 reminders = (
                     self.env["dso.reminder"].sudo().browse(mails.mapped("res_id")).exists()
                 )
-                reminders.filtered(lambda r: r.mail_id in mails).write({"mail_state": state})
+                reminders.filtered(lambda r, mails=mails: r.mail_id in mails).write(
+                    {"mail_state": state}
+                )
         return result
 
     def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):

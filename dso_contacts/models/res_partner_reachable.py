@@ -114,13 +114,14 @@ class ResPartner(models.Model):
         partner: an address that never bounced and is not blacklisted, a
         number an SMS reached (not known to fail, not opted out)."""
         self.ensure_one()
-        email = bool(self.email_normalized and not self.message_bounce and not self.is_blacklisted)
+        email = bool(
+            self.email_normalized and not self.message_bounce and not self.is_blacklisted
+        )
         sms = False
         if channel in ("sms", "both") and not self.dso_sms_bounce:
             number = self._dso_sms_number()
             sms = bool(
-                number
-                and not self.env["dso.reminder.dispatch"]._blacklisted_numbers([number])
+                number and not self.env["dso.reminder.dispatch"]._blacklisted_numbers([number])
             )
         if channel == "email":
             return email

@@ -53,8 +53,16 @@ class TestReminderBounce(ReminderCommon):
         # the company's fallback order: the financial director, then the purchaser
         cls.env["dso.fallback.role"].create(
             [
-                {"company_id": cls.company.id, "sequence": 1, "role_id": cls.director.contact_role_id.id},
-                {"company_id": cls.company.id, "sequence": 2, "role_id": cls.purchaser.contact_role_id.id},
+                {
+                    "company_id": cls.company.id,
+                    "sequence": 1,
+                    "role_id": cls.director.contact_role_id.id,
+                },
+                {
+                    "company_id": cls.company.id,
+                    "sequence": 2,
+                    "role_id": cls.purchaser.contact_role_id.id,
+                },
             ]
         )
         cls.billing = new_test_user(
@@ -249,9 +257,7 @@ class TestReminderBounce(ReminderCommon):
         second = first.resend_ids
         self.assertEqual(second.recipient_ids, self.customer, "the customer's own address")
         self._bounce(second)
-        self.assertRecordValues(
-            second, [{"state": "undelivered", "fallback_state": "nobody"}]
-        )
+        self.assertRecordValues(second, [{"state": "undelivered", "fallback_state": "nobody"}])
         self.assertFalse(second.resend_ids)
         self.assertEqual(len(self._fix_activities()), 1, "one activity for the whole chain")
         self.assertTrue(
@@ -346,11 +352,16 @@ class TestReminderBounce(ReminderCommon):
         other received it. The contact is counted and fixed, the reminder
         is not sent again."""
         self._create_invoice(self.customer, TODAY - timedelta(days=6))
-        engine = self.env["dso.reminder.engine"].with_user(self.billing).with_company(self.company)
+        engine = (
+            self.env["dso.reminder.engine"].with_user(self.billing).with_company(self.company)
+        )
         with self.mock_mail_gateway(), self.mockSMSGateway():
             reminder = engine._send(
                 self.customer,
-                options={"level": self.level_first, "recipients": self.contact | self.director},
+                options={
+                    "level": self.level_first,
+                    "recipients": self.contact | self.director,
+                },
             )
         self.assertEqual(reminder.recipient_ids, self.contact | self.director)
         self._bounce(reminder.sudo(), recipient=self.director.email_normalized)
@@ -399,9 +410,11 @@ class TestReminderBounce(ReminderCommon):
         _invoice, first = self._send_first_reminder()
         self._bounce(first)
         self.assertIn(self.customer, Partner.search(domain))
-        self.assertEqual(Partner.search_count(domain + [("id", "=", self.customer.id)]), 1)
+        self.assertEqual(Partner.search_count([*domain, ("id", "=", self.customer.id)]), 1)
         self.assertTrue(self.customer.with_user(self.billing).dso_collection_unreachable)
-        self.assertNotIn(self.customer, Partner.search([("dso_collection_unreachable", "=", False)]))
+        self.assertNotIn(
+            self.customer, Partner.search([("dso_collection_unreachable", "=", False)])
+        )
         # the address corrected: reachable again
         self.contact.with_user(self.accountant).email = "payer.new@alpha.example.com"
         self.assertNotIn(self.customer, Partner.search(domain))
