@@ -168,6 +168,15 @@ class TestReminderBounce(ReminderCommon):
         self.assertIn(self.director.name, str(note.body))
 
     @freeze_time(NOW)
+    def test_without_fallback_order_the_roles_order(self):
+        """No fallback order set for the company: every contact, in the order
+        of the contact roles (the purchaser before the financial director)."""
+        self.env["dso.fallback.role"].search([("company_id", "=", self.company.id)]).unlink()
+        _invoice, first = self._send_first_reminder()
+        self._bounce(first)
+        self.assertEqual(first.resend_ids.recipient_ids, self.purchaser)
+
+    @freeze_time(NOW)
     def test_exchange_bounce_with_headers_only(self):
         """Exchange returns the original headers only (text/rfc822-headers)
         and says 5.1.10: the reminder is found all the same."""
