@@ -323,3 +323,17 @@ class DsoReminder(models.Model):
                 .replace("{domain}", email.split("@")[-1])
             )
             self.env["mail.thread"].sudo().message_process(False, text)
+
+
+class DsoReminderDispatch(models.AbstractModel):
+    _inherit = "dso.reminder.dispatch"
+
+    @api.model
+    def _check_sms(self, contact, problems):
+        # a contact the batch did not read ahead (the next reachable contact
+        # of a customer whose contact for collection bounced): its number and
+        # the SMS blacklist read for it alone, not from the batch's cache
+        numbers = self.env.context.get("dso_sms_numbers")
+        if numbers is not None and contact and contact.id not in numbers:
+            self = self.with_context(dso_sms_numbers=None, dso_blacklisted_numbers=None)
+        return super()._check_sms(contact, problems)

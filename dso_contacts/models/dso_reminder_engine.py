@@ -165,7 +165,9 @@ class DsoReminderEngine(models.AbstractModel):
             collection), ``texts`` ({"subject", "body_html", "sms_body"}
             replacing the rendered ones of a single reminder), ``preview``
             (drafts, not sent: see ``_render``), ``resend_of`` (a reminder
-            sent before, sent again as a new reminder: see ``_resend_options``)
+            sent before, sent again as a new reminder: see ``_resend_options``),
+            ``contact`` (with ``resend_of``: the partner a reminder that did
+            not arrive falls back on, see dso_reminder_bounce.py)
         :return: the reminders (drafts for a preview)
         """
         self._check_send_rights()

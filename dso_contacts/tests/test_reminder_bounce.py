@@ -402,6 +402,8 @@ class TestReminderBounce(ReminderCommon):
     def test_next_reminder_skips_the_contact_known_to_bounce(self):
         invoice, first = self._send_first_reminder()
         self._bounce(first)
+        # the director opted out of SMS
+        self.env["phone.blacklist"]._add(["+32456334455"])
         # ten days later, the next level is due: not to the dead address
         with freeze_time(NOW.replace("2025-03-10", "2025-03-20")):
             with self.mock_mail_gateway(), self.mockSMSGateway():
@@ -410,6 +412,9 @@ class TestReminderBounce(ReminderCommon):
         self.assertNotEqual(latest, first)
         self.assertEqual(latest.recipient_ids, self.director)
         self.assertEqual(latest.trigger_move_id, invoice)
+        self.assertEqual(
+            (latest.channel, latest.sms_state), ("both", "blacklisted"), "the opt-out holds"
+        )
 
     @freeze_time(NOW)
     def test_unreachable_filter_and_reachable_again(self):
