@@ -16,7 +16,10 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
 const idle = () => page.waitForLoadState("networkidle").catch(() => {});
+// SHOTS=name1,name2 takes only those
+const only = process.env.SHOTS ? process.env.SHOTS.split(",") : null;
 async function shot(name, fn) {
+    if (only && !only.includes(name)) return;
     try {
         await fn();
         await page.waitForTimeout(800);
@@ -73,6 +76,11 @@ await shot("import_result", async () => {
     await page.click(".modal button[name=action_test]");
     await page.waitForTimeout(3000);
     await idle();
+});
+await shot("reminder_bounced", async () => {
+    await page.goto(`${base}/odoo/action-dso_contacts.dso_reminder_action/${ids.bounced_reminder}`);
+    await idle();
+    await page.waitForSelector(".o_form_view .alert-danger");
 });
 // the customer's page last: it logs out of the back office in this browser
 await shot("customer_page", async () => {

@@ -61,6 +61,13 @@ def main():
         "lumiere": lumiere,
         "brightwater": xmlid(args.db, "demo_customer_brightwater"),
         "dispute": xmlid(args.db, "demo_dispute_nordwind"),
+        "bounced_reminder": int(
+            psql(
+                args.db,
+                "SELECT id FROM dso_reminder WHERE email_bounced AND partner_id = "
+                f"{xmlid(args.db, 'demo_customer_harbour')} ORDER BY id LIMIT 1",
+            )
+        ),
         "import_file": os.path.join(
             REPO, "dso_contacts", "tests", "samples", "contacts_fr_cp1252_semicolon.csv"
         ),

@@ -44,12 +44,15 @@
         "views/dso_portal_mail_templates.xml",
         "views/dso_reminder_plan_views.xml",
         "wizards/dso_reminder_plan_assign_views.xml",
+        "data/mail_activity_type_data.xml",
+        "views/dso_reminder_bounce_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/dso_reminder_demo.xml",
         "demo/dso_portal_demo.xml",
         "demo/dso_reminder_plan_demo.xml",
+        "demo/dso_reminder_bounce_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

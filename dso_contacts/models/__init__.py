@@ -38,3 +38,6 @@ from . import dso_reminder_recipient
 from . import dso_reminder_calls
 from . import dso_reminder_plan
 from . import res_partner_plan
+from . import dso_fallback_role
+from . import dso_reminder_bounce
+from . import res_partner_reachable

@@ -165,7 +165,9 @@ class DsoReminderEngine(models.AbstractModel):
             collection), ``texts`` ({"subject", "body_html", "sms_body"}
             replacing the rendered ones of a single reminder), ``preview``
             (drafts, not sent: see ``_render``), ``resend_of`` (a reminder
-            sent before, sent again as a new reminder: see ``_resend_options``)
+            sent before, sent again as a new reminder: see ``_resend_options``),
+            ``contact`` (with ``resend_of``: the partner a reminder that did
+            not arrive falls back on, see dso_reminder_bounce.py)
         :return: the reminders (drafts for a preview)
         """
         self._check_send_rights()
@@ -253,8 +255,10 @@ class DsoReminderEngine(models.AbstractModel):
         single customer's own contacts), read with the user's rights."""
         customers.check_access("read")
         recipients = options.get("recipients")
+        # a fallback after a failure (dso_reminder_bounce.py): its one contact
+        fallback = options.get("contact") or self.env["res.partner"]
         if len(customers) == 1 and recipients is not None:
-            if recipients - customers._dso_collection_contacts():
+            if recipients - customers._dso_collection_contacts() - fallback:
                 raise UserError(
                     self.env._(
                         "The email recipients must be contacts of %(customer)s.",
@@ -293,10 +297,14 @@ class DsoReminderEngine(models.AbstractModel):
                     contacts=(
                         recipients
                         if recipients is not None
-                        else group["partner"].collection_contact_id
+                        else group["partner"]._dso_reminder_reachable_contact(
+                            options.get("channel") or options["level"].channel,
+                            self.env.company,
+                        )
                     ),
                     channel=options.get("channel"),
                     cc_salesperson=options.get("cc_salesperson"),
+                    contact=fallback,
                 ),
                 previous_id=previous.id if previous else False,
             )
@@ -325,9 +333,27 @@ class DsoReminderEngine(models.AbstractModel):
             channel=channel,
             currency=previous.currency_id,
             previous=previous,
-            recipients=None,
+            recipients=self._resend_contact(previous, options.get("contact")),
             resend_of=False,
         )
+
+    @api.model
+    def _resend_contact(self, previous, contact):
+        """The email recipients of sending ``previous`` again: ``contact`` (a
+        fallback after a failure, one of the customer's partners), else None
+        (the customer's contact for collection of today)."""
+        if not contact:
+            return None
+        customer = previous.partner_id.commercial_partner_id
+        if contact.commercial_partner_id != customer:
+            raise UserError(
+                self.env._(
+                    "%(contact)s is not a contact of %(customer)s.",
+                    contact=contact.display_name,
+                    customer=customer.display_name,
+                )
+            )
+        return contact
 
     @api.model
     def _with_blacklist(self, groups, level=None):
@@ -382,7 +408,14 @@ class DsoReminderEngine(models.AbstractModel):
 
     @api.model
     def _prepare_vals(
-        self, group, date=None, level=None, contacts=None, channel=None, cc_salesperson=None
+        self,
+        group,
+        date=None,
+        level=None,
+        contacts=None,
+        channel=None,
+        cc_salesperson=None,
+        contact=None,
     ):
         """Values of the reminder of one due group (see ``_due_groups``),
         recipients checked: the state of each channel says whether it can be
@@ -394,12 +427,15 @@ class DsoReminderEngine(models.AbstractModel):
             the level's escalation roles)
         :param cc_salesperson: the salesperson in copy (manual send); None:
             as the level says
+        :param contact: the person reminded (a fallback after a failure);
+            None: the contact for collection, or the next reachable contact
+            when its address is known to bounce (res_partner_reachable.py)
         """
         company = self.env.company
         customer = group["partner"]
         level = level or group["level"]
         channel = channel or level._reminder_channel()
-        contact = customer.collection_contact_id
+        contact = contact or customer._dso_reminder_reachable_contact(channel, company)
         user, author, email_from = company._dso_reminder_sender(customer)
         vals = {
             "company_id": company.id,
@@ -422,7 +458,12 @@ class DsoReminderEngine(models.AbstractModel):
         }
         vals.update(
             self.env["dso.reminder.dispatch"]._recipients_vals(
-                customer, level, channel, contacts=contacts, cc_salesperson=cc_salesperson
+                customer,
+                level,
+                channel,
+                contacts=contacts,
+                cc_salesperson=cc_salesperson,
+                contact=contact,
             )
         )
         return vals

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 
 REASONS = [
     ("collection", "Contact for collection"),
+    ("fallback", "Next reachable contact"),
     ("manual", "Chosen by hand"),
     ("role", "Role of the level"),
     ("no_role", "No contact with the role"),
@@ -75,6 +76,8 @@ class DsoReminderRecipient(models.Model):
                         level=level,
                     )
                 return env._("Contact for collection")
+            case "fallback":
+                return env._("Next reachable contact (the contact for collection is not reached)")
             case "manual":
                 return env._("Chosen by hand")
             case "role":

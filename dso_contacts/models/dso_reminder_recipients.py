@@ -41,7 +41,9 @@ class DsoReminderDispatch(models.AbstractModel):
         return vals
 
     @api.model
-    def _recipients_vals(self, customer, level, channel, contacts=None, cc_salesperson=None):
+    def _recipients_vals(
+        self, customer, level, channel, contacts=None, cc_salesperson=None, contact=None
+    ):
         """Values of the recipients of one reminder of ``level`` to
         ``customer``: the channels checked (``_check_recipients``), and each
         person it goes to with the reason (``recipient_line_ids``). The email
@@ -53,8 +55,12 @@ class DsoReminderDispatch(models.AbstractModel):
         :param contacts: the email recipients chosen by hand (manual send);
             None: the contact for collection and the role holders
         :param cc_salesperson: the manual send's choice; None: the level's
+        :param contact: the person reminded; None: the contact for collection
+            (another one when the reminder falls back, dso_reminder_bounce.py)
         """
-        contact = customer.collection_contact_id
+        contact = contact or customer.collection_contact_id
+        # the person reminded instead of the contact for collection
+        fallback = contact != customer.collection_contact_id
         emailed = channel in ("email", "both")
         holders = self._role_holders(customer, level) if emailed else self.env["res.partner"]
         if contacts is not None:
@@ -73,7 +79,7 @@ class DsoReminderDispatch(models.AbstractModel):
         if emailed:
             for person in email_contacts:
                 if person == contact:
-                    reason = "collection"
+                    reason = "fallback" if fallback else "collection"
                 elif person in holders:
                     reason = "role"
                 else:
@@ -109,7 +115,7 @@ class DsoReminderDispatch(models.AbstractModel):
                     "partner_id": contact.id,
                     "send_as": "sms" if vals.get("sms_state") == "queued" else "none",
                     "address": vals.get("sms_number") or False,
-                    "reason_code": "collection",
+                    "reason_code": "fallback" if fallback else "collection",
                 }
             )
         if channel == "activity":

@@ -1,6 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import models
 
+# the provider's answers that say the number cannot receive an SMS
+WRONG_NUMBER = frozenset(
+    ("sms_number_format", "sms_number_missing", "sms_invalid_destination")
+)
+
 
 class SmsSms(models.Model):
     _inherit = "sms.sms"
@@ -8,7 +13,8 @@ class SmsSms(models.Model):
     def write(self, vals):
         """Tell each payment reminder how its SMS goes (sent, delivered,
         failed, canceled), as the queue knows it, before the queue deletes
-        the SMS it sent."""
+        the SMS it sent; an SMS to a wrong number did not arrive
+        (``dso.reminder._dso_undelivered``)."""
         result = super().write(vals)
         if "state" in vals:
             uuids = [uuid for uuid in self.mapped("uuid") if uuid]
@@ -25,4 +31,17 @@ class SmsSms(models.Model):
                     lambda r: by_uuid.get(r.sms_uuid)
                 ).items():
                     group.write({"sms_delivery": state})
+                if vals["state"] == "error" and vals.get("failure_type") in WRONG_NUMBER:
+                    self._dso_wrong_number(reminders, vals["failure_type"])
         return result
+
+    def _dso_wrong_number(self, reminders, failure_type):
+        """Count the failure on each contact and tell its reminder."""
+        reason = dict(self._fields["failure_type"]._description_selection(self.env)).get(
+            failure_type, failure_type
+        )
+        for reminder in reminders:
+            contact = reminder.contact_id
+            if contact and not reminder.sms_undelivered:
+                contact.sudo().dso_sms_bounce += 1
+            reminder._dso_undelivered("sms", contact, reason)

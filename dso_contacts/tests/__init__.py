@@ -30,3 +30,4 @@ from . import test_portal_reply
 from . import test_reminder_escalation
 from . import test_reminder_plans
 from . import test_second_company_screens
+from . import test_reminder_bounce

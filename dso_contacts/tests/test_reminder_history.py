@@ -58,11 +58,13 @@ class TestReminderDeliveryStatus(PortalCommon):
         )
         with self.mockSMSGateway(sim_error="wrong_number_format"):
             reminder.sms_id.send()
-        self.assertEqual(reminder.sms_status, "sms_error")
+        self.assertEqual(reminder.sms_status, "wrong_number", "a wrong number: not arrived")
         self.assertEqual(reminder.state, "partial")
         with self.mock_mail_gateway():
             self._fail_emails(reminder)
-        self.assertEqual(reminder.state, "failed", "every channel failed")
+        self.assertEqual(
+            reminder.state, "undelivered", "every channel failed, the SMS did not arrive"
+        )
 
     @freeze_time(NOW)
     def test_delivered_sms_keeps_its_status_once_the_queue_deletes_it(self):
@@ -105,8 +107,9 @@ class TestReminderDeliveryStatus(PortalCommon):
         self.assertEqual(answered.get("invisible"), "not is_answered")
         self.assertEqual(
             [key for key, _label in self.env["dso.reminder"]._fields["state"].selection],
-            ["draft", "failed", "partial", "sent"],
-            "the status bar reads Partly sent > Sent, not Sent > Partly sent",
+            ["draft", "failed", "partial", "sent", "undelivered"],
+            "the status bar reads Partly sent > Sent, not Sent > Partly sent; "
+            "Sent > Undelivered (sent, then returned)",
         )
         fields = self.env["dso.reminder"].fields_get(["email_status", "sms_status"])
         self.assertEqual(

@@ -1,0 +1,339 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""A reminder that did not arrive: its email bounced (a delivery status
+notification processed by Odoo's mail gateway, or a recipient refused by the
+SMTP server) or its SMS could not reach the number. The reminder is marked
+undelivered, the collector gets one activity to fix the contact, and the same
+reminder goes out again at once to the customer's next reachable contact,
+through the engine's one path (``_send`` with ``resend_of``)."""
+
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import file_open
+
+_logger = logging.getLogger(__name__)
+
+# what happened after a reminder did not arrive
+FALLBACK_STATES = [
+    ("resent", "Sent again to another contact"),
+    ("nobody", "No other reachable contact: not sent again"),
+    ("not_due", "Nothing is due any more: not sent again"),
+    ("superseded", "A newer reminder was sent since: not sent again"),
+    ("error", "Could not be sent again"),
+]
+
+
+class DsoReminder(models.Model):
+    _inherit = "dso.reminder"
+
+    email_bounced = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The email came back: the recipient's mail server refused it or "
+        "returned a delivery failure notice.",
+    )
+    sms_undelivered = fields.Boolean(
+        string="SMS undelivered",
+        readonly=True,
+        copy=False,
+        help="The SMS provider could not reach the number (wrong number).",
+    )
+    undelivered_contact_ids = fields.Many2many(
+        "res.partner",
+        "dso_reminder_undelivered_rel",
+        "reminder_id",
+        "partner_id",
+        string="Not reached",
+        readonly=True,
+        copy=False,
+        help="The recipients this reminder did not reach.",
+    )
+    undelivered_reason = fields.Text(readonly=True, copy=False)
+    fallback_state = fields.Selection(
+        FALLBACK_STATES, string="After the failure", readonly=True, copy=False
+    )
+    is_fallback = fields.Boolean(
+        string="Sent to another contact",
+        readonly=True,
+        copy=False,
+        help="Sent again at once to another contact of the customer, because the "
+        "reminder before it did not arrive.",
+    )
+    # the statuses of a reminder sent but not arrived: after "Sent", as the
+    # status bar tells it (it was sent, then came back)
+    state = fields.Selection(selection_add=[("undelivered", "Undelivered")])
+    email_status = fields.Selection(selection_add=[("bounced", "Bounced")])
+    sms_status = fields.Selection(selection_add=[("wrong_number", "Wrong number")])
+
+    @api.depends("email_state", "mail_state", "email_bounced")
+    def _compute_email_status(self):
+        result = super()._compute_email_status()
+        for reminder in self.filtered("email_bounced"):
+            reminder.email_status = "bounced"
+        return result
+
+    @api.depends("sms_state", "sms_delivery", "sms_undelivered")
+    def _compute_sms_status(self):
+        result = super()._compute_sms_status()
+        for reminder in self.filtered("sms_undelivered"):
+            reminder.sms_status = "wrong_number"
+        return result
+
+    @api.depends("is_draft", "email_status", "sms_status")
+    def _compute_state(self):
+        result = super()._compute_state()
+        # sent but not arrived, and no other channel arrived: undelivered
+        for reminder in self.filtered(
+            lambda r: r.state == "failed" and (r.email_bounced or r.sms_undelivered)
+        ):
+            reminder.state = "undelivered"
+        return result
+
+    # ------------------------------------------------------------------
+    # Odoo's mail gateway
+    # ------------------------------------------------------------------
+
+    def _message_receive_bounce(self, email, partner):
+        """A delivery failure notice came back for this reminder's email
+        (core's ``_routing_handle_bounce``: the notice's original Message-Id is
+        the reminder's message). Core already counted the bounce on the
+        partners of that address (``message_bounce``)."""
+        result = super()._message_receive_bounce(email, partner)
+        for reminder in self:
+            bounced = reminder.recipient_ids.filtered(
+                lambda p, email=email: p.email_normalized == email
+            ) or (partner & reminder.recipient_ids)
+            reminder._dso_undelivered(
+                "email",
+                bounced or reminder.recipient_ids,
+                self.env._("The mail server of %(email)s returned the email.", email=email),
+            )
+        return result
+
+    # ------------------------------------------------------------------
+    # Undelivered: mark, warn, fall back
+    # ------------------------------------------------------------------
+
+    def _dso_undelivered(self, channel, contacts, reason):
+        """Record that the ``channel`` (email or sms) of these reminders did not
+        reach ``contacts``; the first time, raise the collector's activity and
+        send the reminder again to the customer's next reachable contact. Run
+        by Odoo's gateway and queues (as superuser): the history and what it
+        triggers are the engine's own writes."""
+        flag = "email_bounced" if channel == "email" else "sms_undelivered"
+        for reminder in self.sudo().filtered(lambda r: not r.is_draft):
+            new = (
+                contacts - reminder.undelivered_contact_ids if channel == "email" else contacts
+            )
+            if reminder[flag] or not new:
+                continue  # the same failure told twice: one activity, one fallback
+            missed = reminder.undelivered_contact_ids | new
+            # an email to several people arrived unless all of them missed it
+            # (a level's other recipients: the customer was reached)
+            arrived = channel == "email" and reminder.recipient_ids - missed
+            reminder.write(
+                {
+                    "undelivered_contact_ids": [fields.Command.link(c.id) for c in new],
+                    "undelivered_reason": reason,
+                    **({} if arrived else {flag: True}),
+                }
+            )
+            reminder._dso_fix_contact_activity(new)
+            if not arrived:
+                reminder._dso_fall_back()
+
+    def _dso_fix_contact_activity(self, contacts):
+        """One open activity on the customer for the collector to fix its
+        contact: a second failure before it is done adds nothing."""
+        self.ensure_one()
+        customer = self.partner_id
+        activity_type = self.env.ref(
+            "dso_contacts.mail_activity_type_fix_contact", raise_if_not_found=False
+        )
+        if not activity_type:
+            return
+        Activity = self.env["mail.activity"].sudo()
+        if Activity.search_count(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", customer.id),
+                ("activity_type_id", "=", activity_type.id),
+            ],
+            limit=1,
+        ):
+            return
+        # the collector: as for the reminder's problems (dso_reminder_notes.py),
+        # never the inactive superuser the gateway and the queues run as
+        user = next(
+            (
+                user
+                for user in (
+                    self.user_id,
+                    customer.user_id,
+                    self.trigger_move_id.invoice_user_id,
+                    self.env.user,
+                )
+                if user and user.active
+            ),
+            self.env.ref("base.user_admin", raise_if_not_found=False),
+        )
+        in_lang = self.with_context(lang=user.lang or self.env.lang) if user else self
+        customer.activity_schedule(
+            activity_type_id=activity_type.id,
+            summary=in_lang.env._("Fix the contact for collection"),
+            note=in_lang.env._(
+                "The payment reminder %(reminder)s did not reach %(contacts)s: "
+                "correct the address or number, or choose another contact for collection.",
+                reminder=self.display_name,
+                contacts=", ".join(contacts.mapped("display_name")),
+            ),
+            user_id=user.id if user else self.env.uid,
+            date_deadline=fields.Date.context_today(self),
+        )
+
+    def _dso_fall_back(self):
+        """Send this reminder again at once, on the channel that failed, to
+        the customer's next reachable contact that it was never sent to (in
+        this chain of resends); say in the history and on the customer what
+        happened."""
+        self.ensure_one()
+        customer = self.partner_id
+        if self.resend_ids:
+            return  # already sent again (by hand, or by an earlier failure)
+        Reminder = self.env["dso.reminder"].sudo()
+        chain = self._dso_resend_chain()
+        newer = Reminder.search_count(
+            [
+                ("partner_id", "=", customer.id),
+                ("currency_id", "=", self.currency_id.id),
+                ("is_draft", "=", False),
+                ("id", ">", self.id),
+                ("id", "not in", chain.ids),
+            ],
+            limit=1,
+        )
+        if newer:
+            return self._dso_fallback_done("superseded")
+        channel = self._dso_failed_channel()
+        tried = chain.contact_id | chain.recipient_ids | chain.undelivered_contact_ids
+        contact = next(
+            (
+                candidate
+                for candidate in customer._dso_fallback_candidates(self.company_id)
+                if candidate not in tried and candidate._dso_reachable(channel)
+            ),
+            None,
+        )
+        if not contact:
+            return self._dso_fallback_done("nobody")
+        engine = self.env["dso.reminder.engine"].sudo().with_company(self.company_id)
+        try:
+            with self.env.cr.savepoint():
+                resent = engine._send(
+                    customer, options={"resend_of": self, "contact": contact}
+                )
+        except Exception as error:  # said in the history, logged
+            _logger.info(
+                "Payment reminder %s: not sent again to %s: %s", self.id, contact.id, error
+            )
+            state = "not_due" if not self._dso_still_due() else "error"
+            return self._dso_fallback_done(state, error=str(error))
+        resent.write({"is_fallback": True})
+        return self._dso_fallback_done("resent", contact=contact)
+
+    def _dso_resend_chain(self):
+        """This reminder and those it sends again, back to the first one."""
+        chain = self
+        previous = self.previous_id
+        while previous and previous not in chain:
+            chain |= previous
+            previous = previous.previous_id
+        return chain
+
+    def _dso_failed_channel(self):
+        email = self.email_bounced
+        sms = self.sms_undelivered
+        return "both" if email and sms else "email" if email else "sms"
+
+    def _dso_still_due(self):
+        """Whether an invoice of this reminder is still open."""
+        return any(
+            not move.currency_id.is_zero(move.amount_residual) for move in self.move_ids.sudo()
+        )
+
+    def _dso_fallback_done(self, state, contact=None, error=None):
+        """Write what happened after the failure on the reminder and say it on
+        the customer's chatter."""
+        self.write({"fallback_state": state})
+        lines = [
+            self.env._(
+                "The payment reminder %(reminder)s did not reach %(contacts)s.",
+                reminder=self.display_name,
+                contacts=", ".join(self.undelivered_contact_ids.mapped("display_name")),
+            ),
+            self.env._("Sent again to %(contact)s.", contact=contact.display_name)
+            if contact
+            else dict(self._fields["fallback_state"]._description_selection(self.env))[state],
+        ]
+        if error and state == "error":
+            lines.append(error)
+        self.partner_id.sudo()._message_log(
+            body=Markup("<br/>").join(lines),
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _load_demo_bounce(self, customer_ids):
+        """Demo data (demo/dso_reminder_bounce_demo.xml): the emails of the
+        reminders of ``customer_ids`` come back, as a Postfix server returns
+        them (demo/dso_reminder_bounce_dsn.eml), through Odoo's mail gateway."""
+        with file_open("dso_contacts/demo/dso_reminder_bounce_dsn.eml") as dsn_file:
+            dsn = dsn_file.read()
+        reminders = self.sudo().search(
+            [
+                ("partner_id", "in", customer_ids),
+                ("email_state", "=", "queued"),
+                ("email_bounced", "=", False),
+                ("is_fallback", "=", False),
+            ]
+        )
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "in", reminders.ids),
+                    ("message_type", "=", "email_outgoing"),
+                ]
+            )
+        )
+        for message in messages:
+            reminder = reminders.browse(message.res_id)
+            email = reminder.recipient_ids[:1].email_normalized
+            text = (
+                dsn.replace("{message_id}", message.message_id)
+                .replace("{recipient}", email)
+                .replace("{domain}", email.split("@")[-1])
+            )
+            self.env["mail.thread"].sudo().message_process(False, text)
+
+
+class DsoReminderDispatch(models.AbstractModel):
+    _inherit = "dso.reminder.dispatch"
+
+    @api.model
+    def _check_sms(self, contact, problems):
+        # a contact the batch did not read ahead (the next reachable contact
+        # of a customer whose contact for collection bounced): its number and
+        # the SMS blacklist read for it alone, not from the batch's cache
+        numbers = self.env.context.get("dso_sms_numbers")
+        if numbers is not None and contact and contact.id not in numbers:
+            self = self.with_context(dso_sms_numbers=None, dso_blacklisted_numbers=None)
+        return super()._check_sms(contact, problems)
