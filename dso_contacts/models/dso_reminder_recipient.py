@@ -77,7 +77,9 @@ class DsoReminderRecipient(models.Model):
                     )
                 return env._("Contact for collection")
             case "fallback":
-                return env._("Next reachable contact (the contact for collection is not reached)")
+                return env._(
+                    "Next reachable contact (the contact for collection is not reached)"
+                )
             case "manual":
                 return env._("Chosen by hand")
             case "role":
