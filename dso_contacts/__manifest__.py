@@ -41,6 +41,11 @@
         "views/dso_portal_backoffice_views.xml",
         "views/dso_portal_templates.xml",
         "views/dso_portal_mail_templates.xml",
+        "security/dso_dso_security.xml",
+        "data/dso_dso_cron_data.xml",
+        "views/dso_ageing_report_views.xml",
+        "views/dso_dso_views.xml",
+        "views/dso_cockpit_menus.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

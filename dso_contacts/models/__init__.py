@@ -34,3 +34,9 @@ from . import dso_contact_import_fields
 from . import dso_contact_import_contacts
 from . import dso_contact_import_customers
 from . import ir_module_module
+from . import res_company_ageing
+from . import res_config_settings_ageing
+from . import dso_ageing_report
+from . import dso_dso
+from . import dso_dso_snapshot
+from . import res_partner_dso
