@@ -84,9 +84,7 @@ class DsoDsoSnapshot(models.Model):
         # the snapshots are the engine's own record, written after the
         # rights check above (a Billing user's cron or button reads them)
         Snapshot = self.sudo()
-        Snapshot.search(
-            [("month", "=", month), ("company_id", "in", companies.ids)]
-        ).unlink()
+        Snapshot.search([("month", "=", month), ("company_id", "in", companies.ids)]).unlink()
         snapshots = Snapshot.create(rows)
         _logger.info("DSO snapshots of %s: %s rows", month, len(snapshots))
         return snapshots

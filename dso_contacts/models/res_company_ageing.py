@@ -59,8 +59,14 @@ class ResCompany(models.Model):
         return [
             ("0_not_due", self.env._("Not due")),
             ("1_period", self.env._("1-%(to)s days", to=first)),
-            ("2_period", self.env._("%(from)s-%(to)s days", **{"from": first + 1, "to": second})),
-            ("3_period", self.env._("%(from)s-%(to)s days", **{"from": second + 1, "to": third})),
+            (
+                "2_period",
+                self.env._("%(from)s-%(to)s days", **{"from": first + 1, "to": second}),
+            ),
+            (
+                "3_period",
+                self.env._("%(from)s-%(to)s days", **{"from": second + 1, "to": third}),
+            ),
             ("4_period", self.env._("Over %(days)s days", days=third)),
             ("5_credit", self.env._("Open credits")),
         ]

@@ -53,7 +53,7 @@ class ResPartner(models.Model):
         groups = Report._read_group(
             [
                 ("company_id", "=", self.env.company.id),
-                ("partner_id", "in", partners.commercial_partner_id.ids),
+                *Report._customer_domain(partners.commercial_partner_id),
             ],
             ["partner_id", "bucket"],
             ["amount_residual:sum", "__count"],
@@ -89,6 +89,8 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dso_contacts.dso_ageing_report_action"
         )
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["domain"] = self.env["dso.ageing.report"]._customer_domain(
+            self.commercial_partner_id
+        )
         action["context"] = {"search_default_group_bucket": 1}
         return action
