@@ -201,9 +201,9 @@ def worker_build(env, args, odoo):
         CREATE TEMP TABLE bench_invoice AS
         SELECT m.id, m.idx, c.id AS partner_id,
                CASE WHEN m.idx %% 10 = 9 THEN 'out_refund' ELSE 'out_invoice' END AS move_type,
-               (%(today)s::date - (m.idx * 7919 %% 240)) AS invoice_date,
-               (%(today)s::date - (m.idx * 7919 %% 240) + 30) AS date_due,
-               round((100 + (m.idx * 104729 %% 990000) / 100.0)::numeric, 2) AS amount,
+               (%(today)s::date - (m.idx::bigint * 7919 %% 240)::int) AS invoice_date,
+               (%(today)s::date - (m.idx::bigint * 7919 %% 240)::int + 30) AS date_due,
+               round((100 + (m.idx::bigint * 104729 %% 990000) / 100.0)::numeric, 2) AS amount,
                (%(users)s::int[])[1 + (m.idx / %(per)s) %% 20] AS user_id
           FROM bench_move m
           JOIN bench_customer c ON c.idx = m.idx / %(per)s

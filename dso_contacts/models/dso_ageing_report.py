@@ -50,7 +50,20 @@ class DsoAgeingReport(models.Model):
     date = fields.Date(readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
     days_overdue = fields.Integer(string="Days Past Due", readonly=True)
-    bucket = fields.Selection(selection="_selection_bucket", readonly=True)
+    # a static selection (an export writes its labels; a selection method
+    # would be exported as its keys), labelled with the company's limits in
+    # the views by fields_get
+    bucket = fields.Selection(
+        [
+            ("0_not_due", "Not due"),
+            ("1_period", "Period 1"),
+            ("2_period", "Period 2"),
+            ("3_period", "Period 3"),
+            ("4_period", "Period 4"),
+            ("5_credit", "Open credits"),
+        ],
+        readonly=True,
+    )
     amount_residual = fields.Monetary(string="Open Amount", readonly=True)
     amount_due = fields.Monetary(string="Receivable", readonly=True)
     amount_not_due = fields.Monetary(string="Not Due", readonly=True)
@@ -95,22 +108,17 @@ class DsoAgeingReport(models.Model):
     }
 
     @api.model
-    def _selection_bucket(self):
-        return self.env.company._dso_ageing_bucket_labels()
-
-    @api.model
-    def _fields_get_labels(self):
-        """Column labels of the bucket amounts for the current company."""
-        return dict(self.env.company._dso_ageing_bucket_labels())
-
-    @api.model
     def fields_get(self, allfields=None, attributes=None):
-        """The bucket columns are labelled with the company's limits."""
+        """The buckets and their columns are labelled with the current
+        company's limits (1-30 days ...)."""
         result = super().fields_get(allfields=allfields, attributes=attributes)
-        labels = self._fields_get_labels()
-        for bucket, name in BUCKET_FIELDS.items():
-            if name in result and "string" in result[name]:
-                result[name]["string"] = labels[bucket]
+        labels = self.env.company._dso_ageing_bucket_labels()
+        if "selection" in result.get("bucket", {}):
+            result["bucket"]["selection"] = labels
+        for bucket, label in labels:
+            name = BUCKET_FIELDS[bucket]
+            if "string" in result.get(name, {}):
+                result[name]["string"] = label
         return result
 
     # ------------------------------------------------------------------

@@ -15,7 +15,7 @@ class ResPartner(models.Model):
     )
     dso_dso = fields.Float(
         string="DSO (days)",
-        digits=(16, 0),
+        digits=(16, 1),
         compute="_compute_dso_dso",
         help="Receivables today / credit sales of the company's DSO period x its days.",
     )
