@@ -176,8 +176,8 @@ def worker_build(env, args, odoo):
         params,
     )
     cr.execute(
-        "CREATE TEMP TABLE bench_move AS SELECT g AS idx, nextval('account_move_id_seq') AS id "
-        "FROM generate_series(0, %(items)s - 1) AS g",
+        "CREATE TEMP TABLE bench_move AS SELECT g AS idx, "
+        "nextval('account_move_id_seq') AS id FROM generate_series(0, %(items)s - 1) AS g",
         params,
     )
     cr.execute(

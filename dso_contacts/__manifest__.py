@@ -51,6 +51,7 @@
         "demo/res_partner_demo.xml",
         "demo/dso_reminder_demo.xml",
         "demo/dso_portal_demo.xml",
+        "demo/dso_cockpit_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -179,7 +179,8 @@ class DsoDso(models.AbstractModel):
             start = (start - timedelta(days=1)).replace(day=1)
         month_back = SQL(
             "((EXTRACT(YEAR FROM %(d)s::date) * 12 + EXTRACT(MONTH FROM %(d)s::date)) "
-            "- (EXTRACT(YEAR FROM m.invoice_date) * 12 + EXTRACT(MONTH FROM m.invoice_date)))::int",
+            "- (EXTRACT(YEAR FROM m.invoice_date) * 12 "
+            "+ EXTRACT(MONTH FROM m.invoice_date)))::int",
             d=date,
         )
         self.env.cr.execute(
@@ -193,8 +194,9 @@ class DsoDso(models.AbstractModel):
             ), sales AS (%(sales)s),
             cum AS (
                 SELECT s.company_id, s.key_id, s.extra AS k, s.amount,
-                       SUM(s.amount) OVER (PARTITION BY s.company_id, s.key_id ORDER BY s.extra)
-                       AS cum
+                       SUM(s.amount) OVER (
+                           PARTITION BY s.company_id, s.key_id ORDER BY s.extra
+                       ) AS cum
                   FROM sales s
             ), hit AS (
                 SELECT DISTINCT ON (c.company_id, c.key_id)

@@ -190,9 +190,9 @@ class TestCockpitFigures(AccountTestInvoicingCommon):
         }
         ageing = {}
         for company, partner, *amounts in Report._read_group(
-            [], ["company_id", "partner_id"], ["amount_residual:sum"] + [
-                f"{name}:sum" for name in BUCKETS
-            ]
+            [],
+            ["company_id", "partner_id"],
+            ["amount_residual:sum"] + [f"{name}:sum" for name in BUCKETS],
         ):
             ageing[company.id, partner.id] = amounts
         self.assertEqual(set(ageing), {key for key, amount in ledger.items() if amount})
@@ -256,7 +256,12 @@ class TestCockpitFigures(AccountTestInvoicingCommon):
         sales = sum(
             move.amount_total_signed
             for move in (
-                self.not_due, self.partial, self.paid, self.late, self.refund, self.in_eur
+                self.not_due,
+                self.partial,
+                self.paid,
+                self.late,
+                self.refund,
+                self.in_eur,
             )
             if move.invoice_date > self.today - timedelta(days=90)
         )
@@ -271,8 +276,10 @@ class TestCockpitFigures(AccountTestInvoicingCommon):
     # ------------------------------------------------------------------
 
     def test_receivables_agree_with_journal_items(self):
-        Engine = self.env["dso.dso"].with_user(self.billing).with_context(
-            allowed_company_ids=(self.company_a + self.company_b).ids
+        Engine = (
+            self.env["dso.dso"]
+            .with_user(self.billing)
+            .with_context(allowed_company_ids=(self.company_a + self.company_b).ids)
         )
         for scope, groupby in (("company", "company_id"), ("customer", "partner_id")):
             figures = Engine._receivables(self.today, scope)
@@ -301,8 +308,10 @@ class TestCockpitFigures(AccountTestInvoicingCommon):
 
     def test_ageing_of_a_past_date(self):
         """Before the payments, the invoices were owed whole."""
-        Engine = self.env["dso.dso"].with_user(self.billing).with_context(
-            allowed_company_ids=self.company_a.ids
+        Engine = (
+            self.env["dso.dso"]
+            .with_user(self.billing)
+            .with_context(allowed_company_ids=self.company_a.ids)
         )
         yesterday = self.today - timedelta(days=1)
         ageing = Engine._ageing_at(yesterday, "customer")[self.company_a.id, self.alpha.id]
@@ -312,29 +321,32 @@ class TestCockpitFigures(AccountTestInvoicingCommon):
         self.assertAlmostEqual(ageing["amount_credit"], -150.0, places=2)
 
     def test_dso_and_countback(self):
-        Engine = self.env["dso.dso"].with_user(self.billing).with_context(
-            allowed_company_ids=self.company_a.ids
+        Engine = (
+            self.env["dso.dso"]
+            .with_user(self.billing)
+            .with_context(allowed_company_ids=self.company_a.ids)
         )
         figures = Engine._figures(self.today, 365)[self.company_a.id, 0]
         sales = sum(
-            self.env["account.move"].search(
+            self.env["account.move"]
+            .search(
                 [
                     ("company_id", "=", self.company_a.id),
                     ("state", "=", "posted"),
                     ("move_type", "in", ("out_invoice", "out_refund")),
                 ]
-            ).mapped("amount_total_signed")
+            )
+            .mapped("amount_total_signed")
         )
         self.assertAlmostEqual(figures["credit_sales"], sales, places=2)
-        self.assertAlmostEqual(
-            figures["dso"], figures["receivables"] / sales * 365, places=2
-        )
+        self.assertAlmostEqual(figures["dso"], figures["receivables"] / sales * 365, places=2)
         # countback, walked in Python month by month
         rec, days, month_end = figures["receivables"], 0.0, self.today
         while True:
             month_start = month_end.replace(day=1)
             month_sales = sum(
-                self.env["account.move"].search(
+                self.env["account.move"]
+                .search(
                     [
                         ("company_id", "=", self.company_a.id),
                         ("state", "=", "posted"),
@@ -342,7 +354,8 @@ class TestCockpitFigures(AccountTestInvoicingCommon):
                         ("invoice_date", ">=", month_start),
                         ("invoice_date", "<=", month_end),
                     ]
-                ).mapped("amount_total_signed")
+                )
+                .mapped("amount_total_signed")
             )
             length = (month_end - month_start).days + 1
             if month_sales > 0 and month_sales >= rec:
