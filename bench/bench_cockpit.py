@@ -60,6 +60,11 @@ def main():
     parser.add_argument("--worker", default=None)
     parser.add_argument("--db", default=None)
     parser.add_argument("--items", type=int, default=0)
+    parser.add_argument(
+        "--reuse-base",
+        action="store_true",
+        help="dso_fig_bench_base is already installed (and updated): do not install it again",
+    )
     args = parser.parse_args()
     args.addons_path = args.addons_path or default_addons_path()
     if args.worker:
@@ -68,8 +73,9 @@ def main():
     sizes = [int(size) for size in args.sizes.split(",")]
     base = DB_PREFIX + "base"
     t0 = time.perf_counter()
-    install(args, base, extra=["--no-http"])
-    log(f"dso_contacts installed on {base} in {time.perf_counter() - t0:.0f} s")
+    if not args.reuse_base:
+        install(args, base, extra=["--no-http"])
+        log(f"dso_contacts installed on {base} in {time.perf_counter() - t0:.0f} s")
     results = {}
     databases = [base]
     try:

@@ -45,7 +45,7 @@ class DsoAgeingReport(models.Model):
         "res.users",
         string="Salesperson",
         readonly=True,
-        help="The invoice's salesperson, else the customer's.",
+        help="The customer's salesperson: a customer's open items are followed by one person.",
     )
     date = fields.Date(readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
@@ -95,7 +95,6 @@ class DsoAgeingReport(models.Model):
             "date_maturity",
             "blocked",
         ],
-        "account.move": ["invoice_user_id"],
         "res.partner": ["commercial_partner_id", "user_id"],
         "res.company": [
             "currency_id",
@@ -173,7 +172,7 @@ class DsoAgeingReport(models.Model):
                    company.currency_id AS currency_id,
                    COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
                    aml.partner_id AS line_partner_id,
-                   COALESCE(move.invoice_user_id, partner.user_id) AS user_id,
+                   partner.user_id AS user_id,
                    aml.date AS date,
                    COALESCE(aml.date_maturity, aml.date) AS date_maturity,
                    CURRENT_DATE - COALESCE(aml.date_maturity, aml.date) AS days_overdue,
@@ -186,7 +185,6 @@ class DsoAgeingReport(models.Model):
                    COALESCE(aml.blocked, FALSE) AS no_follow_up
               FROM account_move_line aml
               JOIN res_company company ON company.id = aml.company_id
-         LEFT JOIN account_move move ON move.id = aml.move_id
          LEFT JOIN res_partner partner ON partner.id = aml.partner_id
          LEFT JOIN (SELECT DISTINCT move_id FROM dso_invoice_dispute WHERE state = 'open')
                    dispute ON dispute.move_id = aml.move_id

@@ -56,8 +56,8 @@ class DsoDso(models.AbstractModel):
     @api.model
     def _key_sql(self, scope, partner, user_expr):
         """The grouping key of ``scope``: 0 for the company, the commercial
-        partner for a customer, the salesperson (the invoice's, else the
-        customer's) for a salesperson; 0 when there is none."""
+        partner for a customer, the customer's salesperson for a salesperson;
+        0 when there is none."""
         if scope not in SCOPES:
             raise UserError(self.env._("Unknown scope %(scope)s.", scope=scope))
         if scope == "company":
@@ -71,7 +71,7 @@ class DsoDso(models.AbstractModel):
         return self._key_sql(
             scope,
             SQL("COALESCE(partner.commercial_partner_id, aml.partner_id)"),
-            SQL("COALESCE(move.invoice_user_id, partner.user_id)"),
+            SQL("partner.user_id"),
         )
 
     @api.model
@@ -91,7 +91,6 @@ class DsoDso(models.AbstractModel):
             )
         return SQL(
             """account_move_line aml
-          LEFT JOIN account_move move ON move.id = aml.move_id
           LEFT JOIN res_partner partner ON partner.id = aml.partner_id
                JOIN res_company company ON company.id = aml.company_id
                     %s
@@ -105,7 +104,7 @@ class DsoDso(models.AbstractModel):
         key = self._key_sql(
             scope,
             SQL("m.commercial_partner_id"),
-            SQL("COALESCE(m.invoice_user_id, cp.user_id)"),
+            SQL("cp.user_id"),
         )
         where = SQL(
             "m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund') "
