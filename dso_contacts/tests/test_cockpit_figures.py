@@ -266,6 +266,10 @@ class TestCockpitFigures(AccountTestInvoicingCommon):
             if move.invoice_date > self.today - timedelta(days=90)
         )
         self.assertAlmostEqual(alpha.dso_dso, 2070.0 / sales * 90, delta=0.05)
+        # the customer form shows them to a Billing user
+        form = Form(alpha)
+        self.assertAlmostEqual(form.dso_amount_not_due, 1000.0, places=2)
+        self.assertEqual(form.dso_ageing_count, 6)
         action = alpha.action_view_dso_ageing()
         items = self._report(companies=self.company_a).search(action["domain"])
         self.assertEqual(len(items), 6)
