@@ -46,6 +46,11 @@
         "wizards/dso_reminder_plan_assign_views.xml",
         "data/mail_activity_type_data.xml",
         "views/dso_reminder_bounce_views.xml",
+        "security/dso_dso_security.xml",
+        "data/dso_dso_cron_data.xml",
+        "views/dso_ageing_report_views.xml",
+        "views/dso_dso_views.xml",
+        "views/dso_cockpit_menus.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -53,6 +58,7 @@
         "demo/dso_portal_demo.xml",
         "demo/dso_reminder_plan_demo.xml",
         "demo/dso_reminder_bounce_demo.xml",
+        "demo/dso_cockpit_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -41,3 +41,9 @@ from . import res_partner_plan
 from . import dso_fallback_role
 from . import dso_reminder_bounce
 from . import res_partner_reachable
+from . import res_company_ageing
+from . import res_config_settings_ageing
+from . import dso_ageing_report
+from . import dso_dso
+from . import dso_dso_snapshot
+from . import res_partner_dso

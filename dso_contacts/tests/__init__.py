@@ -31,3 +31,4 @@ from . import test_reminder_escalation
 from . import test_reminder_plans
 from . import test_second_company_screens
 from . import test_reminder_bounce
+from . import test_cockpit_figures
