@@ -41,11 +41,15 @@
         "views/dso_portal_backoffice_views.xml",
         "views/dso_portal_templates.xml",
         "views/dso_portal_mail_templates.xml",
+        "security/dso_work_security.xml",
+        "views/dso_work_item_views.xml",
+        "views/dso_collection_activity_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/dso_reminder_demo.xml",
         "demo/dso_portal_demo.xml",
+        "demo/dso_work_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

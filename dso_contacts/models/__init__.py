@@ -34,3 +34,5 @@ from . import dso_contact_import_fields
 from . import dso_contact_import_contacts
 from . import dso_contact_import_customers
 from . import ir_module_module
+from . import dso_work_item
+from . import dso_collection_activity

@@ -1,0 +1,368 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""My work today: what each collector has to act on, one line per thing to
+do, read from a SQL view (as Odoo's reports) so that it stays one indexed
+query on a large customer book."""
+
+from odoo import api, fields, models, tools
+from odoo.tools import SQL, format_amount, format_date
+
+WORK_KINDS = [
+    ("promise", "Broken promise"),
+    ("dispute", "Dispute to answer"),
+    ("reply", "Reply to answer"),
+    ("last_level", "At the last level"),
+    ("no_contact", "No contact for collection"),
+]
+# the number of each kind in the lines' ids (see _line_id)
+KIND_CODE = {kind: code for code, (kind, _label) in enumerate(WORK_KINDS, start=1)}
+# what Odoo calls a paid invoice (as dso.payment.promise's PAID_STATES)
+PAID = "('paid', 'in_payment', 'reversed')"
+# open receivable journal items, written as account's partial index
+# account_move_line__unreconciled_index is, so that the planner uses it
+OPEN_RECEIVABLE = (
+    "acc.account_type = 'asset_receivable' AND aml.parent_state = 'posted' "
+    "AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)"
+)
+
+
+def _line_id(kind, source, company):
+    """A line's id, stable from one query to the next (its buttons act on
+    it): the source record, its company and its kind in one number (below
+    2**53, an integer for the web client too)."""
+    return f"(({source}::bigint * 4096 + {company}) * 8 + {KIND_CODE[kind]})"
+
+
+class DsoWorkItem(models.Model):
+    _name = "dso.work.item"
+    _description = "Collection Work Item"
+    _auto = False
+    _order = "date, id"
+    _rec_name = "partner_id"
+
+    kind = fields.Selection(WORK_KINDS, readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    user_id = fields.Many2one("res.users", string="Collector", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount_due = fields.Monetary(readonly=True, currency_field="currency_id")
+    date = fields.Date(readonly=True)
+    promise_id = fields.Many2one("dso.payment.promise", string="Promise", readonly=True)
+    dispute_id = fields.Many2one("dso.invoice.dispute", string="Dispute", readonly=True)
+    reminder_id = fields.Many2one("dso.reminder", string="Reminder", readonly=True)
+    contact_id = fields.Many2one("res.partner", string="Contact", readonly=True)
+    description = fields.Char(compute="_compute_description")
+
+    @api.depends_context("lang")
+    @api.depends("kind", "promise_id", "dispute_id", "reminder_id", "contact_id")
+    def _compute_description(self):
+        for line in self:
+            line.description = line._describe()
+
+    def _describe(self):
+        _ = self.env._
+        if self.kind == "promise":
+            promise = self.promise_id
+            return _(
+                "Promised %(amount)s by %(date)s, not paid",
+                amount=format_amount(self.env, promise.amount, promise.currency_id),
+                date=format_date(self.env, promise.date),
+            )
+        if self.kind == "dispute":
+            return self.dispute_id.display_name
+        if self.kind == "reply":
+            return _("Answered %(reminder)s", reminder=self.reminder_id.display_name)
+        if self.kind == "last_level":
+            return _("%(reminder)s, still unpaid", reminder=self.reminder_id.display_name)
+        if self.contact_id:
+            return _(
+                "%(contact)s has no email, mobile or phone", contact=self.contact_id.name
+            )
+        return _("Owes money and has no contact for collection")
+
+    @property
+    def _table_query(self):
+        return SQL(self._query())
+
+    def _query(self):
+        """The five kinds of work, UNION ALL: each branch reads an index of
+        its own table (states, the flags of a reminder) and joins the few
+        rows it finds; the collector is the record's, else the company's
+        reminders sender, else the customer's salesperson (as the customer
+        page's ``_collector``)."""
+        branches = (
+            self._query_promises(),
+            self._query_disputes(),
+            self._query_replies(),
+            self._query_last_level(),
+            self._query_no_contact(),
+        )
+        return "\nUNION ALL\n".join(f"({branch})" for branch in branches)
+
+    @staticmethod
+    def _columns(kind, source, **values):
+        names = (
+            "partner_id",
+            "company_id",
+            "user_id",
+            "currency_id",
+            "amount_due",
+            "date",
+            "promise_id",
+            "dispute_id",
+            "reminder_id",
+            "contact_id",
+        )
+        columns = [
+            f"{_line_id(kind, source, values['company_id'])} AS id",
+            f"'{kind}'::varchar AS kind",
+        ]
+        columns += [f"{values.get(name, 'NULL::int')} AS {name}" for name in names]
+        return "SELECT " + ", ".join(columns)
+
+    def _query_promises(self):
+        """Broken promises (the daily check's state) whose invoices are
+        still unpaid, unless a newer promise of the customer was made."""
+        select = self._columns(
+            "promise",
+            "p.id",
+            partner_id="p.partner_id",
+            company_id="p.company_id",
+            user_id="COALESCE(p.user_id, c.dso_reminder_user_id, rp.user_id)",
+            currency_id="p.currency_id",
+            amount_due="p.amount",
+            date="p.date",
+            promise_id="p.id",
+            contact_id="p.contact_id",
+        )
+        return f"""{select}
+            FROM dso_payment_promise p
+            JOIN res_company c ON c.id = p.company_id
+            JOIN res_partner rp ON rp.id = p.partner_id
+            WHERE p.state = 'broken'
+              AND EXISTS (
+                SELECT 1 FROM dso_payment_promise_account_move_rel rel
+                JOIN account_move m ON m.id = rel.move_id
+                WHERE rel.promise_id = p.id AND m.payment_state NOT IN {PAID})
+              AND NOT EXISTS (
+                SELECT 1 FROM dso_payment_promise newer
+                WHERE newer.partner_id = p.partner_id AND newer.company_id = p.company_id
+                  AND newer.id > p.id AND newer.state IN ('open', 'kept'))"""
+
+    def _query_disputes(self):
+        select = self._columns(
+            "dispute",
+            "d.id",
+            partner_id="d.partner_id",
+            company_id="d.company_id",
+            user_id="COALESCE(d.user_id, c.dso_reminder_user_id, rp.user_id)",
+            currency_id="c.currency_id",
+            amount_due="m.amount_residual_signed",
+            date="(d.create_date AT TIME ZONE 'UTC')::date",
+            dispute_id="d.id",
+            contact_id="d.contact_id",
+        )
+        return f"""{select}
+            FROM dso_invoice_dispute d
+            JOIN account_move m ON m.id = d.move_id
+            JOIN res_company c ON c.id = d.company_id
+            JOIN res_partner rp ON rp.id = d.partner_id
+            WHERE d.state = 'open'"""
+
+    def _query_replies(self):
+        """The customer's last reply to a reminder, until the collector
+        answers: a message or note written by a user on the reminder or the
+        customer, an activity done there (a call logged), or a promise
+        recorded since."""
+        select = self._columns(
+            "reply",
+            "r.id",
+            partner_id="r.partner_id",
+            company_id="r.company_id",
+            user_id="COALESCE(c.dso_reminder_user_id, rp.user_id)",
+            currency_id="r.currency_id",
+            amount_due="r.amount_due",
+            date="(r.answer_date AT TIME ZONE 'UTC')::date",
+            reminder_id="r.id",
+            contact_id="r.contact_id",
+        )
+        return f"""{select}
+            FROM dso_reminder r
+            JOIN res_company c ON c.id = r.company_id
+            JOIN res_partner rp ON rp.id = r.partner_id
+            WHERE r.is_answered AND r.is_draft IS NOT TRUE
+              AND NOT EXISTS (
+                SELECT 1 FROM dso_reminder later
+                WHERE later.partner_id = r.partner_id AND later.company_id = r.company_id
+                  AND later.is_answered
+                  AND (later.answer_date, later.id) > (r.answer_date, r.id))
+              AND NOT EXISTS (
+                SELECT 1 FROM mail_message mm
+                JOIN res_users u ON u.partner_id = mm.author_id AND u.share IS NOT TRUE
+                WHERE ((mm.model = 'dso.reminder' AND mm.res_id = r.id)
+                       OR (mm.model = 'res.partner' AND mm.res_id = r.partner_id))
+                  AND mm.date >= r.answer_date
+                  AND (mm.message_type = 'comment' OR mm.mail_activity_type_id IS NOT NULL))
+              AND NOT EXISTS (
+                SELECT 1 FROM dso_payment_promise p
+                WHERE p.partner_id = r.partner_id AND p.company_id = r.company_id
+                  AND p.create_date >= r.answer_date)"""
+
+    def _query_last_level(self):
+        """Customers sent the last level of their company's ladder whose
+        invoices of that reminder are still unpaid (its latest one)."""
+        select = self._columns(
+            "last_level",
+            "r.id",
+            partner_id="r.partner_id",
+            company_id="r.company_id",
+            user_id="COALESCE(c.dso_reminder_user_id, rp.user_id)",
+            currency_id="c.currency_id",
+            amount_due="unpaid.amount",
+            date="r.date",
+            reminder_id="r.id",
+            contact_id="r.contact_id",
+        )
+        return f"""{select}
+            FROM dso_reminder r
+            JOIN res_company c ON c.id = r.company_id
+            JOIN res_partner rp ON rp.id = r.partner_id
+            JOIN LATERAL (
+                SELECT SUM(m.amount_residual_signed) AS amount
+                FROM dso_reminder_account_move_rel rel
+                JOIN account_move m ON m.id = rel.move_id
+                WHERE rel.reminder_id = r.id AND m.payment_state NOT IN {PAID}
+            ) unpaid ON unpaid.amount IS NOT NULL
+            WHERE r.is_draft IS NOT TRUE AND r.state != 'failed'
+              AND r.level_id = (
+                SELECT l.id FROM dso_reminder_level l
+                WHERE l.company_id = r.company_id AND l.active
+                ORDER BY l.days DESC, l.id DESC LIMIT 1)
+              AND NOT EXISTS (
+                SELECT 1 FROM dso_reminder newer
+                WHERE newer.partner_id = r.partner_id AND newer.level_id = r.level_id
+                  AND newer.id > r.id AND newer.is_draft IS NOT TRUE)"""
+
+    def _query_no_contact(self):
+        """Customers who owe money (open receivables) in a company and have
+        no contact for collection, or one with no email, mobile or phone."""
+        select = self._columns(
+            "no_contact",
+            "rp.id",
+            partner_id="rp.id",
+            company_id="aml.company_id",
+            user_id="COALESCE(c.dso_reminder_user_id, rp.user_id)",
+            currency_id="c.currency_id",
+            amount_due="SUM(aml.amount_residual)",
+            date="MIN(COALESCE(aml.date_maturity, aml.date))",
+            contact_id="rp.collection_contact_id",
+        )
+        return f"""{select}
+            FROM account_move_line aml
+            JOIN account_account acc ON acc.id = aml.account_id
+            JOIN res_partner rp ON rp.id = aml.partner_id
+            JOIN res_company c ON c.id = aml.company_id
+            LEFT JOIN res_partner cc ON cc.id = rp.collection_contact_id
+            WHERE {OPEN_RECEIVABLE}
+              AND rp.active AND rp.parent_id IS NULL
+              AND (rp.collection_contact_id IS NULL
+                   OR (COALESCE(cc.email, '') = '' AND COALESCE(cc.mobile, '') = ''
+                       AND COALESCE(cc.phone, '') = ''))
+            GROUP BY rp.id, aml.company_id, c.dso_reminder_user_id, c.currency_id
+            HAVING SUM(aml.amount_residual) > 0"""
+
+    def init(self):
+        # an index for each branch's filter, on the states it reads; the
+        # other tables are read through their primary keys and Odoo's own
+        # indexes (account_move_line__unreconciled_index, mail_message's
+        # (model, res_id))
+        cr = self.env.cr
+        tools.create_index(
+            cr,
+            "dso_reminder_answered_idx",
+            "dso_reminder",
+            ["partner_id", "company_id"],
+            where="is_answered",
+        )
+        tools.create_index(
+            cr,
+            "dso_payment_promise_partner_company_idx",
+            "dso_payment_promise",
+            ["partner_id", "company_id", "id"],
+        )
+        tools.create_index(
+            cr,
+            "dso_reminder_partner_level_idx",
+            "dso_reminder",
+            ["partner_id", "level_id", "id"],
+        )
+
+    # ------------------------------------------------------------------
+    # Actions: each checks that the user reads the line (its company's
+    # rule), then opens the addon's own door for it
+    # ------------------------------------------------------------------
+
+    def _check_line(self):
+        self.ensure_one()
+        self.check_access("read")
+        self.partner_id.check_access("read")
+        return self.with_company(self.company_id)
+
+    def action_open_customer(self):
+        line = self._check_line()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": line.partner_id.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_open_source(self):
+        """The promise, dispute or reminder of the line, else the customer."""
+        line = self._check_line()
+        record = line.promise_id or line.dispute_id or line.reminder_id
+        if not record:
+            return line.action_open_customer()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_log_call(self):
+        """Odoo's activity dialog on the customer, a call to the collector
+        today: *Mark as Done* logs it in the customer's chatter (an answered
+        reply leaves the list then)."""
+        line = self._check_line()
+        self.env["mail.activity"].check_access("create")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a call"),
+            "res_model": "mail.activity",
+            "views": [(self.env.ref("mail.mail_activity_view_form_popup").id, "form")],
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_res_model": "res.partner",
+                "default_res_id": line.partner_id.id,
+                "default_activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                "default_user_id": self.env.uid,
+                "default_date_deadline": fields.Date.context_today(self),
+                "default_summary": line.description,
+            },
+        }
+
+    def action_record_promise(self):
+        """The promise dialog of the customer form (``_action_record``), in
+        the line's company."""
+        line = self._check_line()
+        return line.env["dso.payment.promise"]._action_record(line.partner_id)
+
+    def action_send_reminder(self):
+        """The manual send of the customer form, in the line's company."""
+        line = self._check_line()
+        action = line.partner_id.action_dso_send_reminder()
+        action["context"] = {**action["context"], "default_company_id": line.company_id.id}
+        return action
