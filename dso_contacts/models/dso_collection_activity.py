@@ -7,6 +7,8 @@ One row per event, read from a SQL view, summed by the pivot and graph."""
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .dso_work_item import WORK_DEPENDS
+
 ACTIVITY_KINDS = [
     ("reminder", "Reminder"),
     ("promise", "Promise to pay"),
@@ -35,6 +37,9 @@ class DsoCollectionActivity(models.Model):
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "kind"
+
+    # the same tables as My work today's (its no-contact lines included)
+    _depends = WORK_DEPENDS
 
     kind = fields.Selection(ACTIVITY_KINDS, readonly=True)
     date = fields.Date(readonly=True)
@@ -156,4 +161,3 @@ class DsoCollectionActivity(models.Model):
             JOIN res_partner rp ON rp.id = d.partner_id)
         UNION ALL
         ({no_contact} FROM ({work_no_contact}) w)"""
-

@@ -24,6 +24,78 @@ OPEN_RECEIVABLE = (
     "AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)"
 )
 
+# the tables and fields the views read: flushed before each search
+WORK_DEPENDS = {
+    "dso.payment.promise": [
+        "state",
+        "partner_id",
+        "company_id",
+        "user_id",
+        "currency_id",
+        "amount",
+        "date",
+        "contact_id",
+        "move_ids",
+        "create_date",
+    ],
+    "dso.invoice.dispute": [
+        "state",
+        "partner_id",
+        "company_id",
+        "user_id",
+        "move_id",
+        "contact_id",
+        "create_date",
+    ],
+    "dso.reminder": [
+        "partner_id",
+        "company_id",
+        "currency_id",
+        "amount_due",
+        "is_answered",
+        "answer_date",
+        "is_draft",
+        "state",
+        "level_id",
+        "date",
+        "move_ids",
+        "contact_id",
+        "user_id",
+        "channel",
+    ],
+    "dso.reminder.level": ["company_id", "active", "days"],
+    "account.move": ["payment_state", "amount_residual_signed"],
+    "account.move.line": [
+        "account_id",
+        "parent_state",
+        "reconciled",
+        "amount_residual",
+        "partner_id",
+        "company_id",
+        "date_maturity",
+        "date",
+    ],
+    "account.account": ["account_type"],
+    "mail.message": [
+        "model",
+        "res_id",
+        "date",
+        "message_type",
+        "mail_activity_type_id",
+        "author_id",
+    ],
+    "res.partner": [
+        "user_id",
+        "collection_contact_id",
+        "email",
+        "mobile",
+        "phone",
+        "active",
+        "parent_id",
+    ],
+    "res.company": ["dso_reminder_user_id", "currency_id"],
+}
+
 
 def _line_id(kind, source, company):
     """A line's id, stable from one query to the next (its buttons act on
@@ -38,6 +110,8 @@ class DsoWorkItem(models.Model):
     _auto = False
     _order = "date, id"
     _rec_name = "partner_id"
+    # what the view reads: flushed before each search (as Odoo's reports)
+    _depends = WORK_DEPENDS
 
     kind = fields.Selection(WORK_KINDS, readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -74,9 +148,7 @@ class DsoWorkItem(models.Model):
         if self.kind == "last_level":
             return _("%(reminder)s, still unpaid", reminder=self.reminder_id.display_name)
         if self.contact_id:
-            return _(
-                "%(contact)s has no email, mobile or phone", contact=self.contact_id.name
-            )
+            return _("%(contact)s has no email, mobile or phone", contact=self.contact_id.name)
         return _("Owes money and has no contact for collection")
 
     @property
@@ -332,10 +404,12 @@ class DsoWorkItem(models.Model):
         }
 
     def action_log_call(self):
-        """Odoo's activity dialog on the customer, a call to the collector
-        today: *Mark as Done* logs it in the customer's chatter (an answered
-        reply leaves the list then)."""
+        """Odoo's activity dialog, a call by the collector today, on the
+        line's promise, dispute or reminder (where the customer answered),
+        else on the customer: *Mark as Done* logs it in that chatter (an
+        answered reply leaves the list then)."""
         line = self._check_line()
+        record = line.promise_id or line.dispute_id or line.reminder_id or line.partner_id
         self.env["mail.activity"].check_access("create")
         return {
             "type": "ir.actions.act_window",
@@ -345,8 +419,8 @@ class DsoWorkItem(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {
-                "default_res_model": "res.partner",
-                "default_res_id": line.partner_id.id,
+                "default_res_model": record._name,
+                "default_res_id": record.id,
                 "default_activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
                 "default_user_id": self.env.uid,
                 "default_date_deadline": fields.Date.context_today(self),

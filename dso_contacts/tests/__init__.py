@@ -27,3 +27,4 @@ from . import test_portal_page
 from . import test_portal_forms
 from . import test_portal_promise
 from . import test_portal_reply
+from . import test_work_today
