@@ -47,7 +47,7 @@ class DsoCollectionActivity(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Collector", readonly=True)
-    level_id = fields.Many2one("dso.reminder.level", string="Level", readonly=True)
+    level_id = fields.Many2one("dso.reminder.level", readonly=True)
     channel = fields.Selection(
         [("email", "Email"), ("sms", "SMS"), ("both", "Email and SMS")], readonly=True
     )

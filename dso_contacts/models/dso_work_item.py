@@ -120,10 +120,10 @@ class DsoWorkItem(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     amount_due = fields.Monetary(readonly=True, currency_field="currency_id")
     date = fields.Date(readonly=True)
-    promise_id = fields.Many2one("dso.payment.promise", string="Promise", readonly=True)
-    dispute_id = fields.Many2one("dso.invoice.dispute", string="Dispute", readonly=True)
-    reminder_id = fields.Many2one("dso.reminder", string="Reminder", readonly=True)
-    contact_id = fields.Many2one("res.partner", string="Contact", readonly=True)
+    promise_id = fields.Many2one("dso.payment.promise", readonly=True)
+    dispute_id = fields.Many2one("dso.invoice.dispute", readonly=True)
+    reminder_id = fields.Many2one("dso.reminder", readonly=True)
+    contact_id = fields.Many2one("res.partner", readonly=True)
     description = fields.Char(compute="_compute_description")
 
     @api.depends_context("lang")
@@ -133,10 +133,9 @@ class DsoWorkItem(models.Model):
             line.description = line._describe()
 
     def _describe(self):
-        _ = self.env._
         if self.kind == "promise":
             promise = self.promise_id
-            return _(
+            return self.env._(
                 "Promised %(amount)s by %(date)s, not paid",
                 amount=format_amount(self.env, promise.amount, promise.currency_id),
                 date=format_date(self.env, promise.date),
@@ -144,12 +143,16 @@ class DsoWorkItem(models.Model):
         if self.kind == "dispute":
             return self.dispute_id.display_name
         if self.kind == "reply":
-            return _("Answered %(reminder)s", reminder=self.reminder_id.display_name)
+            return self.env._("Answered %(reminder)s", reminder=self.reminder_id.display_name)
         if self.kind == "last_level":
-            return _("%(reminder)s, still unpaid", reminder=self.reminder_id.display_name)
+            return self.env._(
+                "%(reminder)s, still unpaid", reminder=self.reminder_id.display_name
+            )
         if self.contact_id:
-            return _("%(contact)s has no email, mobile or phone", contact=self.contact_id.name)
-        return _("Owes money and has no contact for collection")
+            return self.env._(
+                "%(contact)s has no email, mobile or phone", contact=self.contact_id.name
+            )
+        return self.env._("Owes money and has no contact for collection")
 
     @property
     def _table_query(self):
