@@ -56,8 +56,8 @@ def populate(cr, customers, items):
             "complete_name": "'Bench customer ' || g",
             "ref": "'B' || g",
             "user_id": user_expr,
-            # one customer in ten has no contact for collection
-            "collection_contact_id": "CASE WHEN g % 10 = 0 THEN NULL "
+            # one customer in seven has no contact for collection
+            "collection_contact_id": "CASE WHEN g % 7 = 0 THEN NULL "
             "ELSE t.collection_contact_id END",
         },
     )
@@ -88,6 +88,9 @@ def populate(cr, customers, items):
             "sms_uuid": "NULL",
             "is_answered": "g % 20 = 0",
             "answer_date": "CASE WHEN g % 20 = 0 THEN now() END",
+            # one reminder in four at the last level
+            "level_id": "CASE WHEN g % 4 = 0 THEN t.level_id ELSE "
+            "(SELECT min(l.id) FROM dso_reminder_level l WHERE l.company_id = t.company_id) END",
         },
     )
     cr.execute(

@@ -301,6 +301,11 @@ class DsoWorkItem(models.Model):
             FROM dso_reminder r
             JOIN res_company c ON c.id = r.company_id
             JOIN res_partner rp ON rp.id = r.partner_id
+            JOIN (
+                SELECT DISTINCT ON (l.company_id) l.id
+                FROM dso_reminder_level l WHERE l.active
+                ORDER BY l.company_id, l.days DESC, l.id DESC
+            ) last_level ON last_level.id = r.level_id
             JOIN LATERAL (
                 SELECT SUM(m.amount_residual_signed) AS amount
                 FROM dso_reminder_account_move_rel rel
@@ -308,10 +313,6 @@ class DsoWorkItem(models.Model):
                 WHERE rel.reminder_id = r.id AND m.payment_state NOT IN {PAID}
             ) unpaid ON unpaid.amount IS NOT NULL
             WHERE r.is_draft IS NOT TRUE AND r.state != 'failed'
-              AND r.level_id = (
-                SELECT l.id FROM dso_reminder_level l
-                WHERE l.company_id = r.company_id AND l.active
-                ORDER BY l.days DESC, l.id DESC LIMIT 1)
               AND NOT EXISTS (
                 SELECT 1 FROM dso_reminder newer
                 WHERE newer.partner_id = r.partner_id AND newer.level_id = r.level_id
