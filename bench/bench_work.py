@@ -90,7 +90,8 @@ def populate(cr, customers, items):
             "answer_date": "CASE WHEN g % 20 = 0 THEN now() END",
             # one reminder in four at the last level
             "level_id": "CASE WHEN g % 4 = 0 THEN t.level_id ELSE "
-            "(SELECT min(l.id) FROM dso_reminder_level l WHERE l.company_id = t.company_id) END",
+            "(SELECT min(l.id) FROM dso_reminder_level l "
+            "WHERE l.company_id = t.company_id) END",
         },
     )
     cr.execute(
