@@ -117,6 +117,9 @@ class TestWorkToday(WorkCommon):
         self.assertEqual(
             (line.dispute_id, line.user_id, line.amount_due), (dispute, self.billing, 250.0)
         )
+        # a click on the line opens its dispute
+        action = line.action_open_source()
+        self.assertEqual((action["res_model"], action["res_id"]), (dispute._name, dispute.id))
         dispute.with_user(self.billing).write({"resolution": "Credit note sent"})
         dispute.with_user(self.billing).action_resolve()
         self.assertFalse(self._lines("dispute"))
