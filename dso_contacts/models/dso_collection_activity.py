@@ -7,7 +7,7 @@ One row per event, read from a SQL view, summed by the pivot and graph."""
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .dso_work_item import WORK_DEPENDS
+from ..tools.work_sql import WORK_DEPENDS, query_no_contact
 
 ACTIVITY_KINDS = [
     ("reminder", "Reminder"),
@@ -141,7 +141,7 @@ class DsoCollectionActivity(models.Model):
             user_id="w.user_id",
             no_contact_count="1",
         )
-        work_no_contact = self.env["dso.work.item"]._query_no_contact()
+        work_no_contact = query_no_contact()
         return f"""({reminders}
             FROM dso_reminder r
             JOIN res_company c ON c.id = r.company_id
