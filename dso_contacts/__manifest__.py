@@ -51,6 +51,9 @@
         "views/dso_ageing_report_views.xml",
         "views/dso_dso_views.xml",
         "views/dso_cockpit_menus.xml",
+        "security/dso_work_security.xml",
+        "views/dso_work_item_views.xml",
+        "views/dso_collection_activity_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -59,6 +62,7 @@
         "demo/dso_reminder_plan_demo.xml",
         "demo/dso_reminder_bounce_demo.xml",
         "demo/dso_cockpit_demo.xml",
+        "demo/dso_work_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -47,3 +47,5 @@ from . import dso_ageing_report
 from . import dso_dso
 from . import dso_dso_snapshot
 from . import res_partner_dso
+from . import dso_work_item
+from . import dso_collection_activity

@@ -32,3 +32,4 @@ from . import test_reminder_plans
 from . import test_second_company_screens
 from . import test_reminder_bounce
 from . import test_cockpit_figures
+from . import test_work_today

@@ -1,0 +1,163 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The collection activity: reminders sent, undelivered and answered,
+promises made, kept and broken, disputes, and the customers without a
+contact for collection, per company, month, level, channel and collector.
+One row per event, read from a SQL view, summed by the pivot and graph."""
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+from ..tools.work_sql import WORK_DEPENDS, query_no_contact
+
+ACTIVITY_KINDS = [
+    ("reminder", "Reminder"),
+    ("promise", "Promise to pay"),
+    ("dispute", "Dispute"),
+    ("no_contact", "No contact for collection"),
+]
+KIND_CODE = {kind: code for code, (kind, _label) in enumerate(ACTIVITY_KINDS, start=1)}
+MEASURES = (
+    "reminder_count",
+    "undelivered_count",
+    "answered_count",
+    "promise_count",
+    "kept_count",
+    "broken_count",
+    "kept_rate",
+    "dispute_count",
+    "dispute_open_count",
+    "dispute_amount",
+    "no_contact_count",
+)
+
+
+class DsoCollectionActivity(models.Model):
+    _name = "dso.collection.activity"
+    _description = "Collection Activity"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "kind"
+
+    # the same tables as My work today's (its no-contact lines included)
+    _depends = WORK_DEPENDS
+
+    kind = fields.Selection(ACTIVITY_KINDS, readonly=True)
+    date = fields.Date(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    user_id = fields.Many2one("res.users", string="Collector", readonly=True)
+    level_id = fields.Many2one("dso.reminder.level", readonly=True)
+    channel = fields.Selection(
+        [("email", "Email"), ("sms", "SMS"), ("both", "Email and SMS")], readonly=True
+    )
+    reminder_count = fields.Integer(string="Reminders sent", readonly=True)
+    undelivered_count = fields.Integer(
+        string="Undelivered",
+        readonly=True,
+        help="Reminders not sent, or sent on one channel only (a failed or bounced "
+        "email or SMS, no address).",
+    )
+    answered_count = fields.Integer(string="Answered", readonly=True)
+    promise_count = fields.Integer(string="Promises made", readonly=True)
+    kept_count = fields.Integer(string="Promises kept", readonly=True)
+    broken_count = fields.Integer(string="Promises broken", readonly=True)
+    # 100 for a kept promise, 0 for a broken one, empty otherwise: its
+    # average is the kept rate of any group (SQL's avg skips the empty)
+    kept_rate = fields.Float(string="Kept rate (%)", readonly=True, aggregator="avg")
+    dispute_count = fields.Integer(string="Disputes", readonly=True)
+    dispute_open_count = fields.Integer(string="Disputes open", readonly=True)
+    dispute_amount = fields.Monetary(
+        string="Amount disputed (open)", readonly=True, currency_field="currency_id"
+    )
+    no_contact_count = fields.Integer(string="Customers without contact", readonly=True)
+
+    @property
+    def _table_query(self):
+        return SQL(self._query())
+
+    @staticmethod
+    def _select(kind, source, company, **values):
+        ident = f"(({source}::bigint * 4096 + {company}) * 8 + {KIND_CODE[kind]})"
+        columns = [f"{ident} AS id", f"'{kind}'::varchar AS kind", f"{company} AS company_id"]
+        for name in ("date", "currency_id", "partner_id", "user_id", "level_id"):
+            columns.append(f"{values.get(name, 'NULL::int')} AS {name}")
+        columns.append(f"{values.get('channel', 'NULL::varchar')} AS channel")
+        for name in MEASURES:
+            default = "NULL::float" if name == "kept_rate" else "0"
+            columns.append(f"{values.get(name, default)} AS {name}")
+        return "SELECT " + ", ".join(columns)
+
+    def _query(self):
+        reminders = self._select(
+            "reminder",
+            "r.id",
+            "r.company_id",
+            date="r.date",
+            currency_id="c.currency_id",
+            partner_id="r.partner_id",
+            user_id="COALESCE(r.user_id, c.dso_reminder_user_id, rp.user_id)",
+            level_id="r.level_id",
+            channel="r.channel",
+            reminder_count="1",
+            undelivered_count="(r.state IN ('failed', 'partial'))::int",
+            answered_count="(r.is_answered IS TRUE)::int",
+        )
+        promises = self._select(
+            "promise",
+            "p.id",
+            "p.company_id",
+            date="(p.create_date AT TIME ZONE 'UTC')::date",
+            currency_id="c.currency_id",
+            partner_id="p.partner_id",
+            user_id="COALESCE(p.user_id, c.dso_reminder_user_id, rp.user_id)",
+            promise_count="1",
+            kept_count="(p.state = 'kept')::int",
+            broken_count="(p.state = 'broken')::int",
+            kept_rate="CASE p.state WHEN 'kept' THEN 100.0 WHEN 'broken' THEN 0.0 END",
+        )
+        disputes = self._select(
+            "dispute",
+            "d.id",
+            "d.company_id",
+            date="(d.create_date AT TIME ZONE 'UTC')::date",
+            currency_id="c.currency_id",
+            partner_id="d.partner_id",
+            user_id="COALESCE(d.user_id, c.dso_reminder_user_id, rp.user_id)",
+            dispute_count="1",
+            dispute_open_count="(d.state = 'open')::int",
+            dispute_amount="CASE WHEN d.state = 'open' THEN m.amount_residual_signed "
+            "ELSE 0 END",
+        )
+        # today's customers without a (reachable) contact: My work today's
+        # lines of that kind (one definition for both), dated today
+        no_contact = self._select(
+            "no_contact",
+            "w.partner_id",
+            "w.company_id",
+            date="CURRENT_DATE",
+            currency_id="w.currency_id",
+            partner_id="w.partner_id",
+            user_id="w.user_id",
+            no_contact_count="1",
+        )
+        work_no_contact = query_no_contact()
+        return f"""({reminders}
+            FROM dso_reminder r
+            JOIN res_company c ON c.id = r.company_id
+            JOIN res_partner rp ON rp.id = r.partner_id
+            WHERE r.is_draft IS NOT TRUE)
+        UNION ALL
+        ({promises}
+            FROM dso_payment_promise p
+            JOIN res_company c ON c.id = p.company_id
+            JOIN res_partner rp ON rp.id = p.partner_id
+            WHERE p.state != 'cancel')
+        UNION ALL
+        ({disputes}
+            FROM dso_invoice_dispute d
+            JOIN account_move m ON m.id = d.move_id
+            JOIN res_company c ON c.id = d.company_id
+            JOIN res_partner rp ON rp.id = d.partner_id)
+        UNION ALL
+        ({no_contact} FROM ({work_no_contact}) w)"""
