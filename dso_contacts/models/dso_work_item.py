@@ -53,9 +53,14 @@ class DsoWorkItem(models.Model):
             return self.env._(
                 "%(reminder)s, still unpaid", reminder=self.reminder_id.display_name
             )
-        if self.contact_id:
+        contact = self.contact_id
+        if contact.message_bounce or contact.dso_sms_bounce:
+            return self.env._("Reminders to %(contact)s did not arrive", contact=contact.name)
+        if contact.is_blacklisted:
+            return self.env._("%(contact)s is blacklisted", contact=contact.name)
+        if contact:
             return self.env._(
-                "%(contact)s has no email, mobile or phone", contact=self.contact_id.name
+                "%(contact)s has no email, mobile or phone", contact=contact.name
             )
         return self.env._("Owes money and has no contact for collection")
 

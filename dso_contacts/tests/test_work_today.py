@@ -205,6 +205,19 @@ class TestWorkToday(WorkCommon):
         self.assertIn("Silent Payer has no email", line.description)
         contact.email = "payer@nobody.example.com"
         self.assertFalse(self._lines("no_contact", customer))
+        # a reminder that bounced makes the contact unreachable again (the
+        # rule of the customers' "No reachable contact" filter), until its
+        # address is corrected
+        contact.sudo().message_bounce = 1
+        self.assertTrue(customer.dso_collection_unreachable)
+        line = self._lines("no_contact", customer)
+        self.assertEqual(line.description, "Reminders to Silent Payer did not arrive")
+        contact.email = "accounts@nobody.example.com"
+        self.assertFalse(self._lines("no_contact", customer))
+        self.env["mail.blacklist"].sudo()._add("accounts@nobody.example.com")
+        self.assertIn("is blacklisted", self._lines("no_contact", customer).description)
+        self.env["mail.blacklist"].sudo()._remove("accounts@nobody.example.com")
+        self.assertFalse(self._lines("no_contact", customer))
         # the customers with a contact of the fixture are no work
         self._create_invoice(self.customer, self.today - timedelta(days=2))
         self.assertFalse(self._lines("no_contact"))

@@ -267,8 +267,10 @@ def query_last_level():
 
 
 def query_no_contact():
-    """Customers who owe money (open receivables) in a company and have
-    no contact for collection, or one with no email, mobile or phone."""
+    """Customers who owe money (open receivables) in a company and have no
+    reachable contact for collection: none, or one whose email bounced, whose
+    number failed, who is blacklisted or has no email, mobile or phone (the
+    rule of ``res.partner._dso_unreachable_domain``)."""
     select = _columns(
         "no_contact",
         "rp.id",
@@ -289,7 +291,12 @@ def query_no_contact():
         WHERE {OPEN_RECEIVABLE}
           AND rp.active AND rp.parent_id IS NULL
           AND (rp.collection_contact_id IS NULL
-               OR (COALESCE(cc.email, '') = '' AND COALESCE(cc.mobile, '') = ''
+               OR cc.message_bounce > 0
+               OR cc.dso_sms_bounce > 0
+               OR EXISTS (
+                   SELECT 1 FROM mail_blacklist bl
+                   WHERE bl.active AND bl.email = cc.email_normalized)
+               OR (cc.email_normalized IS NULL AND COALESCE(cc.mobile, '') = ''
                    AND COALESCE(cc.phone, '') = ''))
         GROUP BY rp.id, aml.company_id, c.dso_reminder_user_id, c.currency_id
         HAVING SUM(aml.amount_residual) > 0"""
