@@ -96,18 +96,29 @@ class DsoReminderDispatch(models.AbstractModel):
     @api.model
     def _render_emails(self, reminders):
         """The subject and body of the emails of ``reminders``, rendered by
-        their level's template: {reminder id: {"subject", "body_html"}}. The
+        their level's template (once per template, ``_by_template``):
+        {reminder id: {"subject", "body_html"}}. The
         manual send's preview shows them; sending renders them the same way
         (``mail.template._generate_template``, under ``send_mail_batch``)."""
         rendered = {}
-        for level, level_reminders in reminders.grouped("level_id").items():
-            if level.mail_template_id:
+        for template, template_reminders in self._by_template(reminders, "mail").items():
+            if template:
                 rendered.update(
-                    level.mail_template_id._generate_template(
-                        level_reminders.ids, ("subject", "body_html")
+                    template._generate_template(
+                        template_reminders.ids, ("subject", "body_html")
                     )
                 )
         return rendered
+
+    @api.model
+    def _by_template(self, reminders, channel):
+        """``reminders`` grouped by their level's email (``channel`` "mail") or
+        SMS template: {template: reminders}. Each template is rendered once
+        for its group, whatever the plans and levels sharing it (three plans of
+        the same ladder render as one; per level, their rendering set-up was
+        done three times per batch, bench/README.md)."""
+        field = f"{channel}_template_id"
+        return reminders.grouped(lambda reminder: reminder.level_id[field])
 
     @api.model
     def _queue_emails(self, reminders, overrides):
@@ -126,10 +137,8 @@ class DsoReminderDispatch(models.AbstractModel):
         sender to its own recipients.
         """
         rendered = {}
-        for level, level_reminders in reminders.grouped("level_id").items():
-            rendered.update(
-                level.mail_template_id._generate_template(level_reminders.ids, EMAIL_FIELDS)
-            )
+        for template, template_reminders in self._by_template(reminders, "mail").items():
+            rendered.update(template._generate_template(template_reminders.ids, EMAIL_FIELDS))
         layout = self._email_layout(reminders)
         message_vals_list, mail_vals_list, bodies = [], [], []
         for reminder in reminders:
@@ -242,10 +251,9 @@ class DsoReminderDispatch(models.AbstractModel):
         Message = self.env["mail.message"].sudo()
         render_mixin = self.env["mail.render.mixin"]
         langs = {}
-        for level, level_reminders in reminders.grouped("level_id").items():
-            template = level.mail_template_id
+        for template, template_reminders in self._by_template(reminders, "mail").items():
             if template.lang:
-                langs.update(template._render_lang(level_reminders.ids))
+                langs.update(template._render_lang(template_reminders.ids))
         frames = {}
 
         def render(reminder, lang, body, record_name):
@@ -331,12 +339,10 @@ class DsoReminderDispatch(models.AbstractModel):
         """The SMS texts of ``reminders``, rendered by their level's template:
         {reminder id: text}."""
         bodies = {}
-        for level, level_reminders in reminders.grouped("level_id").items():
-            if level.sms_template_id:
+        for template, template_reminders in self._by_template(reminders, "sms").items():
+            if template:
                 bodies.update(
-                    level.sms_template_id._render_field(
-                        "body", level_reminders.ids, compute_lang=True
-                    )
+                    template._render_field("body", template_reminders.ids, compute_lang=True)
                 )
         return bodies
 

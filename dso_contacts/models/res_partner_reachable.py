@@ -184,6 +184,10 @@ class ResPartner(models.Model):
         is the dispatch's problem (said in the history and the banner), not a
         reason to write to someone else."""
         self.ensure_one()
+        if channel == "activity":
+            # a call level writes to nobody: the collector calls the contact
+            # for collection, whose bounced email does not keep it from a call
+            return False
         if channel == "sms":
             return bool(self.dso_sms_bounce)
         # email and SMS: the email is what the reminder rests on

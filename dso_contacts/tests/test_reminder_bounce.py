@@ -382,6 +382,110 @@ class TestReminderBounce(ReminderCommon):
         self.assertEqual(len(self._fix_activities()), 1)
 
     @freeze_time(NOW)
+    def test_fallback_recipient_line_says_next_reachable_contact(self):
+        """The history says why each person got the reminder: the first one
+        went to the contact for collection, the one sent again after the
+        bounce to the next reachable contact."""
+        _invoice, first = self._send_first_reminder()
+        self._bounce(first)
+        second = first.resend_ids
+        lines = (first | second).with_user(self.billing).recipient_line_ids
+        self.assertRecordValues(
+            lines.filtered(lambda line: line.send_as == "to"),
+            [
+                {"reminder_id": first.id, "partner_id": self.contact.id},
+                {"reminder_id": second.id, "partner_id": self.director.id},
+            ],
+        )
+        self.assertEqual(set(first.recipient_line_ids.mapped("reason_code")), {"collection"})
+        self.assertEqual(second.recipient_line_ids.mapped("reason_code"), ["fallback"])
+        self.assertIn("Next reachable contact", second.recipient_line_ids.reason)
+
+    @freeze_time(NOW)
+    def test_escalation_bounce_of_the_role_holder_only(self):
+        """A level writing to the financial director too: only the director's
+        address bounces. The contact for collection received it: the reminder
+        is delivered and not sent again; the director's bounce is counted and
+        the collector asked to fix the contact."""
+        self.level_first.escalation_role_ids = self.director.contact_role_id
+        _invoice, first = self._send_first_reminder()
+        self.assertEqual(first.recipient_ids, self.contact | self.director)
+        self.assertEqual(
+            first.recipient_line_ids.filtered(lambda line: line.send_as == "to").mapped(
+                "reason_code"
+            ),
+            ["collection", "role"],
+        )
+        self._bounce(first, recipient=self.director.email_normalized)
+        self.assertRecordValues(
+            first.with_user(self.billing),
+            [
+                {
+                    "email_bounced": False,
+                    "email_status": "outgoing",
+                    "state": "sent",
+                    "fallback_state": False,
+                }
+            ],
+        )
+        self.assertEqual(first.undelivered_contact_ids, self.director)
+        self.assertEqual(self.director.message_bounce, 1, "the role holder's bounce counted")
+        self.assertEqual(self.contact.message_bounce, 0)
+        self.assertFalse(first.resend_ids)
+        self.assertEqual(len(self._fix_activities()), 1)
+        self.assertIn(self.director.name, self._fix_activities().note)
+
+    @freeze_time(NOW)
+    def test_fallback_of_a_plan_level_keeps_the_plan_level(self):
+        """A customer on its own plan: the reminder of the plan's level bounces,
+        the one sent again is the same level of that plan, with its template."""
+        plan = self.env["dso.reminder.plan"].create(
+            {"name": "Key accounts", "company_id": self.company.id, "sequence": 5}
+        )
+        key_level = self.env["dso.reminder.level"].create(
+            {
+                "name": "Key: friendly call",
+                "plan_id": plan.id,
+                "days": 3,
+                "channel": "email",
+                "mail_template_id": self.level_second.mail_template_id.id,
+            }
+        )
+        self.customer.dso_reminder_plan_id = plan
+        _invoice, first = self._send_first_reminder()
+        self.assertEqual(first.level_id, key_level)
+        self._bounce(first)
+        second = first.resend_ids
+        self.assertRecordValues(
+            second,
+            [
+                {
+                    "level_id": key_level.id,
+                    "is_fallback": True,
+                    "channel": "email",
+                    "state": "sent",
+                }
+            ],
+        )
+        self.assertEqual(second.recipient_ids, self.director)
+        self.assertEqual(len(self._mails_to(self.director)), 1)
+
+    @freeze_time(NOW)
+    def test_call_level_calls_the_contact_whose_email_bounced(self):
+        """A call is not an email: the contact for collection whose address
+        bounced is still the one the collector calls (its number is fine),
+        the history and the call's note say the same person."""
+        self.level_first.action_kind = "activity"
+        self.contact.message_bounce = 1
+        _invoice, reminder = self._send_first_reminder()
+        self.assertRecordValues(
+            reminder, [{"channel": "activity", "contact_id": self.contact.id}]
+        )
+        self.assertEqual(reminder.recipient_line_ids.mapped("reason_code"), ["collector"])
+        self.assertIn(self.contact.name, str(reminder.activity_id.note))
+        self.assertNotIn(self.director.name, str(reminder.activity_id.note))
+
+    @freeze_time(NOW)
     def test_send_again_by_hand_skips_the_address_known_to_bounce(self):
         invoice, first = self._send_first_reminder()
         self._pay(invoice)
