@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 
 TOP_CUSTOMERS = 10
@@ -41,6 +43,27 @@ class DsoCollectionDashboard(models.TransientModel):
         string="Top overdue customers",
         readonly=True,
     )
+    snapshot_ids = fields.Many2many(
+        "dso.dso.snapshot",
+        string="DSO trend",
+        compute="_compute_snapshot_ids",
+        help="The company's monthly DSO snapshots of the last 12 months.",
+    )
+
+    @api.depends("company_id", "date")
+    def _compute_snapshot_ids(self):
+        Snapshot = self.env["dso.dso.snapshot"]
+        for dashboard in self:
+            date = dashboard.date or fields.Date.context_today(self)
+            dashboard.snapshot_ids = Snapshot.search(
+                [
+                    ("company_id", "=", dashboard.company_id.id),
+                    ("scope", "=", "company"),
+                    ("month", ">=", date.replace(day=1) - relativedelta(months=12)),
+                ],
+                order="month desc",
+                limit=12,
+            )
 
     @api.model
     def fields_get(self, allfields=None, attributes=None):
@@ -64,7 +87,7 @@ class DsoCollectionDashboard(models.TransientModel):
         countback, ageing by bucket), the ageing view (top overdue
         customers) and the collection activity (promises)."""
         date = company._dso_reminder_today()
-        days = 90
+        days = int(company.dso_period_days)
         engine = self.env["dso.dso"].with_company(company)
         figures = engine._figures(date, days, companies=company, ageing=True)
         values = dict.fromkeys(

@@ -40,12 +40,36 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
         cls.beta = Partner.create({"name": "Dash Beta SA", "is_company": True})
         cls.gamma = Partner.create({"name": "Dash Gamma SA", "is_company": True})
         days = timedelta(days=1)
-        cls._invoice(cls.alpha, cls.today - 40 * days, 300.0)
+        cls.alpha_late = cls._invoice(cls.alpha, cls.today - 40 * days, 300.0)
         cls._invoice(cls.alpha, cls.today + 10 * days, 1000.0)
-        cls._invoice(cls.beta, cls.today - 100 * days, 800.0)
+        cls.beta_late = cls._invoice(cls.beta, cls.today - 100 * days, 800.0)
         # not overdue: not among the top overdue customers
         cls._invoice(cls.gamma, cls.today + 5 * days, 5000.0)
-        cls._invoice(cls.gamma, cls.today - 20 * days, 9000.0, company=cls.company_b)
+        cls.gamma_b = cls._invoice(
+            cls.gamma, cls.today - 20 * days, 9000.0, company=cls.company_b
+        )
+        # promises: 2 kept and 1 broken in A (66.7 %), 1 broken in B (0 %)
+        for state, company, move in (
+            ("kept", cls.company_a, cls.alpha_late),
+            ("kept", cls.company_a, cls.alpha_late),
+            ("broken", cls.company_a, cls.beta_late),
+            ("broken", cls.company_b, cls.gamma_b),
+        ):
+            cls.env["dso.payment.promise"].with_company(company).create(
+                {
+                    "company_id": company.id,
+                    "partner_id": move.partner_id.id,
+                    "move_ids": [Command.set(move.ids)],
+                    "date": cls.today + 2 * days,
+                    "state": state,
+                }
+            )
+        # a past month's snapshot of each company: the trend
+        last_month = cls.today.replace(day=1) - days
+        for company in cls.company_a + cls.company_b:
+            cls.env["dso.dso.snapshot"].with_company(company)._take(
+                last_month, companies=company
+            )
 
     @classmethod
     def _invoice(cls, partner, due, amount, company=None):
@@ -86,7 +110,7 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
             self.env["dso.dso"]
             .with_user(self.billing)
             .with_context(allowed_company_ids=self.company_a.ids)
-            .get_company_dso(days=90)
+            .get_company_dso(days=int(self.company_a.dso_period_days))
         )
         self.assertEqual(engine["company_id"], self.company_a.id)
         self.assertAlmostEqual(dashboard.dso, engine["dso"], places=1)
@@ -122,7 +146,13 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
             .with_context(allowed_company_ids=self.company_a.ids)
             ._read_group([("kind", "=", "promise")], [], ["kept_rate:avg"])
         )
-        self.assertAlmostEqual(dashboard.kept_rate, rate or 0.0)
+        self.assertAlmostEqual(dashboard.kept_rate, rate, places=1)
+        self.assertAlmostEqual(dashboard.kept_rate, 200.0 / 3, places=1)
+        self.assertEqual((dashboard.kept_count, dashboard.broken_count), (2, 1))
+        # the trend: the company's monthly snapshots, as the DSO trend view's
+        self.assertEqual(dashboard.snapshot_ids.company_id, self.company_a)
+        self.assertEqual(set(dashboard.snapshot_ids.mapped("scope")), {"company"})
+        self.assertEqual(len(dashboard.snapshot_ids), 1)
 
     def test_company_b_sees_only_its_figures(self):
         dashboard_b = self._open(self.billing_b, self.company_b)
@@ -130,6 +160,9 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
         self.assertAlmostEqual(dashboard_b.receivables, 9000.0)
         self.assertEqual(dashboard_b.customer_ids.partner_id, self.gamma)
         self.assertAlmostEqual(dashboard_b.customer_ids.amount_overdue, 9000.0)
+        self.assertEqual((dashboard_b.kept_count, dashboard_b.broken_count), (0, 1))
+        self.assertEqual(dashboard_b.kept_rate, 0.0)
+        self.assertEqual(dashboard_b.snapshot_ids.company_id, self.company_b)
         dashboard_a = self._open(self.billing, self.company_a)
         with self.assertRaises(AccessError):
             dashboard_a.with_user(self.billing_b).with_context(

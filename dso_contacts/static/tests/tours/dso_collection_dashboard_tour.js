@@ -7,6 +7,14 @@ registry.category("web_tour.tours").add("dso_contacts_collection_dashboard", {
             trigger: ".o_dso_collection_dashboard .o_group:contains(Days Sales Outstanding) .o_field_widget[name=dso]",
         },
         {
+            content: "The promise-kept rate: 2 kept, 1 broken",
+            trigger: ".o_field_widget[name=kept_rate]:contains(66.7)",
+        },
+        {
+            content: "The DSO trend lists last month's snapshot",
+            trigger: ".o_field_widget[name=snapshot_ids] .o_data_row",
+        },
+        {
             content: "The top overdue customers, largest first",
             trigger: ".o_field_widget[name=customer_ids] tbody tr.o_data_row:first-child:contains(Dash Beta SA)",
         },
