@@ -54,6 +54,7 @@
         "security/dso_work_security.xml",
         "views/dso_work_item_views.xml",
         "views/dso_collection_activity_views.xml",
+        "views/dso_collection_dashboard_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

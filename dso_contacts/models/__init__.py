@@ -49,3 +49,4 @@ from . import dso_dso_snapshot
 from . import res_partner_dso
 from . import dso_work_item
 from . import dso_collection_activity
+from . import dso_collection_dashboard

@@ -33,3 +33,4 @@ from . import test_second_company_screens
 from . import test_reminder_bounce
 from . import test_cockpit_figures
 from . import test_work_today
+from . import test_dashboard
