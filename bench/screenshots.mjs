@@ -82,6 +82,54 @@ await shot("reminder_bounced", async () => {
     await idle();
     await page.waitForSelector(".o_form_view .alert-danger");
 });
+const action = (name, id) => `${base}/odoo/action-dso_contacts.${name}${id ? `/${id}` : ""}`;
+await shot("customer_plan", async () => {
+    await page.goto(partner(ids.lumiere)); await idle();
+    await page.click("a.nav-link:has-text('Invoicing')");
+    const reason = page.locator(".o_field_widget[name=dso_reminder_plan_reason]");
+    await reason.waitFor();
+    await reason.scrollIntoViewIfNeeded();
+    await page.mouse.wheel(0, 120);
+});
+await shot("reminder_plan", async () => {
+    await page.goto(action("dso_reminder_plan_action", ids.key_plan)); await idle();
+    await page.waitForSelector(".o_form_view .o_data_row");
+});
+await shot("reminder_recipients", async () => {
+    await page.goto(action("dso_reminder_action", ids.escalated_reminder)); await idle();
+    const lines = page.locator(".o_field_widget[name=recipient_line_ids] .o_data_row").last();
+    await lines.waitFor();
+    await lines.scrollIntoViewIfNeeded();
+    await page.mouse.wheel(0, -150);
+});
+await shot("ageing", async () => {
+    await page.goto(action("dso_ageing_report_action")); await idle();
+    await page.click(".o_switch_view.o_pivot");
+    await page.waitForSelector(".o_pivot table");
+    await page.mouse.move(700, 800);
+});
+await shot("my_work", async () => {
+    await page.goto(action("dso_work_item_action")); await idle();
+    await page.waitForSelector(".o_list_view .o_group_header");
+    for (const header of await page.locator(".o_list_view .o_group_header").all()) {
+        await header.click(); await idle();
+    }
+});
+await shot("dso_trend", async () => {
+    // per customer (the company's figures include Odoo's own demo payments)
+    await page.goto(action("dso_dso_snapshot_action")); await idle();
+    await page.click(".o_searchview_dropdown_toggler");
+    await page.click(".o_filter_menu .o_menu_item:has-text('Company figures')", { timeout: 8000 });
+    await page.click(".o_filter_menu .o_menu_item:has-text('Per customer')", { timeout: 8000 });
+    await page.selectOption(".o_add_custom_group_menu", "month", { timeout: 8000 });
+    await idle();
+    await page.selectOption(".o_add_custom_group_menu", "partner_id", { timeout: 8000 });
+    await idle();
+    await page.keyboard.press("Escape");
+    await page.click(".o_graph_renderer button[data-tooltip='Stacked']"); // one line each
+    await page.mouse.move(700, 850);
+    await page.waitForSelector(".o_graph_renderer canvas");
+});
 // the customer's page last: it logs out of the back office in this browser
 await shot("customer_page", async () => {
     const p2 = await browser.newPage({ viewport: { width: 1400, height: 1100 } });

@@ -1,12 +1,13 @@
 """Re-take the README's screenshots from the demo database, in Chromium.
 
-    python3 bench/screenshots.py [--db dso_contacts_shots] [--port 8099]
+    python3 bench/screenshots.py [--db dso_contacts_shots] [--port 8099] [--keep] [--reuse]
 
 Installs the addon with its demo data on a fresh database, starts Odoo on it,
 and drives Debian's Chromium with playwright-core (npm, installed into
 bench/.node on first use; no browser download) through bench/screenshots.mjs:
 each screen of the README's "Screenshots" section is written to
-dso_contacts/static/description/. The database is dropped after (--keep).
+dso_contacts/static/description/. The database is dropped after (--keep);
+--reuse takes the pictures on a database kept before, without installing again.
 """
 
 import argparse
@@ -44,14 +45,17 @@ def main():
     parser.add_argument("--db", default="dso_contacts_shots")
     parser.add_argument("--port", type=int, default=8099)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="a database kept before")
     args = parser.parse_args()
     if not os.path.exists(os.path.join(NODE_DIR, "node_modules", "playwright-core")):
         os.makedirs(NODE_DIR, exist_ok=True)
         run(["npm", "install", "--prefix", NODE_DIR, "--no-save", "playwright-core@1"])
     odoo_bin = [sys.executable, os.path.join(odoo_src(), "odoo-bin")]
     base = ["--addons-path", default_addons_path(), "-d", args.db, f"--db-filter=^{args.db}$"]
-    run(["dropdb", "--if-exists", args.db])
-    run([*odoo_bin, *base, "-i", "dso_contacts", "--stop-after-init", "--log-level=warn"])
+    if not args.reuse:
+        run(["dropdb", "--if-exists", args.db])
+        run([*odoo_bin, *base, "-i", "dso_contacts", "--stop-after-init", "--log-level=warn"])
+    brightwater = xmlid(args.db, "demo_customer_brightwater")
     lumiere = xmlid(args.db, "demo_customer_lumiere")
     access = psql(
         args.db,
@@ -59,7 +63,17 @@ def main():
     ).split("|")
     ids = {
         "lumiere": lumiere,
-        "brightwater": xmlid(args.db, "demo_customer_brightwater"),
+        "brightwater": brightwater,
+        "key_plan": xmlid(args.db, "demo_plan_key_accounts"),
+        # the final notice, escalated to the financial director
+        "escalated_reminder": int(
+            psql(
+                args.db,
+                "SELECT r.id FROM dso_reminder r JOIN dso_reminder_recipient x"
+                f" ON x.reminder_id = r.id WHERE r.partner_id = {brightwater}"
+                " ORDER BY r.id DESC LIMIT 1",
+            )
+        ),
         "dispute": xmlid(args.db, "demo_dispute_nordwind"),
         "bounced_reminder": int(
             psql(
@@ -93,7 +107,7 @@ def main():
     finally:
         server.terminate()
         server.wait()
-        if not args.keep:
+        if not (args.keep or args.reuse):
             run(["dropdb", "--if-exists", args.db])
 
 
