@@ -115,6 +115,26 @@ class DsoReminderLevel(models.Model):
                 vals["company_id"] = plan.sudo().company_id.id
         return super().create(vals_list)
 
+    @api.depends("name", "plan_id.name", "company_id")
+    def _compute_display_name(self):
+        """ "Plan / Level" when the level's company has several active plans:
+        two levels named alike in two plans are told apart in every list."""
+        # the plans counted (not read) for the whole batch, in one query
+        counts = dict(
+            self.env["dso.reminder.plan"]
+            .sudo()
+            ._read_group(
+                [("company_id", "in", self.company_id.ids)], ["company_id"], ["__count"]
+            )
+        )
+        for level in self:
+            if level.plan_id and counts.get(level.company_id, 0) > 1:
+                level.display_name = self.env._(
+                    "%(plan)s / %(level)s", plan=level.plan_id.name, level=level.name
+                )
+            else:
+                level.display_name = level.name
+
     def _compute_reminder_count(self):
         counts = dict(
             self.env["dso.reminder"]._read_group(

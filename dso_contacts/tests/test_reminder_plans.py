@@ -9,6 +9,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
@@ -227,6 +228,43 @@ class TestReminderPlans(ReminderCommon):
         # the scheduled action then sends nothing more at that rank
         self._run_cron()
         self.assertEqual(len(self._reminders(self.customer)), 1)
+
+    def _offered_levels(self, wizard):
+        """The levels the wizard's level field offers: its domain, evaluated
+        on the wizard as the web client does, searched as the wizard's user."""
+        domain = safe_eval(
+            wizard._fields["level_id"].domain,
+            {"company_id": wizard.company_id.id, "plan_ids": wizard.plan_ids.ids},
+        )
+        return wizard.env["dso.reminder.level"].search(domain)
+
+    def test_manual_send_offers_the_levels_of_the_customers_plan_named_by_plan(self):
+        self.customer.category_id = self.tag_key
+        Wizard = self.env["dso.reminder.send"].with_user(self.accountant)
+        form = Form(
+            Wizard.with_context(active_model="res.partner", active_ids=self.customer.ids)
+        )
+        # two plans in the company: the level says which plan it belongs to
+        self.assertEqual(form.level_id.display_name, "Key accounts / Key: friendly call")
+        self.assertFalse(form.plan_note)
+        wizard = form.save()
+        self.assertEqual(self._offered_levels(wizard), self.key_10 | self.key_25)
+        # customers of two plans: both ladders offered, and the wizard says so
+        other, _contact = self._create_customer("Standard customer")
+        form = Form(
+            Wizard.with_context(
+                active_model="res.partner", active_ids=(self.customer | other).ids
+            )
+        )
+        self.assertIn("follow different reminder plans", form.plan_note)
+        self.assertIn("Key accounts", form.plan_note)
+        self.assertEqual(
+            self._offered_levels(form.save()), self.key_10 | self.key_25 | self.levels
+        )
+        # a company with a single plan keeps the level's own name
+        _company_b, plan_b = self._plan_b()
+        level_b = plan_b.level_ids[:1]
+        self.assertEqual(level_b.display_name, level_b.name)
 
     def test_customer_form_shows_the_plan_followed_and_why(self):
         form = Form(self.customer.with_user(self.accountant))

@@ -41,13 +41,20 @@ class DsoReminderSend(models.TransientModel):
     level_id = fields.Many2one(
         "dso.reminder.level",
         required=True,
-        domain="[('company_id', '=', company_id)]",
+        domain="[('company_id', '=', company_id), ('plan_id', 'in', plan_ids)]",
         compute="_compute_level_id",
         store=True,
         readonly=False,
         precompute=True,
         check_company=True,
     )
+    plan_ids = fields.Many2many(
+        "dso.reminder.plan",
+        string="Plans followed",
+        compute="_compute_plan_ids",
+        help="The reminder plans the selected customers follow: their levels are offered.",
+    )
+    plan_note = fields.Char(compute="_compute_plan_ids")
     channel = fields.Selection(
         [
             ("email", "Email"),
@@ -133,6 +140,34 @@ class DsoReminderSend(models.TransientModel):
                 wizard.level_id = plan._sorted_levels()[:1].sudo(False)
             else:
                 wizard.level_id = company._dso_reminder_levels()[:1].sudo(False)
+
+    @api.depends("partner_ids", "company_id")
+    def _compute_plan_ids(self):
+        for wizard in self:
+            company = wizard.company_id
+            customers = wizard.partner_ids._origin
+            plans = self.env["dso.reminder.plan"]
+            if customers and company in self.env.companies:
+                followed = (
+                    self.env["dso.reminder.engine"]
+                    .with_company(company)
+                    ._customer_plans(customers)
+                )
+                for plan, _reason in followed.values():
+                    plans |= plan
+            elif company in self.env.companies:
+                plans = company._dso_reminder_plans()
+            wizard.plan_ids = plans.sudo(False)
+            wizard.plan_note = (
+                self.env._(
+                    "The selected customers follow different reminder plans (%(plans)s): "
+                    "the levels of all of them are offered, and the level chosen is sent "
+                    "to every selected customer.",
+                    plans=", ".join(plans.mapped("name")),
+                )
+                if customers and len(plans) > 1
+                else False
+            )
 
     @api.depends("partner_ids", "company_id")
     def _compute_hold_reason(self):
