@@ -209,6 +209,16 @@ class DsoReminderEngine(models.AbstractModel):
                 result[customer.id] = (plan, plan._match_reason(customer))
             else:
                 result[customer.id] = (default, self.env._("The company's default plan."))
+            if own and not own.sudo().active:
+                # the plan set by hand was archived: say why it is not followed
+                result[customer.id] = (
+                    result[customer.id][0],
+                    self.env._(
+                        "The plan set on the customer, %(name)s, is archived. %(reason)s",
+                        name=own.sudo().name,
+                        reason=result[customer.id][1],
+                    ),
+                )
         return result
 
     @api.model

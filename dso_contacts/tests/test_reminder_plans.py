@@ -266,6 +266,24 @@ class TestReminderPlans(ReminderCommon):
         level_b = plan_b.level_ids[:1]
         self.assertEqual(level_b.display_name, level_b.name)
 
+    def test_customer_form_says_the_plan_set_on_it_is_archived(self):
+        old = self.env["dso.reminder.plan"].create({"name": "Old terms"})
+        self.customer.dso_reminder_plan_id = old
+        old.active = False
+        form = Form(self.customer.with_user(self.accountant))
+        self.assertEqual(form.dso_reminder_plan_followed_id, self.standard)
+        self.assertEqual(
+            form.dso_reminder_plan_reason,
+            "The plan set on the customer, Old terms, is archived. "
+            "The company's default plan.",
+        )
+        form.category_id.add(self.tag_key)
+        self.assertEqual(form.dso_reminder_plan_followed_id, self.key)
+        self.assertEqual(
+            form.dso_reminder_plan_reason,
+            "The plan set on the customer, Old terms, is archived. Matches tag Key account.",
+        )
+
     def test_customer_form_shows_the_plan_followed_and_why(self):
         form = Form(self.customer.with_user(self.accountant))
         self.assertEqual(form.dso_reminder_plan_followed_id, self.standard)
