@@ -525,7 +525,7 @@ class DsoReminder(models.Model):
             lines += [
                 line._summary_line()
                 for line in self.recipient_line_ids
-                if line.reason_code == "no_role"
+                if line.reason_code in ("no_role", "role_unreachable")
             ]
         if self.channel == "activity":
             lines.append(

@@ -50,7 +50,14 @@ class DsoReminder(models.Model):
         copy=False,
         help="The recipients this reminder did not reach.",
     )
+    # why it did not arrive, as ``[code, params]`` (see ``_undelivered_line``),
+    # shown in the reader's language; ``undelivered_reason``: the text stored
+    # in the language of whoever processed the failure before the codes
+    undelivered_data = fields.Json(readonly=True, copy=False)
     undelivered_reason = fields.Text(readonly=True, copy=False)
+    undelivered_text = fields.Text(
+        string="Why not delivered", compute="_compute_undelivered_text"
+    )
     fallback_state = fields.Selection(
         FALLBACK_STATES, string="After the failure", readonly=True, copy=False
     )
@@ -66,6 +73,38 @@ class DsoReminder(models.Model):
     state = fields.Selection(selection_add=[("undelivered", "Undelivered")])
     email_status = fields.Selection(selection_add=[("bounced", "Bounced")])
     sms_status = fields.Selection(selection_add=[("wrong_number", "Wrong number")])
+
+    @api.depends_context("lang")
+    @api.depends("undelivered_data", "undelivered_reason")
+    def _compute_undelivered_text(self):
+        for reminder in self:
+            data = reminder.undelivered_data
+            reminder.undelivered_text = (
+                reminder._undelivered_line(data[0], data[1] or {})
+                if data
+                else reminder.undelivered_reason
+            )
+
+    def _undelivered_line(self, code, params):
+        """The text of an undelivered reason (``undelivered_data``) in the
+        reader's language."""
+        env = self.env
+        match code:
+            case "email_returned":
+                return env._(
+                    "The mail server of %(email)s returned the email.",
+                    email=params.get("email"),
+                )
+            case "smtp_refused":
+                # the server's own words when it gave them (not translatable)
+                return params.get("detail") or env._("The mail server refused the recipient.")
+            case "sms_wrong_number":
+                failure_type = params.get("failure_type")
+                labels = dict(
+                    env["sms.sms"]._fields["failure_type"]._description_selection(env)
+                )
+                return labels.get(failure_type, failure_type)
+        return ""
 
     @api.depends("email_state", "mail_state", "email_bounced")
     def _compute_email_status(self):
@@ -108,7 +147,7 @@ class DsoReminder(models.Model):
             reminder._dso_undelivered(
                 "email",
                 bounced or reminder.recipient_ids,
-                self.env._("The mail server of %(email)s returned the email.", email=email),
+                ("email_returned", {"email": email}),
             )
         return result
 
@@ -118,7 +157,8 @@ class DsoReminder(models.Model):
 
     def _dso_undelivered(self, channel, contacts, reason):
         """Record that the ``channel`` (email or sms) of these reminders did not
-        reach ``contacts``; the first time, raise the collector's activity and
+        reach ``contacts``, ``reason`` as ``(code, params)`` (see
+        ``_undelivered_line``); the first time, raise the collector's activity and
         send the reminder again to the customer's next reachable contact. Run
         by Odoo's gateway and queues (as superuser): the history and what it
         triggers are the engine's own writes."""
@@ -136,7 +176,7 @@ class DsoReminder(models.Model):
             reminder.write(
                 {
                     "undelivered_contact_ids": [fields.Command.link(c.id) for c in new],
-                    "undelivered_reason": reason,
+                    "undelivered_data": [reason[0], reason[1]],
                     **({} if arrived else {flag: True}),
                 }
             )

@@ -7,6 +7,7 @@ REASONS = [
     ("manual", "Chosen by hand"),
     ("role", "Role of the level"),
     ("no_role", "No contact with the role"),
+    ("role_unreachable", "Role holder known not to receive"),
     ("salesperson", "Salesperson in copy"),
     ("collector", "Collector (activity)"),
 ]
@@ -87,6 +88,12 @@ class DsoReminderRecipient(models.Model):
             case "no_role":
                 return env._(
                     "No contact with role %(role)s (%(level)s): not escalated",
+                    role=role,
+                    level=level,
+                )
+            case "role_unreachable":
+                return env._(
+                    "Role %(role)s (%(level)s): address known to bounce, not sent",
                     role=role,
                     level=level,
                 )

@@ -63,12 +63,19 @@ class DsoReminderDispatch(models.AbstractModel):
         fallback = contact != customer.collection_contact_id
         emailed = channel in ("email", "both")
         holders = self._role_holders(customer, level) if emailed else self.env["res.partner"]
+        # a holder whose address is known not to arrive (it bounced, it is
+        # blacklisted) is not written to, as the fallback skips it: the flags
+        # are read with the batch (the holders keep its prefetch)
+        unreachable = holders.filtered(
+            lambda h: h != contact and (h.message_bounce or h.is_blacklisted)
+        )
         if contacts is not None:
             email_contacts = contacts
-        elif holders:
+        elif holders - unreachable:
+            holders_sent = (holders - unreachable).with_prefetch(holders._prefetch_ids)
             # a union prefetches only its own records: keep the batch's, so
             # that the blacklist flags are read once for the batch
-            email_contacts = (contact | holders).with_prefetch(
+            email_contacts = (contact | holders_sent).with_prefetch(
                 tuple(chain(contact._prefetch_ids, holders._prefetch_ids))
             )
         else:
@@ -93,6 +100,17 @@ class DsoReminderDispatch(models.AbstractModel):
                         "role_id": person.contact_role_id.id if person in holders else False,
                     }
                 )
+            if contacts is None:
+                for person in unreachable:
+                    lines.append(
+                        {
+                            "partner_id": person.id,
+                            "send_as": "none",
+                            "address": person.email_normalized or person.email or False,
+                            "reason_code": "role_unreachable",
+                            "role_id": person.contact_role_id.id,
+                        }
+                    )
             for role in level.escalation_role_ids - holders.contact_role_id:
                 lines.append({"send_as": "none", "reason_code": "no_role", "role_id": role.id})
             cc = level.cc_salesperson if cc_salesperson is None else cc_salesperson

@@ -50,7 +50,7 @@ class MailMail(models.Model):
             reminder._dso_undelivered(
                 "email",
                 contacts,
-                failure_reason or reminder.env._("The mail server refused the recipient."),
+                ("smtp_refused", {"detail": failure_reason or ""}),
             )
         return result
 

@@ -37,9 +37,7 @@ class SmsSms(models.Model):
 
     def _dso_wrong_number(self, reminders, failure_type):
         """Count the failure on each contact and tell its reminder."""
-        reason = dict(self._fields["failure_type"]._description_selection(self.env)).get(
-            failure_type, failure_type
-        )
+        reason = ("sms_wrong_number", {"failure_type": failure_type})
         for reminder in reminders:
             contact = reminder.contact_id
             if contact and not reminder.sms_undelivered:

@@ -207,7 +207,37 @@ class TestReminderBounce(ReminderCommon):
         self.assertEqual((first.email_status, first.state), ("bounced", "undelivered"))
         self.assertEqual(self.contact.message_bounce, 1, "counted as a bounce")
         self.assertEqual(first.resend_ids.recipient_ids, self.director)
+        self.assertEqual(first.undelivered_data[0], "smtp_refused")
+        self.assertIn("Recipient address rejected", first.undelivered_text)
         self.assertEqual(len(self._fix_activities()), 1)
+
+    @freeze_time(NOW)
+    def test_undelivered_reason_in_the_readers_language(self):
+        """The gateway processes the bounce (as superuser, in English): the
+        reason is stored as a code and each reader reads it in their own
+        language."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["dso_contacts"], ["fr_FR"])
+        _invoice, first = self._send_first_reminder()
+        self._bounce(first)
+        email = self.contact.email_normalized
+        self.assertEqual(first.undelivered_data, ["email_returned", {"email": email}])
+        self.assertEqual(
+            first.with_context(lang="en_US").undelivered_text,
+            f"The mail server of {email} returned the email.",
+        )
+        self.billing.lang = "fr_FR"
+        reader = first.with_user(self.billing).with_context(lang=self.billing.lang)
+        self.assertEqual(
+            reader.undelivered_text,
+            f"Le serveur de messagerie de {email} a renvoyé l'e-mail.",
+        )
+
+    @freeze_time(NOW)
+    def test_undelivered_reason_stored_as_text_before_the_codes(self):
+        _invoice, first = self._send_first_reminder()
+        first.write({"undelivered_reason": "Old text", "undelivered_data": False})
+        self.assertEqual(first.undelivered_text, "Old text")
 
     @freeze_time(NOW)
     def test_smtp_connection_failure_is_not_a_bounce(self):
@@ -235,6 +265,10 @@ class TestReminderBounce(ReminderCommon):
         )
         self.assertEqual(self.contact.dso_sms_bounce, 1)
         self.assertEqual(self.contact.message_bounce, 0, "the email address is fine")
+        self.assertEqual(
+            first.undelivered_data, ["sms_wrong_number", {"failure_type": "sms_number_format"}]
+        )
+        self.assertEqual(first.undelivered_text, "Wrong Number Format")
         second = first.resend_ids
         self.assertRecordValues(
             second,

@@ -138,15 +138,43 @@ class TestReminderEscalation(ReminderCommon):
         )
 
     @freeze_time(NOW)
-    def test_blacklisted_role_holder_is_checked_as_every_recipient(self):
+    def test_blacklisted_role_holder_is_not_written_to(self):
         self.env["mail.blacklist"].sudo()._add("cfo@alpha.example.com")
         self._create_invoice(self.customer, TODAY - timedelta(days=35), 500.0)
         with self.mock_mail_gateway(), self.mockSMSGateway():
             self._run_cron()
         reminder = self._reminders(self.customer)
         self.assertEqual(reminder.recipient_ids, self.contact)
-        self.assertIn("(cfo@alpha.example.com) is blacklisted", reminder.problem)
-        self.assertIn((self.director, "none", "role"), self._lines(reminder))
+        self.assertEqual(reminder.state, "sent")
+        self.assertIn((self.director, "none", "role_unreachable"), self._lines(reminder))
+
+    @freeze_time(NOW)
+    def test_role_holder_known_to_bounce_is_skipped_and_said(self):
+        self.director.message_bounce = 1
+        self._create_invoice(self.customer, TODAY - timedelta(days=35), 500.0)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        reminder = self._reminders(self.customer)
+        self.assertEqual(reminder.recipient_ids, self.contact)
+        self.assertFalse(self._mails_to(self.director))
+        self.assertEqual(self._new_mails.recipient_ids, self.contact)
+        self.assertEqual(
+            self._lines(reminder),
+            [
+                (self.contact, "to", "collection"),
+                (self.director, "none", "role_unreachable"),
+                (self.salesperson.partner_id, "cc", "salesperson"),
+                (self.contact, "sms", "collection"),
+            ],
+        )
+        self.assertFalse(
+            reminder.recipient_line_ids.filtered(lambda r: r.reason_code == "no_role")
+        )
+        self.assertIn(
+            "Role Financial Director (Final notice): address known to bounce, not sent",
+            reminder.recipient_summary,
+        )
+        self.assertEqual(reminder.state, "sent")
 
     @freeze_time(NOW)
     def test_call_level_creates_one_activity_per_customer_and_a_history_line(self):
