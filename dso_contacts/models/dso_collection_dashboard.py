@@ -5,6 +5,7 @@ from odoo import api, fields, models
 
 TOP_CUSTOMERS = 10
 OVERDUE_FIELDS = ("amount_period_1", "amount_period_2", "amount_period_3", "amount_period_4")
+OVERDUE_BUCKETS = ("1_period", "2_period", "3_period", "4_period")
 
 
 class DsoCollectionDashboard(models.TransientModel):
@@ -106,19 +107,32 @@ class DsoCollectionDashboard(models.TransientModel):
                 values.update({k: v or 0.0 for k, v in row.items() if k in values})
         values["amount_overdue"] = sum(values[name] for name in OVERDUE_FIELDS)
 
-        groups = self.env["dso.ageing.report"]._read_group(
-            [("company_id", "=", company.id), ("partner_id", "!=", False)],
+        # the ten largest overdue amounts, summed and ordered by the database
+        # (an item's residual counts in the period bucket it is in)
+        Ageing = self.env["dso.ageing.report"]
+        domain = [("company_id", "=", company.id), ("partner_id", "!=", False)]
+        overdue = Ageing._read_group(
+            [*domain, ("bucket", "in", OVERDUE_BUCKETS)],
             ["partner_id"],
-            [f"{name}:sum" for name in OVERDUE_FIELDS] + ["amount_residual:sum"],
+            ["amount_residual:sum"],
+            order="amount_residual:sum desc",
+            limit=TOP_CUSTOMERS,
+        )
+        residuals = dict(
+            Ageing._read_group(
+                [*domain, ("partner_id", "in", [partner.id for partner, _sum in overdue])],
+                ["partner_id"],
+                ["amount_residual:sum"],
+            )
         )
         top = sorted(
             (
-                (sum(row[1:5]), row[5], row[0])
-                for row in groups
-                if company.currency_id.compare_amounts(sum(row[1:5]), 0) > 0
+                (amount, residuals[partner], partner)
+                for partner, amount in overdue
+                if company.currency_id.compare_amounts(amount, 0) > 0
             ),
             key=lambda item: (-item[0], item[2].id),
-        )[:TOP_CUSTOMERS]
+        )
         customers = [
             fields.Command.create(
                 {
