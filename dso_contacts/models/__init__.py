@@ -10,6 +10,7 @@ from . import mail_mail
 from . import sms_sms
 from . import account_move_line
 from . import dso_import_mapping
+from . import dso_contact_import_result
 from . import dso_contact_import_job
 from . import dso_reminder_level
 from . import dso_reminder

@@ -30,7 +30,7 @@ class DsoContactImportJob(models.Model):
     """
 
     _name = "dso.contact.import.job"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "dso.contact.import.result"]
     _description = "Background Import of Contacts or Customers"
     _order = "id desc"
 
@@ -67,20 +67,9 @@ class DsoContactImportJob(models.Model):
         string="Rows processed", readonly=True, help="Position reached in the file."
     )
     progress = fields.Float(compute="_compute_progress")
-    created_count = fields.Integer(string="Created", readonly=True)
-    updated_count = fields.Integer(string="Updated", readonly=True)
-    skipped_count = fields.Integer(string="Skipped (already present)", readonly=True)
-    error_count = fields.Integer(string="Rejected", readonly=True)
-    warning_count = fields.Integer(string="Warnings", readonly=True)
-    result_message = fields.Text(string="Warnings and notes", readonly=True)
+    # the counts and result_summary (merged batch after batch) are
+    # dso.contact.import.result's; the report of a job is kept as an attachment
     report_file = fields.Binary(string="Rejected rows", attachment=True, readonly=True)
-    report_filename = fields.Char(readonly=True)
-    # the first reasons of rejected rows and the contacts changed, merged
-    # batch after batch (tools/import_summary.py); shown at the top
-    result_summary = fields.Json(readonly=True)
-    summary_html = fields.Html(
-        string="Result", compute="_compute_summary_html", sanitize=False
-    )
 
     @api.depends("done_count", "row_count")
     def _compute_progress(self):

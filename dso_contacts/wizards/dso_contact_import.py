@@ -18,6 +18,7 @@ class DsoContactImport(models.TransientModel):
     (``dso.contact.import.engine``)."""
 
     _name = "dso.contact.import"
+    _inherit = ["dso.contact.import.result"]
     _description = "Import Customer Contacts or Customers"
 
     import_file = fields.Binary(string="File", attachment=False)
@@ -89,20 +90,8 @@ class DsoContactImport(models.TransientModel):
     )
     is_dry_run = fields.Boolean(string="Result of a test", readonly=True)
     row_count = fields.Integer(string="Rows read", readonly=True)
-    created_count = fields.Integer(string="Created", readonly=True)
-    updated_count = fields.Integer(string="Updated", readonly=True)
-    skipped_count = fields.Integer(string="Skipped (already present)", readonly=True)
-    error_count = fields.Integer(string="Rejected", readonly=True)
-    warning_count = fields.Integer(string="Warnings", readonly=True)
-    result_message = fields.Text(string="Warnings and notes", readonly=True)
+    # the counts and result_summary are dso.contact.import.result's
     report_file = fields.Binary(string="Rejected rows", readonly=True, attachment=False)
-    report_filename = fields.Char(readonly=True)
-    # the first reasons of rejected rows and the contacts changed, see
-    # tools/import_summary.py; shown at the top of the result
-    result_summary = fields.Json(readonly=True)
-    summary_html = fields.Html(
-        string="Result", compute="_compute_summary_html", sanitize=False
-    )
     job_id = fields.Many2one(
         "dso.contact.import.job", string="Background import", readonly=True
     )
