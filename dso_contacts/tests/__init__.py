@@ -9,6 +9,7 @@ from . import test_import_tools
 from . import test_import_contacts
 from . import test_import_customers
 from . import test_import_real_files
+from . import test_import_plan_column
 from . import test_import_phones
 from . import test_import_engine
 from . import test_import_orchestration
