@@ -31,6 +31,7 @@ from . import test_portal_reply
 from . import test_reminder_escalation
 from . import test_reminder_plans
 from . import test_second_company_screens
+from . import test_plain_user_screens
 from . import test_reminder_bounce
 from . import test_cockpit_figures
 from . import test_work_today
