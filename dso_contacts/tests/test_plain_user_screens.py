@@ -200,3 +200,20 @@ class TestPlainUserForms(PlainUserCommon):
         )
         self.assertEqual(form.dso_amount_period_2, 1200.0)
         self.assertEqual(form.dso_ageing_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestPlainUserTour(PlainUserCommon):
+    def test_plain_user_opens_customer_and_contact_from_contacts_tour(self):
+        self.start_tour(
+            "/odoo/action-base.action_partner_form",
+            "dso_contacts_plain_user_contacts",
+            login="dso_plain",
+        )
+
+    def test_billing_user_opens_customer_from_contacts_tour(self):
+        self.start_tour(
+            "/odoo/action-base.action_partner_form",
+            "dso_contacts_billing_customer_screens",
+            login="dso_plain_billing",
+        )
