@@ -29,14 +29,16 @@ class DsoContactImportCustomers(models.AbstractModel):
         for country in country_records:
             countries[normalize(country.code)] = country.id
         # the reminder plans of the company, by name (the user's language and
-        # English), read with the user's rights
+        # English), read with the user's rights; a name that two plans share
+        # (once folded) names none of them: 0
         plans = {}
         plan_records = self.env["dso.reminder.plan"].search_fetch(
             [("company_id", "=", self.env.company.id)], ["name"]
         )
         for lang_code in {self.env.lang or "en_US", "en_US"}:
             for plan in plan_records.with_context(lang=lang_code):
-                plans.setdefault(normalize(plan.name), plan.id)
+                key = normalize(plan.name)
+                plans[key] = plan.id if plans.get(key, plan.id) == plan.id else 0
         return {**context, "countries": countries, "reminder_plans": plans}
 
     @api.model
@@ -155,6 +157,13 @@ class DsoContactImportCustomers(models.AbstractModel):
             vals["lang"] = lang
         if values.get("reminder_plan"):
             plan_id = context["reminder_plans"].get(normalize(values["reminder_plan"]))
+            if plan_id == 0:
+                return None, self.env._(
+                    "Several reminder plans of %(company)s are named %(plan)s: give "
+                    "each plan a name of its own.",
+                    plan=values["reminder_plan"],
+                    company=self.env.company.display_name,
+                )
             if not plan_id:
                 return None, self.env._(
                     "The reminder plan %(plan)s is not a plan of %(company)s.",

@@ -18,25 +18,48 @@ class ResPartner(models.Model):
         digits=(16, 1),
         compute="_compute_dso_dso",
         help="Receivables today / credit sales of the company's DSO period x its days.",
+        groups="account.group_account_invoice",
     )
-    dso_ageing_count = fields.Integer(string="Open items", compute="_compute_dso_ageing")
+    dso_ageing_count = fields.Integer(
+        string="Open items",
+        compute="_compute_dso_ageing",
+        groups="account.group_account_invoice",
+    )
     dso_amount_not_due = fields.Monetary(
-        string="Not due", compute="_compute_dso_ageing", currency_field="dso_currency_id"
+        string="Not due",
+        compute="_compute_dso_ageing",
+        currency_field="dso_currency_id",
+        groups="account.group_account_invoice",
     )
     dso_amount_period_1 = fields.Monetary(
-        string="Period 1", compute="_compute_dso_ageing", currency_field="dso_currency_id"
+        string="Period 1",
+        compute="_compute_dso_ageing",
+        currency_field="dso_currency_id",
+        groups="account.group_account_invoice",
     )
     dso_amount_period_2 = fields.Monetary(
-        string="Period 2", compute="_compute_dso_ageing", currency_field="dso_currency_id"
+        string="Period 2",
+        compute="_compute_dso_ageing",
+        currency_field="dso_currency_id",
+        groups="account.group_account_invoice",
     )
     dso_amount_period_3 = fields.Monetary(
-        string="Period 3", compute="_compute_dso_ageing", currency_field="dso_currency_id"
+        string="Period 3",
+        compute="_compute_dso_ageing",
+        currency_field="dso_currency_id",
+        groups="account.group_account_invoice",
     )
     dso_amount_period_4 = fields.Monetary(
-        string="Period 4", compute="_compute_dso_ageing", currency_field="dso_currency_id"
+        string="Period 4",
+        compute="_compute_dso_ageing",
+        currency_field="dso_currency_id",
+        groups="account.group_account_invoice",
     )
     dso_amount_credit = fields.Monetary(
-        string="Open credits", compute="_compute_dso_ageing", currency_field="dso_currency_id"
+        string="Open credits",
+        compute="_compute_dso_ageing",
+        currency_field="dso_currency_id",
+        groups="account.group_account_invoice",
     )
 
     def _compute_dso_ageing(self):

@@ -20,14 +20,18 @@ class ResPartner(models.Model):
         help="The ladder of payment reminder levels this customer follows in the "
         "current company. Empty: the first plan whose rule matches the customer, "
         "else the company's default plan.",
+        groups="account.group_account_invoice",
     )
     dso_reminder_plan_followed_id = fields.Many2one(
         "dso.reminder.plan",
         string="Plan followed",
         compute="_compute_dso_reminder_plan_followed",
+        groups="account.group_account_invoice",
     )
     dso_reminder_plan_reason = fields.Char(
-        string="Why this plan", compute="_compute_dso_reminder_plan_followed"
+        string="Why this plan",
+        compute="_compute_dso_reminder_plan_followed",
+        groups="account.group_account_invoice",
     )
 
     @api.depends_context("company", "lang")

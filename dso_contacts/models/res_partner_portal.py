@@ -12,23 +12,32 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     dso_promise_ids = fields.One2many(
-        "dso.payment.promise", "partner_id", string="Promises to pay"
+        "dso.payment.promise",
+        "partner_id",
+        string="Promises to pay",
+        groups="account.group_account_invoice",
     )
     dso_promise_count = fields.Integer(
-        string="Promise count", compute="_compute_dso_promise_stats"
+        string="Promise count",
+        compute="_compute_dso_promise_stats",
+        groups="account.group_account_invoice",
     )
     dso_promise_settled_count = fields.Integer(
         string="Settled promise count",
         compute="_compute_dso_promise_stats",
         help="Promises to pay kept or broken: those the kept rate is computed on.",
+        groups="account.group_account_invoice",
     )
     dso_promise_kept_rate = fields.Float(
         string="Promises kept (%)",
         compute="_compute_dso_promise_stats",
         help="Share of the promises to pay, kept or broken, that were kept.",
+        groups="account.group_account_invoice",
     )
     dso_dispute_count = fields.Integer(
-        string="Dispute count", compute="_compute_dso_dispute_count"
+        string="Dispute count",
+        compute="_compute_dso_dispute_count",
+        groups="account.group_account_invoice",
     )
 
     def _compute_dso_promise_stats(self):

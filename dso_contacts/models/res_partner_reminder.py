@@ -28,12 +28,14 @@ class ResPartner(models.Model):
         tracking=True,
         help="No automatic payment reminder is sent to this customer (a dispute, "
         "a payment plan...), until the date below if one is set.",
+        groups="account.group_account_invoice",
     )
     dso_reminder_exclude_until = fields.Date(
         string="Excluded until",
         tracking=True,
         help="Automatic reminders start again the day after this date. Empty: "
         "excluded until the box is unticked.",
+        groups="account.group_account_invoice",
     )
     dso_reminder_problem = fields.Text(
         string="Reminder problem",
@@ -43,6 +45,7 @@ class ResPartner(models.Model):
         "for collection now: the checks of the sending, run on the current data, for "
         "the channels of the next reminder and of the last one if it was not fully "
         "sent.",
+        groups="account.group_account_invoice",
     )
     dso_reminder_error = fields.Text(
         string="Reminder failure",
@@ -50,6 +53,7 @@ class ResPartner(models.Model):
         readonly=True,
         help="The error that stopped the last automatic reminder of this customer; "
         "cleared by the next reminder.",
+        groups="account.group_account_invoice",
     )
     dso_reminder_error_company_id = fields.Many2one(
         "res.company",
@@ -59,20 +63,29 @@ class ResPartner(models.Model):
         help="The company whose reminder failed: a customer shared by companies "
         "shows the failure to the users of that company only. Empty on failures "
         "recorded before: shown to all.",
+        groups="account.group_account_invoice",
     )
     dso_reminder_ids = fields.One2many(
-        "dso.reminder", "partner_id", string="Payment reminders"
+        "dso.reminder",
+        "partner_id",
+        string="Payment reminders",
+        groups="account.group_account_invoice",
     )
     dso_reminder_count = fields.Integer(
-        string="Reminders", compute="_compute_dso_reminder_count"
+        string="Reminders",
+        compute="_compute_dso_reminder_count",
+        groups="account.group_account_invoice",
     )
     dso_next_reminder_level_id = fields.Many2one(
         "dso.reminder.level",
         string="Next reminder",
         compute="_compute_dso_next_reminder",
+        groups="account.group_account_invoice",
     )
     dso_next_reminder_date = fields.Date(
-        string="Next reminder on", compute="_compute_dso_next_reminder"
+        string="Next reminder on",
+        compute="_compute_dso_next_reminder",
+        groups="account.group_account_invoice",
     )
 
     @api.depends_context("company")

@@ -9,6 +9,7 @@ from . import test_import_tools
 from . import test_import_contacts
 from . import test_import_customers
 from . import test_import_real_files
+from . import test_import_plan_column
 from . import test_import_phones
 from . import test_import_engine
 from . import test_import_orchestration
@@ -30,6 +31,7 @@ from . import test_portal_reply
 from . import test_reminder_escalation
 from . import test_reminder_plans
 from . import test_second_company_screens
+from . import test_plain_user_screens
 from . import test_reminder_bounce
 from . import test_cockpit_figures
 from . import test_work_today

@@ -33,9 +33,22 @@ from .header_words import (
 )
 from .phone import looks_like_phone as phone_like
 
-# Letters that NFKD does not decompose into a base letter and an accent
+# Letters that NFKD does not decompose into a base letter and an accent; the
+# ordinal signs of "Nº cliente" / "Nª" go as the degree sign of "N° client"
+# does (NFKD would make them an "o" and an "a")
 _FOLD = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ß": "ss",
+        "ı": "i",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "º": "",
+        "ª": "",
+    }
 )
 
 

@@ -70,6 +70,7 @@ CONTACT_HEADERS = {
         # es
         "código cliente",
         "código de cliente",
+        "nº de cliente",
         "número de cliente",
         "n cliente",
         "referencia cliente",
@@ -742,6 +743,8 @@ CUSTOMER_HEADERS = {
     ],
     "country": [
         "country",
+        # the field's name, as Odoo's import-compatible export heads it
+        "country_id",
         "country code",
         "pays",
         "land",
@@ -841,14 +844,25 @@ CUSTOMER_HEADERS = {
         "reminder plan",
         "payment reminder plan",
         "dunning plan",
+        # SAP's customer master
+        "dunning procedure",
+        # the field's name, as Odoo's import-compatible export heads it
+        "dso_reminder_plan_id",
         "plan de relance",
         "plan de relances",
+        # French credit software (Sage, Cegid)
+        "scénario de relance",
+        "scénario de relances",
+        "procédure de relance",
         "mahnplan",
         "mahnstufenplan",
+        "mahnverfahren",
         "herinneringsplan",
         "aanmaningsplan",
         "plan de recordatorios",
         "plan de reclamación",
+        "procedimiento de reclamación",
+        "plan de cobro",
         "piano di solleciti",
         "piano solleciti",
         "plano de lembretes",

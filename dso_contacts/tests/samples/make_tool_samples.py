@@ -125,6 +125,18 @@ def google():
     (HERE / "google_contacts.csv").write_bytes(buffer.getvalue().encode("utf-8"))
 
 
+# the rows of the reminder plan sheets (the plans are made by
+# test_import_plan_column.py)
+PLAN_ROWS = (
+    "C001;Dupont Industries;KEY ACCOUNTS  \n"
+    "C100;Nouveau Client;clients privilégiés\n"
+    "C101;Sans Accents;Clients privilegies\n"
+    "C102;Gold Digger;Gold\n"
+    "C103;Other Company;Export Übersee\n"
+    "C104;No Plan Yet;\n"
+    "C002;Peeters NV;\n"
+)
+
 # sheets typed in LibreOffice: (file name, charset or output type, text)
 TYPED = [
     ("lo_fr", ("xls", "1"), "Code client;Civilité;Prénom;Nom;Fonction;E-mail;Téléphone;Portable\n"
@@ -156,6 +168,16 @@ TYPED = [
      "C001;山田花子;はい\nC002;佐藤次郎;いいえ\nC003;鈴木一郎;○\n"),
     ("lo_flags_pl", ("33",), "Kod klienta;Imię i nazwisko;Osoba do windykacji\n"
      "C001;Anna Nowak;tak\nC002;Jan Kowalski;nie\nC003;Ewa Wójcik;1\n"),
+    # the customers import's reminder plan column, headed as users head it
+    # (French and German credit software and SAP's customer master name it
+    # "scénario de relance", "Mahnverfahren", "procedimiento de reclamación"),
+    # plan names in another case, without accents, with trailing spaces, a
+    # plan unknown, a plan of another company, empty cells
+    ("lo_plans_en", ("xlsx",), "Customer No.;Company Name;Dunning plan\n" + PLAN_ROWS),
+    ("lo_plans_fr", ("xls", "1"), "N° client;Raison sociale;Scénario de relance\n" + PLAN_ROWS),
+    ("lo_plans_de", ("ods",), "Kundennr.;Firma;Mahnverfahren\n" + PLAN_ROWS),
+    ("lo_plans_es", ("xlsx",), "Nº cliente;Razón social;Procedimiento de reclamación\n"
+     + PLAN_ROWS),
 ]  # fmt: skip
 
 
