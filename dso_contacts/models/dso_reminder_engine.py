@@ -324,9 +324,12 @@ class DsoReminderEngine(models.AbstractModel):
             raise UserError(self.env._("A preview is not sent: it cannot be sent again."))
         email = previous.email_status not in ("none", "outgoing", "sent")
         sms = previous.sms_status not in ("none", "outgoing", "process", "pending", "sent")
-        channel = {(True, True): "both", (True, False): "email", (False, True): "sms"}.get(
-            (email, sms), previous.channel
-        )
+        # a fallback after a failure names its one channel (dso_reminder_bounce.py)
+        channel = options.get("channel") or {
+            (True, True): "both",
+            (True, False): "email",
+            (False, True): "sms",
+        }.get((email, sms), previous.channel)
         return dict(
             options,
             level=previous.level_id,

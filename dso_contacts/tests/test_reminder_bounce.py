@@ -17,12 +17,10 @@ MAIL_LOGGER = "odoo.addons.mail.models.mail_mail"
 THREAD_LOGGER = "odoo.addons.mail.models.mail_thread"
 
 
-@tagged("post_install", "-at_install")
-class TestReminderBounce(ReminderCommon):
-    """A reminder that does not arrive (a bounce returned by a mail server, a
-    recipient refused by the SMTP server, an SMS to a wrong number) is marked
-    undelivered, the collector gets one activity, and the reminder goes out
-    again to the customer's next reachable contact, never in a loop."""
+class BounceCommon(ReminderCommon):
+    """A customer with its contact for collection (an accountant), a
+    purchaser and a financial director, each with an email and a mobile; the
+    company's fallback order: the director, then the purchaser."""
 
     @classmethod
     def setUpClass(cls):
@@ -117,6 +115,14 @@ class TestReminderBounce(ReminderCommon):
                 ("activity_type_id", "=", self.fix_type.id),
             ]
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReminderBounce(BounceCommon):
+    """A reminder that does not arrive (a bounce returned by a mail server, a
+    recipient refused by the SMTP server, an SMS to a wrong number) is marked
+    undelivered, the collector gets one activity, and the reminder goes out
+    again to the customer's next reachable contact, never in a loop."""
 
     # ------------------------------------------------------------------
     # A bounce, and the fallback
