@@ -65,6 +65,9 @@ class DsoReminder(models.Model):
         copy=False,
         help="The SMS provider could not reach the number (wrong number).",
     )
+    # an "Email and SMS" reminder whose SMS went to another person than its
+    # contact, whose number is known to fail (empty: the contact)
+    sms_contact_id = fields.Many2one("res.partner", string="SMS to", readonly=True, copy=False)
     undelivered_contact_ids = fields.Many2many(
         "res.partner",
         "dso_reminder_undelivered_rel",
@@ -202,7 +205,7 @@ class DsoReminder(models.Model):
             return
         reason = ("sms_wrong_number", {"failure_type": failure_type})
         for reminder in reminders.filtered(lambda r: not r.sms_undelivered):
-            contact = reminder.contact_id
+            contact = reminder._dso_sms_contact()
             if contact:
                 contact.dso_sms_bounce += 1
             reminder._dso_undelivered("sms", contact, reason)
@@ -224,7 +227,7 @@ class DsoReminder(models.Model):
             if channel == "email":
                 # the recipients whose email is already known not to have
                 # arrived (not the contact whose SMS only failed)
-                missed_sms = reminder.contact_id.filtered(
+                missed_sms = reminder._dso_sms_contact().filtered(
                     lambda c, r=reminder: r.sms_undelivered
                 )
                 new = contacts - (reminder.undelivered_contact_ids - missed_sms)
@@ -325,7 +328,12 @@ class DsoReminder(models.Model):
         )
         if newer:
             return self._dso_fallback_done("superseded")
-        tried = chain.contact_id | chain.recipient_ids | chain.undelivered_contact_ids
+        tried = (
+            chain.contact_id
+            | chain.sms_contact_id
+            | chain.recipient_ids
+            | chain.undelivered_contact_ids
+        )
         contact = next(
             (
                 candidate
@@ -351,6 +359,11 @@ class DsoReminder(models.Model):
             return self._dso_fallback_done(state, error=str(error))
         resent.write({"is_fallback": True})
         return self._dso_fallback_done("resent", contact=contact)
+
+    def _dso_sms_contact(self):
+        """The person the SMS of this reminder went to."""
+        self.ensure_one()
+        return self.sms_contact_id or self.contact_id
 
     def _dso_resend_chain(self):
         """This reminder and those it sends again, back to the first one."""

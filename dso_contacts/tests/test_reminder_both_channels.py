@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common_reminder import NOW, TODAY
@@ -205,3 +206,70 @@ class TestReminderBothChannels(BounceCommon):
         self.assertEqual(len(self._mails_to(self.contact)), 1)
         self.assertFalse(self._mails_to(self.director) | self._mails_to(self.purchaser))
         self.assertEqual(len(self._fix_activities()), 1)
+
+    # ------------------------------------------------------------------
+    # The next reminders of an "Email and SMS" level
+    # ------------------------------------------------------------------
+
+    @freeze_time(NOW)
+    def test_next_reminder_sms_skips_the_number_known_to_fail(self):
+        """The contact's number failed, its email works: the next "Email and
+        SMS" reminder emails the contact and texts the next contact with a
+        usable mobile (before: the dead number again)."""
+        _invoice, first = self._send_both()
+        self._fail_sms_at_sending(first)
+        self.assertEqual(self.contact.dso_sms_bounce, 1)
+        with freeze_time("2025-03-27 10:00:00"):
+            with self.mock_mail_gateway(), self.mockSMSGateway():
+                self._run_cron()
+                latest = self._reminders(self.customer).filtered(lambda r: not r.previous_id)[
+                    -1
+                ]
+                self.assertNotEqual(latest, first)
+                self.assertRecordValues(
+                    latest.with_user(self.billing),
+                    [
+                        {
+                            "channel": "both",
+                            "contact_id": self.contact.id,
+                            "sms_contact_id": self.director.id,
+                            "sms_number": DIRECTOR_SMS,
+                            "sms_state": "queued",
+                            "email_state": "queued",
+                        }
+                    ],
+                )
+                self.assertEqual(latest.recipient_ids, self.contact, "its email works")
+                self.assertEqual(
+                    [
+                        (line.partner_id, line.send_as, line.reason_code)
+                        for line in latest.recipient_line_ids
+                    ],
+                    [(self.contact, "to", "collection"), (self.director, "sms", "fallback")],
+                )
+                self.assertEqual(latest.sms_id.partner_id, self.director)
+                self.assertIn(self.director.name, "\n".join(latest._channel_summary()))
+
+    @freeze_time(NOW)
+    def test_next_reminder_sms_of_a_second_failure_counts_on_its_person(self):
+        _invoice, first = self._send_both()
+        self._fail_sms_at_sending(first)
+        with freeze_time("2025-03-27 10:00:00"):
+            with self.mock_mail_gateway(), self.mockSMSGateway():
+                self._run_cron()
+            latest = self._reminders(self.customer).filtered(lambda r: not r.previous_id)[-1]
+            self.assertEqual(latest.sms_contact_id, self.director)
+            self._fail_sms_at_sending(latest)
+            self.assertEqual(self.director.dso_sms_bounce, 1)
+            self.assertEqual(self.contact.dso_sms_bounce, 1, "not counted twice")
+            self.assertEqual(latest.undelivered_contact_ids, self.director)
+            self.assertEqual(latest.sms_status, "wrong_number")
+            self.assertEqual(latest.email_status, "outgoing", "the email is not sent again")
+            resent = self._fallbacks(latest, "sms")
+            self.assertRecordValues(
+                resent, [{"contact_id": self.purchaser.id, "sms_number": PURCHASER_SMS}]
+            )
+            self.assertFalse(self._fallbacks(latest, "email"))
+        # a director with a history of SMS is kept, as a contact is
+        with self.assertRaises(UserError):
+            self.director.unlink()
