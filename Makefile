@@ -106,10 +106,13 @@ test-core:
 			--http-port=$(TEST_HTTP_PORT) --stop-after-init --log-level=test; \
 	done
 
-# a real reminder run killed with SIGKILL in the middle, run again, counted
-# (what a test transaction, which never commits, cannot show)
+# a real reminder run killed with SIGKILL in the middle, run again, counted; then
+# the bounces of some reminders processed by the mail gateway, killed in the
+# middle, processed again, counted (what a test transaction, which never
+# commits, cannot show); on a database of its own, dropped after
+CRASH_DB ?= dso_rem_crash
 test-crash:
-	$(PYTHON) bench/crash_reminders.py
+	$(PYTHON) bench/crash_reminders.py --db=$(CRASH_DB) --http-port=$(TEST_HTTP_PORT)
 
 # a database installed with the last version before the customer's page
 # (18.0.1.1.0, from git history), upgraded with this code: its reminders carry the

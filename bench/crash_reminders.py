@@ -11,11 +11,28 @@ goes to the end. Then it counts, in the database:
 - after the second run: every customer reminded exactly once, one email and
   one SMS per reminder, no contact emailed twice.
 
+Then the same for the fallback after a bounce: ``--bounces`` reminders' emails
+come back (the delivery status notifications of the addon's tests, as Postfix
+writes them), each processed by Odoo's mail gateway (``message_process``) in a
+real ``odoo-bin shell`` process that commits after each message, as the
+fetchmail cron does; the process is killed with SIGKILL in the middle; then
+every notification is processed again (a mail server delivers again what was
+not acknowledged, including what was processed just before the kill). It
+counts:
+
+- after the kill: some reminders bounced, not all, and each one bounced has
+  its fallback reminder and its customer its "Fix the contact" activity (a
+  bounce is all or nothing);
+- after the second run: every reminder bounced (nothing lost), one fallback
+  reminder each, email only (their SMS went out), to the customer's other
+  contact, one email queued each, one activity per customer (nothing doubled).
+
 Prints one line per check and ``N passed, N failed``; exits non-zero on a
 failure. ``make test`` runs it (``make test-crash``).
 
-    python3 bench/crash_reminders.py [--customers 1500] [--batch 50] [--keep] [--reuse]
-        [--db NAME]   (default $CRASH_DB or dso_rem_crash; its template is NAME_tmpl)
+    python3 bench/crash_reminders.py [--customers 1500] [--batch 50] [--bounces 300]
+        [--keep] [--reuse] [--db NAME] [--http-port 8288]
+        (--db: default $CRASH_DB or dso_rem_crash; its template is NAME_tmpl)
 """
 
 import argparse
@@ -54,8 +71,8 @@ def counts(db):
     }
 
 
-def shell(args, db):
-    """A real Odoo process running the scheduled action."""
+def shell(args, db, code=RUN):
+    """A real Odoo process running ``code`` (default: the scheduled action)."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -72,7 +89,7 @@ def shell(args, db):
         stderr=subprocess.DEVNULL,
         text=True,
     )
-    process.stdin.write(RUN)
+    process.stdin.write(code)
     process.stdin.close()
     return process
 
@@ -81,6 +98,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=1500)
     parser.add_argument("--batch", type=int, default=50)
+    parser.add_argument(
+        "--bounces", type=int, default=300, help="reminders whose email comes back (0: none)"
+    )
     parser.add_argument("--keep", action="store_true")
     parser.add_argument(
         "--reuse", action="store_true", help="reuse the customers built by a --keep run"
@@ -166,12 +186,169 @@ def main():
     )
     check("no number texted twice", texted_twice == "0", f"{texted_twice} numbers")
 
+    if args.bounces:
+        crash_bounces(args, db, check)
+
     if not args.keep:
         bench.run(["dropdb", "--if-exists", db])
         bench.run(["dropdb", "--if-exists", template])
     failed = results.count(False)
     print(f"{results.count(True)} passed, {failed} failed")
     return 1 if failed else 0
+
+
+# ----------------------------------------------------------------------
+# the fallback after a bounce, killed in the middle
+# ----------------------------------------------------------------------
+
+# the reminders whose email comes back: the first ``count`` sent by the run
+BOUNCED = (
+    "SELECT id FROM dso_reminder WHERE is_fallback IS NOT TRUE AND previous_id IS NULL "
+    "ORDER BY id LIMIT {count}"
+)
+# each of their customers gets a second contact, the one the reminder falls back on
+SETUP_BOUNCES = """
+env.cr.execute({bounced!r})
+reminders = env["dso.reminder"].browse([row[0] for row in env.cr.fetchall()])
+env["res.partner"].create([
+    {{
+        "name": f"Backup {{reminder.partner_id.id}}",
+        "parent_id": reminder.partner_id.id,
+        "type": "contact",
+        "email": f"backup{{reminder.partner_id.id}}@example.com",
+    }}
+    for reminder in reminders
+])
+env.cr.commit()
+"""
+# the gateway, one notification a transaction, as fetchmail (commit after each)
+PROCESS_BOUNCES = """
+from odoo.tools import file_open
+with file_open("dso_contacts/tests/samples/dsn_postfix_user_unknown.eml") as dsn_file:
+    dsn = dsn_file.read()
+env.cr.execute({bounced!r})
+reminders = env["dso.reminder"].browse([row[0] for row in env.cr.fetchall()])
+messages = env["mail.message"].search([
+    ("model", "=", "dso.reminder"),
+    ("res_id", "in", reminders.ids),
+    ("message_type", "=", "email_outgoing"),
+])
+texts = []
+for message in messages.sorted("res_id"):
+    email = reminders.browse(message.res_id).recipient_ids[:1].email_normalized
+    texts.append(
+        dsn.replace("{{message_id}}", message.message_id)
+        .replace("{{recipient}}", email)
+        .replace("{{domain}}", email.split("@")[-1])
+    )
+env.cr.rollback()
+for text in texts:
+    try:
+        env["mail.thread"].message_process(False, text)
+    except Exception:
+        env.cr.rollback()
+        raise
+    env.cr.commit()
+"""
+
+
+def crash_bounces(args, db, check):
+    count = min(args.bounces, args.customers)
+    bounced = BOUNCED.format(count=count)
+    process = shell(args, db, SETUP_BOUNCES.format(bounced=bounced))
+    process.wait(timeout=300)
+    backups = psql(db, "SELECT count(*) FROM res_partner WHERE name LIKE 'Backup %'")
+    check(
+        "the customers' second contacts created",
+        process.returncode == 0 and backups == str(count),
+        f"{backups} contacts",
+    )
+    fix_type = psql(
+        db,
+        "SELECT res_id FROM ir_model_data WHERE module = 'dso_contacts' "
+        "AND name = 'mail_activity_type_fix_contact'",
+    )
+
+    def bounce_counts():
+        return {
+            "bounced": int(psql(db, "SELECT count(*) FROM dso_reminder WHERE email_bounced")),
+            "fallbacks": int(psql(db, "SELECT count(*) FROM dso_reminder WHERE is_fallback")),
+            "activities": int(
+                psql(
+                    db,
+                    "SELECT count(*) FROM mail_activity WHERE res_model = 'res.partner' "
+                    f"AND activity_type_id = {int(fix_type)}",
+                )
+            ),
+        }
+
+    code = PROCESS_BOUNCES.format(bounced=bounced)
+    process = shell(args, db, code)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if bounce_counts()["bounced"] >= count // 4:
+            break
+        time.sleep(0.05)
+    killed = process.poll() is None
+    if killed:
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    check("the bounces' processing was killed in the middle", killed)
+    after_kill = bounce_counts()
+    check(
+        "some reminders bounced before the kill, not all",
+        0 < after_kill["bounced"] < count,
+        str(after_kill),
+    )
+    check(
+        "each reminder bounced has its fallback and its customer its activity",
+        after_kill["bounced"] == after_kill["fallbacks"] == after_kill["activities"],
+        str(after_kill),
+    )
+
+    process = shell(args, db, code)
+    process.wait(timeout=600)
+    check(
+        "the second processing finished", process.returncode == 0, f"exit {process.returncode}"
+    )
+    final = bounce_counts()
+    check(
+        "every reminder bounced, one fallback and one activity each",
+        set(final.values()) == {count},
+        str(final),
+    )
+    doubled = psql(
+        db,
+        "SELECT count(*) FROM (SELECT previous_id FROM dso_reminder WHERE is_fallback "
+        "GROUP BY previous_id HAVING count(*) > 1) AS t",
+    )
+    check("no reminder sent again twice", doubled == "0", f"{doubled} reminders")
+    twice = psql(
+        db,
+        "SELECT count(*) FROM (SELECT res_id FROM mail_activity WHERE res_model = "
+        f"'res.partner' AND activity_type_id = {int(fix_type)} GROUP BY res_id "
+        "HAVING count(*) > 1) AS t",
+    )
+    check("one activity per customer", twice == "0", f"{twice} customers with two")
+    to_backup = psql(
+        db,
+        "SELECT count(*) FROM dso_reminder r JOIN res_partner p ON p.id = r.contact_id "
+        "WHERE r.is_fallback AND r.channel = 'email' AND p.name LIKE 'Backup %' "
+        "AND r.email_state = 'queued' AND r.sms_state = 'none'",
+    )
+    check(
+        "each fallback an email only, to the customer's other contact",
+        to_backup == str(count),
+        f"{to_backup} of {count}",
+    )
+    mails = psql(
+        db,
+        f"SELECT count(*) {REMINDER_MAILS} AND message.res_id IN "
+        "(SELECT id FROM dso_reminder WHERE is_fallback)",
+    )
+    check("one email queued per fallback", mails == str(count), f"{mails} emails")
+    sms = psql(db, "SELECT count(*) FROM sms_sms")
+    check("no SMS sent again (delivered)", sms == str(args.customers), f"{sms} SMS")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from . import res_partner_rank
 from . import account_move
 from . import mail_mail
 from . import sms_sms
+from . import sms_tracker
 from . import account_move_line
 from . import dso_import_mapping
 from . import dso_contact_import_result

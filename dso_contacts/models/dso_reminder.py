@@ -57,6 +57,7 @@ HISTORY_FIELDS = frozenset(
         "company_id",
         "partner_id",
         "contact_id",
+        "sms_contact_id",
         "recipient_ids",
         "recipient_line_ids",
         "level_id",
@@ -537,7 +538,7 @@ class DsoReminder(models.Model):
             lines.append(
                 self.env._(
                     "SMS to %(name)s (%(number)s)",
-                    name=self.contact_id.name,
+                    name=(self.sms_contact_id or self.contact_id).name,
                     number=self.sms_number,
                 )
             )

@@ -15,6 +15,31 @@ from odoo.tools import file_open
 
 _logger = logging.getLogger(__name__)
 
+# the SMS failures that say the number cannot receive an SMS: the answers at
+# sending, and the provider's delivery reports that come later (core's
+# sms.sms DELIVERY_ERRORS but "expired": a phone switched off for days has
+# a good number)
+SMS_UNDELIVERED = frozenset(
+    (
+        "sms_number_format",
+        "sms_number_missing",
+        "sms_invalid_destination",
+        "sms_not_delivered",
+        "sms_not_allowed",
+        "sms_rejected",
+    )
+)
+# what an SMS's state never goes back from (core's sms.tracker rule, kept on
+# the reminder: a late report never undoes a later one)
+SMS_STATES_KEPT = {
+    "canceled": ("canceled", "process", "pending", "sent"),
+    "outgoing": ("process", "pending", "sent"),
+    "process": ("pending", "sent"),
+    "pending": ("sent",),
+    "sent": (),
+    "error": ("sent",),
+}
+
 # what happened after a reminder did not arrive
 FALLBACK_STATES = [
     ("resent", "Sent again to another contact"),
@@ -40,6 +65,9 @@ class DsoReminder(models.Model):
         copy=False,
         help="The SMS provider could not reach the number (wrong number).",
     )
+    # an "Email and SMS" reminder whose SMS went to another person than its
+    # contact, whose number is known to fail (empty: the contact)
+    sms_contact_id = fields.Many2one("res.partner", string="SMS to", readonly=True, copy=False)
     undelivered_contact_ids = fields.Many2many(
         "res.partner",
         "dso_reminder_undelivered_rel",
@@ -100,8 +128,12 @@ class DsoReminder(models.Model):
                 return params.get("detail") or env._("The mail server refused the recipient.")
             case "sms_wrong_number":
                 failure_type = params.get("failure_type")
+                # the notifications' list: the answers at sending and the
+                # delivery reports' ("Invalid Destination")
                 labels = dict(
-                    env["sms.sms"]._fields["failure_type"]._description_selection(env)
+                    env["mail.notification"]
+                    ._fields["failure_type"]
+                    ._description_selection(env)
                 )
                 return labels.get(failure_type, failure_type)
         return ""
@@ -152,6 +184,33 @@ class DsoReminder(models.Model):
         return result
 
     # ------------------------------------------------------------------
+    # Odoo's SMS queue and the provider's delivery reports
+    # ------------------------------------------------------------------
+
+    def _dso_sms_delivery(self, state, failure_type=False):
+        """The SMS of these reminders is in ``state`` (an ``sms.sms`` state),
+        as the SMS queue says at sending (sms_sms.py) or the provider's
+        delivery report later (sms_tracker.py): written on each reminder
+        whose SMS has not gone further; an SMS that cannot reach its number
+        (``SMS_UNDELIVERED``) did not arrive: counted on the contact, and the
+        reminder falls back (``_dso_undelivered``). Told twice, once."""
+        kept = SMS_STATES_KEPT.get(state, ())
+        reminders = self.sudo().filtered(
+            lambda r: r.sms_delivery != state and r.sms_delivery not in kept
+        )
+        if not reminders:
+            return
+        reminders.write({"sms_delivery": state})
+        if state != "error" or failure_type not in SMS_UNDELIVERED:
+            return
+        reason = ("sms_wrong_number", {"failure_type": failure_type})
+        for reminder in reminders.filtered(lambda r: not r.sms_undelivered):
+            contact = reminder._dso_sms_contact()
+            if contact:
+                contact.dso_sms_bounce += 1
+            reminder._dso_undelivered("sms", contact, reason)
+
+    # ------------------------------------------------------------------
     # Undelivered: mark, warn, fall back
     # ------------------------------------------------------------------
 
@@ -164,9 +223,14 @@ class DsoReminder(models.Model):
         triggers are the engine's own writes."""
         flag = "email_bounced" if channel == "email" else "sms_undelivered"
         for reminder in self.sudo().filtered(lambda r: not r.is_draft):
-            new = (
-                contacts - reminder.undelivered_contact_ids if channel == "email" else contacts
-            )
+            new = contacts
+            if channel == "email":
+                # the recipients whose email is already known not to have
+                # arrived (not the contact whose SMS only failed)
+                missed_sms = reminder._dso_sms_contact().filtered(
+                    lambda c, r=reminder: r.sms_undelivered
+                )
+                new = contacts - (reminder.undelivered_contact_ids - missed_sms)
             if reminder[flag] or not new:
                 continue  # the same failure told twice: one activity, one fallback
             missed = reminder.undelivered_contact_ids | new
@@ -182,7 +246,7 @@ class DsoReminder(models.Model):
             )
             reminder._dso_fix_contact_activity(new)
             if not arrived:
-                reminder._dso_fall_back()
+                reminder._dso_fall_back(channel)
 
     def _dso_fix_contact_activity(self, contacts):
         """One open activity on the customer for the collector to fix its
@@ -233,22 +297,30 @@ class DsoReminder(models.Model):
             date_deadline=fields.Date.context_today(self),
         )
 
-    def _dso_fall_back(self):
-        """Send this reminder again at once, on the channel that failed, to
-        the customer's next reachable contact that it was never sent to (in
-        this chain of resends); say in the history and on the customer what
-        happened."""
+    def _dso_fall_back(self, channel):
+        """Send this reminder again at once, on the ``channel`` that failed
+        (email or sms) and on it alone, to the customer's next contact
+        reachable on that channel that this chain of resends never wrote to;
+        say in the history and on the customer what happened. Each channel
+        falls back on its own: an email that bounced goes to the next usable
+        email address, an SMS that failed to the next usable mobile, and the
+        other channel, delivered, is not sent again."""
         self.ensure_one()
         customer = self.partner_id
-        if self.resend_ids:
-            return  # already sent again (by hand, or by an earlier failure)
+        if self.resend_ids.filtered(
+            lambda r: not r.is_fallback or r.channel in (channel, "both")
+        ):
+            return  # already sent again (by hand, or on this channel by an earlier failure)
         Reminder = self.env["dso.reminder"].sudo()
         chain = self._dso_resend_chain()
+        # a newer reminder of the customer (a fallback of this one on the
+        # other channel is not newer: it is this reminder again)
         newer = Reminder.search_count(
             [
                 ("partner_id", "=", customer.id),
                 ("currency_id", "=", self.currency_id.id),
                 ("is_draft", "=", False),
+                ("is_fallback", "=", False),
                 ("id", ">", self.id),
                 ("id", "not in", chain.ids),
             ],
@@ -256,8 +328,12 @@ class DsoReminder(models.Model):
         )
         if newer:
             return self._dso_fallback_done("superseded")
-        channel = self._dso_failed_channel()
-        tried = chain.contact_id | chain.recipient_ids | chain.undelivered_contact_ids
+        tried = (
+            chain.contact_id
+            | chain.sms_contact_id
+            | chain.recipient_ids
+            | chain.undelivered_contact_ids
+        )
         contact = next(
             (
                 candidate
@@ -272,7 +348,8 @@ class DsoReminder(models.Model):
         try:
             with self.env.cr.savepoint():
                 resent = engine._send(
-                    customer, options={"resend_of": self, "contact": contact}
+                    customer,
+                    options={"resend_of": self, "contact": contact, "channel": channel},
                 )
         except Exception as error:  # said in the history, logged
             _logger.info(
@@ -283,6 +360,11 @@ class DsoReminder(models.Model):
         resent.write({"is_fallback": True})
         return self._dso_fallback_done("resent", contact=contact)
 
+    def _dso_sms_contact(self):
+        """The person the SMS of this reminder went to."""
+        self.ensure_one()
+        return self.sms_contact_id or self.contact_id
+
     def _dso_resend_chain(self):
         """This reminder and those it sends again, back to the first one."""
         chain = self
@@ -292,11 +374,6 @@ class DsoReminder(models.Model):
             previous = previous.previous_id
         return chain
 
-    def _dso_failed_channel(self):
-        email = self.email_bounced
-        sms = self.sms_undelivered
-        return "both" if email and sms else "email" if email else "sms"
-
     def _dso_still_due(self):
         """Whether an invoice of this reminder is still open."""
         return any(
@@ -305,8 +382,10 @@ class DsoReminder(models.Model):
 
     def _dso_fallback_done(self, state, contact=None, error=None):
         """Write what happened after the failure on the reminder and say it on
-        the customer's chatter."""
-        self.write({"fallback_state": state})
+        the customer's chatter. When its two channels failed one after the
+        other, "Sent again" stays once one of them was sent again."""
+        if self.fallback_state != "resent":
+            self.write({"fallback_state": state})
         lines = [
             self.env._(
                 "The payment reminder %(reminder)s did not reach %(contacts)s.",
@@ -367,6 +446,15 @@ class DsoReminder(models.Model):
 
 class DsoReminderDispatch(models.AbstractModel):
     _inherit = "dso.reminder.dispatch"
+
+    @api.model
+    def _queue_sms(self, reminders, overrides):
+        """Each reminder's SMS gets core's tracker (``sms.tracker``, by the
+        SMS's uuid): the provider's delivery report, received later by the
+        webhook, finds the reminder through it (sms_tracker.py)."""
+        sms = super()._queue_sms(reminders, overrides)
+        self.env["sms.tracker"].sudo().create([{"sms_uuid": s.uuid} for s in sms if s.uuid])
+        return sms
 
     @api.model
     def _check_sms(self, contact, problems):

@@ -362,7 +362,7 @@ class DsoReminderDispatch(models.AbstractModel):
                         "number": reminder.sms_number,
                         "body": overrides.get(reminder.id, {}).get("sms_body")
                         or bodies.get(reminder.id),
-                        "partner_id": reminder.contact_id.id,
+                        "partner_id": (reminder.sms_contact_id or reminder.contact_id).id,
                         "uuid": reminder.sms_uuid,
                         "state": "outgoing",
                     }

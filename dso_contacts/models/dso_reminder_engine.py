@@ -324,9 +324,12 @@ class DsoReminderEngine(models.AbstractModel):
             raise UserError(self.env._("A preview is not sent: it cannot be sent again."))
         email = previous.email_status not in ("none", "outgoing", "sent")
         sms = previous.sms_status not in ("none", "outgoing", "process", "pending", "sent")
-        channel = {(True, True): "both", (True, False): "email", (False, True): "sms"}.get(
-            (email, sms), previous.channel
-        )
+        # a fallback after a failure names its one channel (dso_reminder_bounce.py)
+        channel = options.get("channel") or {
+            (True, True): "both",
+            (True, False): "email",
+            (False, True): "sms",
+        }.get((email, sms), previous.channel)
         return dict(
             options,
             level=previous.level_id,
@@ -429,13 +432,19 @@ class DsoReminderEngine(models.AbstractModel):
             as the level says
         :param contact: the person reminded (a fallback after a failure);
             None: the contact for collection, or the next reachable contact
-            when its address is known to bounce (res_partner_reachable.py)
+            when its address is known to bounce (res_partner_reachable.py);
+            on "Email and SMS", each channel's own: the SMS goes to the next
+            contact with a usable mobile when the number is known to fail
         """
         company = self.env.company
         customer = group["partner"]
         level = level or group["level"]
         channel = channel or level._reminder_channel()
-        contact = contact or customer._dso_reminder_reachable_contact(channel, company)
+        sms_contact = None
+        if not contact:
+            contact = customer._dso_reminder_reachable_contact(channel, company)
+            if channel == "both":
+                sms_contact = customer._dso_reminder_reachable_contact("sms", company)
         user, author, email_from = company._dso_reminder_sender(customer)
         vals = {
             "company_id": company.id,
@@ -456,6 +465,8 @@ class DsoReminderEngine(models.AbstractModel):
             "author_id": author.id,
             "email_from": email_from,
         }
+        if sms_contact and sms_contact != contact:
+            vals["sms_contact_id"] = sms_contact.id
         vals.update(
             self.env["dso.reminder.dispatch"]._recipients_vals(
                 customer,
@@ -464,6 +475,7 @@ class DsoReminderEngine(models.AbstractModel):
                 contacts=contacts,
                 cc_salesperson=cc_salesperson,
                 contact=contact,
+                sms_contact=sms_contact,
             )
         )
         return vals

@@ -42,7 +42,14 @@ class DsoReminderDispatch(models.AbstractModel):
 
     @api.model
     def _recipients_vals(
-        self, customer, level, channel, contacts=None, cc_salesperson=None, contact=None
+        self,
+        customer,
+        level,
+        channel,
+        contacts=None,
+        cc_salesperson=None,
+        contact=None,
+        sms_contact=None,
     ):
         """Values of the recipients of one reminder of ``level`` to
         ``customer``: the channels checked (``_check_recipients``), and each
@@ -57,8 +64,10 @@ class DsoReminderDispatch(models.AbstractModel):
         :param cc_salesperson: the manual send's choice; None: the level's
         :param contact: the person reminded; None: the contact for collection
             (another one when the reminder falls back, dso_reminder_bounce.py)
+        :param sms_contact: the person the SMS goes to; None: ``contact``
         """
         contact = contact or customer.collection_contact_id
+        sms_contact = sms_contact or contact
         # the person reminded instead of the contact for collection
         fallback = contact != customer.collection_contact_id
         emailed = channel in ("email", "both")
@@ -80,7 +89,7 @@ class DsoReminderDispatch(models.AbstractModel):
             )
         else:
             email_contacts = contact
-        vals = self._check_recipients(channel, email_contacts, contact)
+        vals = self._check_recipients(channel, email_contacts, sms_contact)
         queued = set(vals["recipient_ids"][0][2]) if vals.get("recipient_ids") else set()
         lines = []
         if emailed:
@@ -127,13 +136,15 @@ class DsoReminderDispatch(models.AbstractModel):
                         "reason_code": "salesperson",
                     }
                 )
-        if channel in ("sms", "both") and contact:
+        if channel in ("sms", "both") and sms_contact:
             lines.append(
                 {
-                    "partner_id": contact.id,
+                    "partner_id": sms_contact.id,
                     "send_as": "sms" if vals.get("sms_state") == "queued" else "none",
                     "address": vals.get("sms_number") or False,
-                    "reason_code": "fallback" if fallback else "collection",
+                    "reason_code": "fallback"
+                    if sms_contact != customer.collection_contact_id
+                    else "collection",
                 }
             )
         if channel == "activity":

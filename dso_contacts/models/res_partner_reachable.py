@@ -169,6 +169,9 @@ class ResPartner(models.Model):
         ``_dso_fallback_candidates``). Nobody reachable: the contact for
         collection (the dispatch says what keeps it)."""
         self.ensure_one()
+        # an "Email and SMS" reminder is addressed (greeted) by its email: its
+        # person is the email's; its SMS person is chosen apart (``sms``)
+        channel = "email" if channel == "both" else channel
         contact = self.collection_contact_id
         # the usual case costs no query: the flags are read for the batch
         if not contact or not contact._dso_known_to_fail(channel):
@@ -190,7 +193,6 @@ class ResPartner(models.Model):
             return False
         if channel == "sms":
             return bool(self.dso_sms_bounce)
-        # email and SMS: the email is what the reminder rests on
         return bool(self.message_bounce)
 
     def _dso_get_collection_warning(self):

@@ -234,8 +234,10 @@ class ResPartner(models.Model):
                 [
                     "|",
                     "|",
+                    "|",
                     ("partner_id", "in", self.ids),
                     ("contact_id", "in", self.ids),
+                    ("sms_contact_id", "in", self.ids),
                     ("recipient_ids", "in", self.ids),
                 ],
                 limit=1,
@@ -243,7 +245,10 @@ class ResPartner(models.Model):
         )
         if reminder:
             partner = (
-                reminder.partner_id | reminder.contact_id | reminder.recipient_ids
+                reminder.partner_id
+                | reminder.contact_id
+                | reminder.sms_contact_id
+                | reminder.recipient_ids
             ) & self
             raise UserError(
                 self.env._(

@@ -33,6 +33,8 @@ from . import test_reminder_plans
 from . import test_second_company_screens
 from . import test_plain_user_screens
 from . import test_reminder_bounce
+from . import test_reminder_sms_reports
+from . import test_reminder_both_channels
 from . import test_cockpit_figures
 from . import test_work_today
 from . import test_dashboard

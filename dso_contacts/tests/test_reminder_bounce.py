@@ -17,12 +17,10 @@ MAIL_LOGGER = "odoo.addons.mail.models.mail_mail"
 THREAD_LOGGER = "odoo.addons.mail.models.mail_thread"
 
 
-@tagged("post_install", "-at_install")
-class TestReminderBounce(ReminderCommon):
-    """A reminder that does not arrive (a bounce returned by a mail server, a
-    recipient refused by the SMTP server, an SMS to a wrong number) is marked
-    undelivered, the collector gets one activity, and the reminder goes out
-    again to the customer's next reachable contact, never in a loop."""
+class BounceCommon(ReminderCommon):
+    """A customer with its contact for collection (an accountant), a
+    purchaser and a financial director, each with an email and a mobile; the
+    company's fallback order: the director, then the purchaser."""
 
     @classmethod
     def setUpClass(cls):
@@ -117,6 +115,14 @@ class TestReminderBounce(ReminderCommon):
                 ("activity_type_id", "=", self.fix_type.id),
             ]
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReminderBounce(BounceCommon):
+    """A reminder that does not arrive (a bounce returned by a mail server, a
+    recipient refused by the SMTP server, an SMS to a wrong number) is marked
+    undelivered, the collector gets one activity, and the reminder goes out
+    again to the customer's next reachable contact, never in a loop."""
 
     # ------------------------------------------------------------------
     # A bounce, and the fallback
@@ -538,10 +544,14 @@ class TestReminderBounce(ReminderCommon):
 
     @freeze_time(NOW)
     def test_next_reminder_skips_the_contact_known_to_bounce(self):
+        """The next level, "Email and SMS": its email goes to the next contact
+        with a usable email; its SMS stays with the contact for collection,
+        whose number never failed (each channel its own), and an opt-out of
+        that number holds."""
         invoice, first = self._send_first_reminder()
         self._bounce(first)
-        # the director opted out of SMS
-        self.env["phone.blacklist"]._add(["+32456334455"])
+        # the contact for collection opted out of SMS
+        self.env["phone.blacklist"]._add(["+32456123456"])
         # ten days later, the next level is due: not to the dead address
         with freeze_time(NOW.replace("2025-03-10", "2025-03-20")):
             with self.mock_mail_gateway(), self.mockSMSGateway():
@@ -550,8 +560,17 @@ class TestReminderBounce(ReminderCommon):
         self.assertNotEqual(latest, first)
         self.assertEqual(latest.recipient_ids, self.director)
         self.assertEqual(latest.trigger_move_id, invoice)
-        self.assertEqual(
-            (latest.channel, latest.sms_state), ("both", "blacklisted"), "the opt-out holds"
+        self.assertRecordValues(
+            latest,
+            [
+                {
+                    "channel": "both",
+                    "contact_id": self.director.id,
+                    "sms_contact_id": self.contact.id,
+                    "sms_number": "+32456123456",
+                    "sms_state": "blacklisted",  # the opt-out holds
+                }
+            ],
         )
 
     @freeze_time(NOW)
