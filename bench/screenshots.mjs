@@ -115,6 +115,12 @@ await shot("my_work", async () => {
         await header.click(); await idle();
     }
 });
+await shot("dashboard", async () => {
+    // the demo's snapshots of the last five months: the trend's line
+    await page.goto(action("dso_collection_dashboard_action")); await idle();
+    await page.waitForSelector(".o_field_widget[name=dso_trend] canvas");
+    await page.waitForSelector(".o_field_widget[name=top_customer_ids] .o_data_row");
+});
 await shot("dso_trend", async () => {
     // per customer (the company's figures include Odoo's own demo payments)
     await page.goto(action("dso_dso_snapshot_action")); await idle();

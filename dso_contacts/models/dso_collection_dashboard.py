@@ -1,69 +1,131 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import json
+
 from dateutil.relativedelta import relativedelta
+from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
+from odoo.tools import format_date
 
-TOP_CUSTOMERS = 10
 OVERDUE_FIELDS = ("amount_period_1", "amount_period_2", "amount_period_3", "amount_period_4")
 OVERDUE_BUCKETS = ("1_period", "2_period", "3_period", "4_period")
+TOP_CUSTOMERS = 10
+TREND_MONTHS = 12
 
 
-class DsoCollectionDashboard(models.TransientModel):
-    """The Collection dashboard of the current company: the figures of the
-    DSO engine, the ageing view and the collection activity, read when the
-    dashboard is opened or refreshed (no figure of its own)."""
+class DsoCollectionDashboard(models.Model):
+    """The Collection dashboard: one record per user, kept (never vacuumed,
+    so a tab left open still refreshes), whose figures are computed when
+    read, for the company the user works in (the switcher's current one),
+    from the DSO engine, the ageing view and the collection activity. As
+    Odoo's journal dashboard (``account.journal.kanban_dashboard``), the
+    record stores no figure of its own."""
 
     _name = "dso.collection.dashboard"
     _description = "Collection Dashboard"
-    _check_company_auto = True
+    _rec_name = "user_id"
 
-    company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, default=lambda self: self.env.company
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    date = fields.Date(string="Figures at", readonly=True)
-    period_days = fields.Integer(string="DSO period (days)", default=90, readonly=True)
-    receivables = fields.Monetary(readonly=True)
-    credit_sales = fields.Monetary(readonly=True)
-    dso = fields.Float(string="DSO", digits=(16, 1), readonly=True)
-    countback_dso = fields.Float(string="Countback DSO", digits=(16, 1), readonly=True)
-    amount_not_due = fields.Monetary(string="Not Due", readonly=True)
-    amount_period_1 = fields.Monetary(string="Period 1", readonly=True)
-    amount_period_2 = fields.Monetary(string="Period 2", readonly=True)
-    amount_period_3 = fields.Monetary(string="Period 3", readonly=True)
-    amount_period_4 = fields.Monetary(string="Period 4", readonly=True)
-    amount_credit = fields.Monetary(string="Open Credits", readonly=True)
-    amount_overdue = fields.Monetary(string="Overdue", readonly=True)
-    promise_count = fields.Integer(string="Promises made", readonly=True)
-    kept_count = fields.Integer(string="Promises kept", readonly=True)
-    broken_count = fields.Integer(string="Promises broken", readonly=True)
-    kept_rate = fields.Float(string="Kept rate (%)", digits=(16, 1), readonly=True)
-    customer_ids = fields.One2many(
-        "dso.collection.dashboard.customer",
-        "dashboard_id",
-        string="Top overdue customers",
+    user_id = fields.Many2one(
+        "res.users",
+        required=True,
         readonly=True,
+        index=True,
+        ondelete="cascade",
+        default=lambda self: self.env.user,
     )
-    snapshot_ids = fields.Many2many(
-        "dso.dso.snapshot",
+    company_id = fields.Many2one("res.company", compute="_compute_figures")
+    currency_id = fields.Many2one("res.currency", compute="_compute_figures")
+    date = fields.Date(string="Figures at", compute="_compute_figures")
+    period_days = fields.Integer(string="DSO period (days)", compute="_compute_figures")
+    receivables = fields.Monetary(compute="_compute_figures")
+    credit_sales = fields.Monetary(compute="_compute_figures")
+    dso = fields.Float(string="DSO", digits=(16, 1), compute="_compute_figures")
+    countback_dso = fields.Float(
+        string="Countback DSO", digits=(16, 1), compute="_compute_figures"
+    )
+    amount_not_due = fields.Monetary(string="Not Due", compute="_compute_figures")
+    amount_period_1 = fields.Monetary(string="Period 1", compute="_compute_figures")
+    amount_period_2 = fields.Monetary(string="Period 2", compute="_compute_figures")
+    amount_period_3 = fields.Monetary(string="Period 3", compute="_compute_figures")
+    amount_period_4 = fields.Monetary(string="Period 4", compute="_compute_figures")
+    amount_credit = fields.Monetary(string="Open Credits", compute="_compute_figures")
+    amount_overdue = fields.Monetary(string="Overdue", compute="_compute_figures")
+    promise_count = fields.Integer(string="Promises made", compute="_compute_figures")
+    kept_count = fields.Integer(string="Promises kept", compute="_compute_figures")
+    broken_count = fields.Integer(string="Promises broken", compute="_compute_figures")
+    kept_rate = fields.Float(
+        string="Kept rate (%)", digits=(16, 1), compute="_compute_figures"
+    )
+    top_customer_ids = fields.Many2many(
+        "res.partner",
+        string="Top overdue customers",
+        compute="_compute_figures",
+        help="The customers with the largest overdue amounts, largest first.",
+    )
+    dso_trend = fields.Text(
         string="DSO trend",
-        compute="_compute_snapshot_ids",
-        help="The company's monthly DSO snapshots of the last 12 months.",
+        compute="_compute_dso_trend",
+        help="The DSO of the last 12 months: the monthly snapshots, and today's "
+        "figure for the current month; a month without a snapshot is a gap.",
     )
 
-    @api.depends("company_id", "date")
-    def _compute_snapshot_ids(self):
-        Snapshot = self.env["dso.dso.snapshot"]
+    _sql_constraints = [
+        ("user_uniq", "unique(user_id)", "A user has one collection dashboard."),
+    ]
+
+    @api.depends_context("company", "lang")
+    def _compute_figures(self):
+        """Every figure at once, for the current company (one call of the
+        engine for the records read together: they are the user's own)."""
+        values = self._dashboard_values(self.env.company)
+        partners = self.env["res.partner"].browse(values.pop("top_customer_ids"))
         for dashboard in self:
-            date = dashboard.date or fields.Date.context_today(self)
-            dashboard.snapshot_ids = Snapshot.search(
+            dashboard.update(values)
+            dashboard.top_customer_ids = partners
+
+    @api.depends_context("company", "lang")
+    def _compute_dso_trend(self):
+        """The last 12 months' DSO as the line graph of Odoo's dashboard
+        graph widget: the month-end snapshots of the 11 months before, a gap
+        (``null``) where a month has none (a past month is computed on
+        demand by an accountant from the trend's view), and today's DSO for
+        the current month."""
+        company = self.env.company
+        for dashboard in self:
+            this_month = dashboard.date.replace(day=1)
+            months = [
+                this_month - relativedelta(months=n) for n in range(TREND_MONTHS - 1, 0, -1)
+            ]
+            snapshots = self.env["dso.dso.snapshot"].search_read(
                 [
-                    ("company_id", "=", dashboard.company_id.id),
+                    ("company_id", "=", company.id),
                     ("scope", "=", "company"),
-                    ("month", ">=", date.replace(day=1) - relativedelta(months=12)),
+                    ("month", "in", months),
                 ],
-                order="month desc",
-                limit=12,
+                ["month", "dso"],
+            )
+            dso = {snapshot["month"]: snapshot["dso"] for snapshot in snapshots}
+            values = [
+                {
+                    "x": format_date(self.env, month, date_format="MMM yyyy"),
+                    "y": dso.get(month),
+                }
+                for month in months
+            ]
+            values.append(
+                {
+                    "x": format_date(self.env, this_month, date_format="MMM yyyy"),
+                    "y": round(dashboard.dso, 1),
+                }
+            )
+            dashboard.dso_trend = json.dumps(
+                [
+                    {
+                        "key": self.env._("DSO (days)"),
+                        "values": values,
+                        "is_sample_data": False,
+                    }
+                ]
             )
 
     @api.model
@@ -86,7 +148,8 @@ class DsoCollectionDashboard(models.TransientModel):
     def _dashboard_values(self, company):
         """The figures of ``company``, read from the DSO engine (DSO,
         countback, ageing by bucket), the ageing view (top overdue
-        customers) and the collection activity (promises)."""
+        customers, largest first: their ids) and the collection activity
+        (promises)."""
         date = company._dso_reminder_today()
         days = int(company.dso_period_days)
         engine = self.env["dso.dso"].with_company(company)
@@ -118,32 +181,14 @@ class DsoCollectionDashboard(models.TransientModel):
             order="amount_residual:sum desc",
             limit=TOP_CUSTOMERS,
         )
-        residuals = dict(
-            Ageing._read_group(
-                [*domain, ("partner_id", "in", [partner.id for partner, _sum in overdue])],
-                ["partner_id"],
-                ["amount_residual:sum"],
-            )
-        )
         top = sorted(
             (
-                (amount, residuals[partner], partner)
+                (amount, partner)
                 for partner, amount in overdue
                 if company.currency_id.compare_amounts(amount, 0) > 0
             ),
-            key=lambda item: (-item[0], item[2].id),
+            key=lambda item: (-item[0], item[1].id),
         )
-        customers = [
-            fields.Command.create(
-                {
-                    "sequence": sequence,
-                    "partner_id": partner.id,
-                    "amount_overdue": overdue,
-                    "amount_residual": residual,
-                }
-            )
-            for sequence, (overdue, residual, partner) in enumerate(top, 1)
-        ]
 
         [(promises, kept, broken)] = self.env["dso.collection.activity"]._read_group(
             [("company_id", "=", company.id), ("kind", "=", "promise")],
@@ -154,26 +199,40 @@ class DsoCollectionDashboard(models.TransientModel):
         return {
             **values,
             "company_id": company.id,
+            "currency_id": company.currency_id.id,
             "date": date,
             "period_days": days,
             "promise_count": promises or 0,
             "kept_count": kept,
             "broken_count": broken,
             "kept_rate": kept * 100.0 / (kept + broken) if kept + broken else 0.0,
-            "customer_ids": customers,
+            "top_customer_ids": [partner.id for _amount, partner in top],
         }
 
     @api.model
     def action_open_dashboard(self):
-        """The menu's door: a dashboard of the current company's figures."""
-        dashboard = self.create(self._dashboard_values(self.env.company))
-        return dashboard._action_show()
+        """The menu's door: the user's dashboard, found or created (one per
+        user: a tab left open keeps working, whatever the vacuum)."""
+        return self._get_user_dashboard()._action_show()
+
+    @api.model
+    def _get_user_dashboard(self):
+        dashboard = self.search([("user_id", "=", self.env.uid)], limit=1)
+        if dashboard:
+            return dashboard
+        try:
+            # two tabs opening the dashboard for the first time at once: the
+            # second finds the first's record
+            with self.env.cr.savepoint():
+                return self.create({"user_id": self.env.uid})
+        except IntegrityError:
+            return self.search([("user_id", "=", self.env.uid)], limit=1)
 
     def action_refresh(self):
+        """The figures are read again when the form reloads the record."""
         self.ensure_one()
-        self.customer_ids.unlink()
-        self.write(self._dashboard_values(self.company_id))
-        return self._action_show()
+        self.check_access("read")
+        return True
 
     def _action_show(self):
         self.ensure_one()
@@ -203,18 +262,3 @@ class DsoCollectionDashboard(models.TransientModel):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "dso_contacts.dso_collection_activity_action"
         )
-
-
-class DsoCollectionDashboardCustomer(models.TransientModel):
-    _name = "dso.collection.dashboard.customer"
-    _description = "Collection Dashboard: Overdue Customer"
-    _order = "sequence, id"
-
-    dashboard_id = fields.Many2one(
-        "dso.collection.dashboard", required=True, ondelete="cascade", readonly=True
-    )
-    sequence = fields.Integer(string="Rank", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    currency_id = fields.Many2one(related="dashboard_id.currency_id")
-    amount_overdue = fields.Monetary(string="Overdue", readonly=True)
-    amount_residual = fields.Monetary(string="Open Amount", readonly=True)

@@ -61,6 +61,18 @@ class ResPartner(models.Model):
         currency_field="dso_currency_id",
         groups="account.group_account_invoice",
     )
+    dso_amount_overdue = fields.Monetary(
+        string="Overdue",
+        compute="_compute_dso_amount_totals",
+        currency_field="dso_currency_id",
+        help="The open items past due (the four periods), in the current company.",
+    )
+    dso_amount_open = fields.Monetary(
+        string="Open amount",
+        compute="_compute_dso_amount_totals",
+        currency_field="dso_currency_id",
+        help="Every open item, not due and open credits included.",
+    )
 
     def _compute_dso_ageing(self):
         """The customer's open items in the current company, by bucket (one
@@ -87,6 +99,15 @@ class ResPartner(models.Model):
                 if group_partner == commercial:
                     partner[f"dso_{BUCKET_FIELDS[bucket]}"] = amount
                     partner.dso_ageing_count += count
+
+    def _compute_dso_amount_totals(self):
+        for partner in self:
+            partner.dso_amount_overdue = sum(
+                partner[f"dso_amount_period_{period}"] for period in range(1, 5)
+            )
+            partner.dso_amount_open = sum(
+                partner[f"dso_{name}"] for name in BUCKET_FIELDS.values()
+            )
 
     def _compute_dso_dso(self):
         self.dso_dso = 0.0

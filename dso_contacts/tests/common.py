@@ -1,4 +1,48 @@
+from datetime import timedelta
+
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+
+
+def create_invoice(
+    env,
+    partner,
+    due,
+    amount,
+    currency=None,
+    company=None,
+    move_type="out_invoice",
+    invoice_date=None,
+):
+    """A posted customer invoice (or credit note, ``move_type="out_refund"``)
+    of one untaxed line of ``amount``, due on ``due``, dated 30 days before
+    unless ``invoice_date`` is given, in ``company`` (the current one)."""
+    company = company or env.company
+    move = (
+        env["account.move"]
+        .with_company(company)
+        .create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": invoice_date or due - timedelta(days=30),
+                "invoice_date_due": due,
+                "currency_id": (currency or company.currency_id).id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Consulting",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [],
+                        }
+                    )
+                ],
+            }
+        )
+    )
+    move.action_post()
+    return move
 
 
 class DsoContactsCommon(TransactionCase):

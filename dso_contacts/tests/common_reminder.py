@@ -1,11 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from datetime import date, timedelta
+from datetime import date
 
 from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.sms.tests.common import SMSCommon
+
+from .common import create_invoice
 
 # the logger of the engine's caught errors (see DsoReminderEngine._process_batch)
 ENGINE_LOGGER = "odoo.addons.dso_contacts.models.dso_reminder_engine"
@@ -78,32 +80,9 @@ class ReminderCommon(AccountTestInvoicingCommon, SMSCommon):
 
     @classmethod
     def _create_invoice(cls, customer, due, amount=100.0, currency=None, company=None):
-        company = company or cls.company
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": customer.id,
-                    "invoice_date": due - timedelta(days=30),
-                    "invoice_date_due": due,
-                    "currency_id": (currency or company.currency_id).id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Consulting",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [],
-                            }
-                        )
-                    ],
-                }
-            )
+        return create_invoice(
+            cls.env, customer, due, amount, currency=currency, company=company or cls.company
         )
-        move.action_post()
-        return move
 
     @classmethod
     def _pay(cls, invoice):

@@ -7,6 +7,8 @@ from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import create_invoice
+
 BUCKETS = (
     "amount_not_due",
     "amount_period_1",
@@ -125,32 +127,16 @@ class TestCockpitFigures(AccountTestInvoicingCommon):
     def _invoice(
         cls, partner, due, amount, currency=None, company=None, move_type="out_invoice"
     ):
-        company = company or cls.company_a
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_date": min(due - timedelta(days=30), cls.today),
-                    "invoice_date_due": due,
-                    "currency_id": (currency or company.currency_id).id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Consulting",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [],
-                            }
-                        )
-                    ],
-                }
-            )
+        return create_invoice(
+            cls.env,
+            partner,
+            due,
+            amount,
+            currency=currency,
+            company=company or cls.company_a,
+            move_type=move_type,
+            invoice_date=min(due - timedelta(days=30), cls.today),
         )
-        move.action_post()
-        return move
 
     @classmethod
     def _pay(cls, invoice, amount=None, date=None):

@@ -1,11 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import inspect
+import json
 from datetime import timedelta
+from xmlrpc.client import Fault
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
+from odoo.addons.base.models.ir_autovacuum import is_autovacuum
+
+from .common import create_invoice
 
 OVERDUE = ("amount_period_1", "amount_period_2", "amount_period_3", "amount_period_4")
 
@@ -34,6 +41,13 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
             groups="account.group_account_invoice",
             company_id=cls.company_b.id,
             company_ids=[Command.set(cls.company_b.ids)],
+        )
+        cls.accountant = new_test_user(
+            cls.env,
+            login="dso_dash_accountant",
+            groups="account.group_account_manager",
+            company_id=cls.company_a.id,
+            company_ids=[Command.set((cls.company_a + cls.company_b).ids)],
         )
         Partner = cls.env["res.partner"]
         cls.alpha = Partner.create({"name": "Dash Alpha SA", "is_company": True})
@@ -73,26 +87,14 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
 
     @classmethod
     def _invoice(cls, partner, due, amount, company=None):
-        company = company or cls.company_a
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": min(due - timedelta(days=30), cls.today),
-                    "invoice_date_due": due,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {"name": "Consulting", "price_unit": amount, "tax_ids": []}
-                        )
-                    ],
-                }
-            )
+        return create_invoice(
+            cls.env,
+            partner,
+            due,
+            amount,
+            company=company or cls.company_a,
+            invoice_date=min(due - timedelta(days=30), cls.today),
         )
-        move.action_post()
-        return move
 
     def _open(self, user, company):
         Dashboard = (
@@ -101,10 +103,23 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
             .with_context(allowed_company_ids=company.ids)
         )
         action = Dashboard.action_open_dashboard()
+        self.assertEqual(action["res_model"], "dso.collection.dashboard")
         return Dashboard.browse(action["res_id"])
+
+    def _rpc(self, user, method, args, **kwargs):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            user.id,
+            user.login,
+            "dso.collection.dashboard",
+            method,
+            args,
+            kwargs,
+        )
 
     def test_dashboard_shows_the_engine_figures(self):
         dashboard = self._open(self.billing, self.company_a)
+        self.assertEqual(dashboard.user_id, self.billing)
         self.assertEqual(dashboard.company_id, self.company_a)
         [engine] = (
             self.env["dso.dso"]
@@ -133,12 +148,12 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
         self.assertAlmostEqual(dashboard.amount_not_due, totals[0])
         self.assertAlmostEqual(dashboard.amount_overdue, sum(totals[1:]))
         self.assertAlmostEqual(dashboard.amount_overdue, 1100.0)
-        # the top overdue customers, largest first, without Gamma (not due)
-        self.assertEqual(
-            [(line.partner_id, line.amount_overdue) for line in dashboard.customer_ids],
-            [(self.beta, 800.0), (self.alpha, 300.0)],
-        )
-        self.assertEqual(dashboard.customer_ids.mapped("amount_residual"), [800.0, 1300.0])
+        # the top overdue customers, largest first, without Gamma (not due),
+        # with their amounts in the company
+        customers = dashboard.top_customer_ids
+        self.assertEqual(customers.ids, (self.beta + self.alpha).ids)
+        self.assertEqual(customers.mapped("dso_amount_overdue"), [800.0, 300.0])
+        self.assertEqual(customers.mapped("dso_amount_open"), [800.0, 1300.0])
         # the promise-kept rate is the collection activity's
         [(rate,)] = (
             self.env["dso.collection.activity"]
@@ -149,28 +164,102 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
         self.assertAlmostEqual(dashboard.kept_rate, rate, places=1)
         self.assertAlmostEqual(dashboard.kept_rate, 200.0 / 3, places=1)
         self.assertEqual((dashboard.kept_count, dashboard.broken_count), (2, 1))
-        # the trend: the company's monthly snapshots, as the DSO trend view's
-        self.assertEqual(dashboard.snapshot_ids.company_id, self.company_a)
-        self.assertEqual(set(dashboard.snapshot_ids.mapped("scope")), {"company"})
-        self.assertEqual(len(dashboard.snapshot_ids), 1)
 
-    def test_company_b_sees_only_its_figures(self):
+    def test_trend_is_twelve_months_with_gaps(self):
+        """Last month from its snapshot, the current month from today's
+        figures, the months without a snapshot as gaps (null)."""
+        dashboard = self._open(self.billing, self.company_a)
+        [line] = json.loads(dashboard.dso_trend)
+        values = line["values"]
+        self.assertEqual(len(values), 12)
+        [snapshot] = self.env["dso.dso.snapshot"].search(
+            [("company_id", "=", self.company_a.id), ("scope", "=", "company")]
+        )
+        self.assertAlmostEqual(values[-2]["y"], snapshot.dso, places=1)
+        self.assertAlmostEqual(values[-1]["y"], round(dashboard.dso, 1))
+        self.assertEqual([value["y"] for value in values[:-2]], [None] * 10)
+        self.assertEqual(len({value["x"] for value in values}), 12)
+        # company B's line is B's
         dashboard_b = self._open(self.billing_b, self.company_b)
+        [line_b] = json.loads(dashboard_b.dso_trend)
+        [snapshot_b] = self.env["dso.dso.snapshot"].search(
+            [("company_id", "=", self.company_b.id), ("scope", "=", "company")]
+        )
+        self.assertAlmostEqual(line_b["values"][-2]["y"], snapshot_b.dso, places=1)
+        self.assertAlmostEqual(line_b["values"][-1]["y"], round(dashboard_b.dso, 1))
+
+    def test_dashboard_survives_the_vacuum(self):
+        """A tab left open for hours: its record is still there after the
+        vacuum, refreshes, and the menu opens the same one."""
+        dashboard = self._open(self.billing, self.company_a)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE dso_collection_dashboard "
+            "SET create_date = create_date - interval '2 days', "
+            "write_date = write_date - interval '2 days' WHERE id = %s",
+            [dashboard.id],
+        )
+        # what ir.autovacuum runs for this model (without its commits)
+        Model = self.env["dso.collection.dashboard"]
+        for _name, method in inspect.getmembers(self.env.registry[Model._name], is_autovacuum):
+            method(Model)
+        self.env.invalidate_all()
+        self.assertTrue(dashboard.exists())
+        self.assertTrue(dashboard.action_refresh())
+        self.assertAlmostEqual(dashboard.receivables, 7100.0)
+        self.assertEqual(self._open(self.billing, self.company_a), dashboard)
+
+    def test_each_user_and_company_sees_only_its_own(self):
+        dashboard_a = self._open(self.billing, self.company_a)
+        dashboard_b = self._open(self.billing_b, self.company_b)
+        accountant = self._open(self.accountant, self.company_a)
+        self.assertEqual(len(dashboard_a | dashboard_b | accountant), 3)
+        # B's user: B's figures
         self.assertEqual(dashboard_b.company_id, self.company_b)
         self.assertAlmostEqual(dashboard_b.receivables, 9000.0)
-        self.assertEqual(dashboard_b.customer_ids.partner_id, self.gamma)
-        self.assertAlmostEqual(dashboard_b.customer_ids.amount_overdue, 9000.0)
+        self.assertEqual(dashboard_b.top_customer_ids, self.gamma)
+        self.assertEqual(dashboard_b.top_customer_ids.dso_amount_overdue, 9000.0)
         self.assertEqual((dashboard_b.kept_count, dashboard_b.broken_count), (0, 1))
         self.assertEqual(dashboard_b.kept_rate, 0.0)
-        self.assertEqual(dashboard_b.snapshot_ids.company_id, self.company_b)
+        # the accountant: A's figures, as the Billing user's
+        self.assertAlmostEqual(accountant.receivables, dashboard_a.receivables)
+        self.assertEqual(accountant.top_customer_ids, dashboard_a.top_customer_ids)
+        # A's user working in B: the same record, B's figures
+        in_b = self._open(self.billing, self.company_b)
+        self.assertEqual(in_b, dashboard_a)
+        self.assertEqual(in_b.company_id, self.company_b)
+        self.assertAlmostEqual(in_b.receivables, 9000.0)
+        self.assertEqual(in_b.top_customer_ids, self.gamma)
+        # another user's dashboard is refused, whatever the companies
+        for user, other in (
+            (self.billing_b, dashboard_a),
+            (self.billing, accountant),
+            (self.accountant, dashboard_b),
+        ):
+            with self.assertRaises(AccessError):
+                other.with_user(user).with_context(
+                    allowed_company_ids=other.user_id.company_ids.ids
+                ).read(["dso"])
+            with self.assertRaises(AccessError):
+                other.with_user(user).action_refresh()
+
+    @mute_logger("odoo.http", "odoo.models")
+    def test_other_users_dashboard_refused_over_xmlrpc(self):
         dashboard_a = self._open(self.billing, self.company_a)
-        with self.assertRaises(AccessError):
-            dashboard_a.with_user(self.billing_b).with_context(
-                allowed_company_ids=self.company_b.ids
-            ).read(["dso"])
-        # refreshed, B's dashboard keeps B's figures
-        dashboard_b.action_refresh()
-        self.assertEqual(dashboard_b.customer_ids.partner_id, self.gamma)
+        dashboard_b = self._open(self.billing_b, self.company_b)
+        [values] = self._rpc(self.billing_b, "read", [dashboard_b.ids, ["receivables"]])
+        self.assertAlmostEqual(values["receivables"], 9000.0)
+        with self.assertRaisesRegex(Fault, "read"):
+            self._rpc(self.billing_b, "read", [dashboard_a.ids, ["receivables"]])
+        with self.assertRaisesRegex(Fault, "read"):
+            self._rpc(self.billing_b, "action_refresh", [dashboard_a.ids])
+        self.assertEqual(self._rpc(self.billing_b, "search", [[]]), dashboard_b.ids)
+        # nor can a dashboard be made for someone else, or given away
+        with self.assertRaisesRegex(Fault, "create"):
+            self._rpc(self.billing_b, "create", [{"user_id": self.accountant.id}])
+        with self.assertRaisesRegex(Fault, "not allowed to modify"):
+            self._rpc(self.billing_b, "write", [dashboard_b.ids, {"user_id": self.billing.id}])
+        self.assertEqual(dashboard_b.user_id, self.billing_b)
 
     def test_dashboard_tour(self):
         self.start_tour(

@@ -222,6 +222,37 @@ class TestWorkToday(WorkCommon):
         self._create_invoice(self.customer, self.today - timedelta(days=2))
         self.assertFalse(self._lines("no_contact"))
 
+    def test_descriptions_read_together_are_those_of_each_line(self):
+        """The texts of a whole list (every kind, one batch) are those of
+        each line read alone."""
+        self._create_invoice(self.customer, self.today - timedelta(days=31), 400.0)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        disputed = self._create_invoice(self.customer, self.today - timedelta(days=3), 250.0)
+        self.env["dso.invoice.dispute"].with_user(self.billing).create(
+            {"move_id": disputed.id, "reason_id": self.reasons[0].id}
+        )
+        self._broken_promise(self._create_invoice(self.customer, self.today, 90.0))
+        nobody = self.env["res.partner"].create(
+            {"name": "Nobody SA", "is_company": True, "user_id": self.billing.id}
+        )
+        self._create_invoice(nobody, self.today - timedelta(days=2), 70.0)
+        self.env.invalidate_all()
+        lines = self.Work.search(
+            [("partner_id", "in", (self.customer + nobody).ids)], order="kind, id"
+        )
+        together = {line.kind: line.description for line in lines}
+        self.assertEqual(set(together), {"promise", "dispute", "last_level", "no_contact"})
+        self.assertIn("not paid", together["promise"])
+        self.assertIn(self.level_final.name, together["last_level"])
+        self.assertIn("still unpaid", together["last_level"])
+        self.assertEqual(
+            together["no_contact"], "Owes money and has no contact for collection"
+        )
+        for line in lines:
+            self.env.invalidate_all()
+            self.assertEqual(self.Work.browse(line.id).description, together[line.kind])
+
     def test_my_work_filter_and_today_of_the_menu(self):
         other, _contact = self._create_customer("Beta")
         other.user_id = self.other_collector
