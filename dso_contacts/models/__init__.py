@@ -37,6 +37,7 @@ from . import dso_contact_import_contacts
 from . import dso_contact_import_customers
 from . import ir_module_module
 from . import dso_reminder_recipient
+from . import dso_reminder_recipient_line
 from . import dso_reminder_calls
 from . import dso_reminder_plan
 from . import res_partner_plan

@@ -60,6 +60,8 @@ HISTORY_FIELDS = frozenset(
         "sms_contact_id",
         "recipient_ids",
         "recipient_line_ids",
+        "stored_recipient_ids",
+        "own_lines_derived",
         "level_id",
         "move_ids",
         "trigger_move_id",
@@ -192,11 +194,21 @@ class DsoReminder(models.Model):
     email_to = fields.Char(string="Email sent to", readonly=True)
     email_cc = fields.Char(string="Email in copy to", readonly=True)
     recipient_line_ids = fields.One2many(
-        "dso.reminder.recipient",
+        "dso.reminder.recipient.line",
         "reminder_id",
         string="Recipients and reasons",
         readonly=True,
         help="Every person the reminder went to, or was meant to, and why.",
+    )
+    # the recipient lines written: all but those of the reminder's own contact
+    # that the reminder says itself (see dso.reminder.recipient.line)
+    stored_recipient_ids = fields.One2many(
+        "dso.reminder.recipient", "reminder_id", string="Recipients stored", readonly=True
+    )
+    own_lines_derived = fields.Boolean(
+        readonly=True,
+        help="The lines of the reminder's own contact (its email to the contact alone, "
+        "its SMS) are read from the reminder, not stored.",
     )
     recipient_summary = fields.Text(string="Recipients", compute="_compute_recipient_summary")
     activity_user_id = fields.Many2one(
@@ -448,6 +460,14 @@ class DsoReminder(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        reminders = super().create(vals_list)
+        # the ORM sets every x2many of a new record empty in its cache: the
+        # lines shown are a view over what was just written, read when asked
+        reminders.invalidate_recordset(["recipient_line_ids"])
+        return reminders
+
     def write(self, vals):
         # the history is never rewritten, whoever asks (superuser included):
         # only what Odoo's queues and the customer's answers add to it
@@ -523,9 +543,10 @@ class DsoReminder(models.Model):
         if self.email_state == "queued" and self.email_cc:
             lines.append(self.env._("In copy: %(cc)s", cc=self.email_cc))
         if self.level_id.escalation_role_ids:
+            # always stored (never the reminder's own contact's lines)
             lines += [
                 line._summary_line()
-                for line in self.recipient_line_ids
+                for line in self.stored_recipient_ids
                 if line.reason_code in ("no_role", "role_unreachable")
             ]
         if self.channel == "activity":

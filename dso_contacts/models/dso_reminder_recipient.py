@@ -11,23 +11,27 @@ REASONS = [
     ("salesperson", "Salesperson in copy"),
     ("collector", "Collector (activity)"),
 ]
+SEND_AS = [
+    ("to", "Email (To)"),
+    ("cc", "Email (Cc)"),
+    ("sms", "SMS"),
+    ("activity", "Activity"),
+    ("none", "Not sent"),
+]
 
 
-class DsoReminderRecipient(models.Model):
-    """One person a reminder went to (or meant to), and why: the history of
-    a reminder's recipients, written by the engine with the reminder
-    (``dso.reminder.dispatch._recipients_vals``) and never rewritten."""
+class DsoReminderRecipientMixin(models.AbstractModel):
+    """What a recipient line says: who, by which channel, and why. Shared by
+    the lines stored (``dso.reminder.recipient``) and the lines shown
+    (``dso.reminder.recipient.line``, which adds those of the reminder's own
+    contact read from the reminder itself)."""
 
-    _name = "dso.reminder.recipient"
-    _description = "Payment Reminder Recipient"
-    _order = "reminder_id, sequence, id"
+    _name = "dso.reminder.recipient.mixin"
+    _description = "Payment Reminder Recipient (common)"
 
-    reminder_id = fields.Many2one(
-        "dso.reminder", required=True, index=True, ondelete="cascade", readonly=True
-    )
-    company_id = fields.Many2one(
-        related="reminder_id.company_id", store=True, index=True, readonly=True
-    )
+    reminder_id = fields.Many2one("dso.reminder", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    level_id = fields.Many2one(related="reminder_id.level_id")
     sequence = fields.Integer(default=10, readonly=True)
     partner_id = fields.Many2one(
         "res.partner", string="Recipient", ondelete="set null", readonly=True
@@ -38,23 +42,9 @@ class DsoReminderRecipient(models.Model):
         readonly=True,
         help="The salesperson in copy, or the collector the activity is assigned to.",
     )
-    send_as = fields.Selection(
-        [
-            ("to", "Email (To)"),
-            ("cc", "Email (Cc)"),
-            ("sms", "SMS"),
-            ("activity", "Activity"),
-            ("none", "Not sent"),
-        ],
-        required=True,
-        readonly=True,
-    )
-    address = fields.Char(
-        readonly=True, help="The email address or phone number used, when it was sent."
-    )
+    send_as = fields.Selection(SEND_AS, required=True, readonly=True)
     reason_code = fields.Selection(REASONS, required=True, readonly=True)
     role_id = fields.Many2one("dso.contact.role", readonly=True)
-    level_id = fields.Many2one(related="reminder_id.level_id")
     reason = fields.Char(compute="_compute_reason", help="Why this person was chosen.")
 
     @api.depends_context("lang")
@@ -113,3 +103,27 @@ class DsoReminderRecipient(models.Model):
         if not who:
             return self.reason
         return f"{who}: {self.reason}"
+
+
+class DsoReminderRecipient(models.Model):
+    """A recipient line stored with its reminder: every person a reminder went
+    to (or meant to) and why, except the reminder's own contact for collection
+    when its line would only repeat the reminder (its email to that contact
+    alone, its SMS): those are read from the reminder itself
+    (``dso.reminder.recipient.line``). Written by the engine with the reminder
+    (``dso.reminder.dispatch._recipients_vals``) and never rewritten."""
+
+    _name = "dso.reminder.recipient"
+    _inherit = "dso.reminder.recipient.mixin"
+    _description = "Payment Reminder Recipient"
+    _order = "reminder_id, sequence, id"
+
+    reminder_id = fields.Many2one(
+        "dso.reminder", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(
+        related="reminder_id.company_id", store=True, index=True, readonly=True
+    )
+    address = fields.Char(
+        readonly=True, help="The email address or phone number used, when it was sent."
+    )

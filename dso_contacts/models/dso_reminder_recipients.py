@@ -53,7 +53,8 @@ class DsoReminderDispatch(models.AbstractModel):
     ):
         """Values of the recipients of one reminder of ``level`` to
         ``customer``: the channels checked (``_check_recipients``), and each
-        person it goes to with the reason (``recipient_line_ids``). The email
+        person it goes to with the reason (``stored_recipient_ids``, all but
+        the lines the reminder says itself: ``dso.reminder.recipient.line``). The email
         goes To the contact for collection and to the customer's contacts
         holding the level's escalation roles (each gets one email, once even
         when both), in copy (Cc) to the salesperson if the level says so; a
@@ -158,9 +159,25 @@ class DsoReminderDispatch(models.AbstractModel):
                     "reason_code": "collector",
                 }
             )
-        vals["recipient_line_ids"] = [
+        # the reminder's own lines are not written when the reminder says them
+        # itself: its email to the contact for collection alone, first line,
+        # and its SMS (dso.reminder.recipient.line shows them; one recipient
+        # row less per channel and reminder, bench/README.md)
+        own_email = {
+            "partner_id": contact.id,
+            "send_as": "to",
+            "reason_code": "collection",
+            "role_id": False,
+        }
+        own_sms = {"partner_id": contact.id, "send_as": "sms", "reason_code": "collection"}
+        vals["own_lines_derived"] = True
+        vals["stored_recipient_ids"] = [
             fields.Command.create(dict(line, sequence=index))
             for index, line in enumerate(lines, 1)
+            if not (
+                (index == 1 and queued == {contact.id} and own_email.items() <= line.items())
+                or own_sms.items() <= line.items()
+            )
         ]
         return vals
 

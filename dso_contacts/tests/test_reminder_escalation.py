@@ -279,7 +279,7 @@ class TestReminderEscalation(ReminderCommon):
         reminder = self._reminders(self.customer)
         self.assertEqual(reminder.recipient_ids, self.contact)
         self.assertNotIn("cfo@alpha.example.com", reminder.recipient_summary)
-        Recipient = self.env["dso.reminder.recipient"]
+        Recipient = self.env["dso.reminder.recipient.line"]
         self.assertTrue(Recipient.with_user(self.billing).search([]))
         self.assertFalse(
             Recipient.with_user(user_b).search([("reminder_id", "=", reminder.id)]),
@@ -308,3 +308,97 @@ class TestReminderEscalation(ReminderCommon):
         self.assertEqual(reminder.activity_user_id, self.salesperson, "the salesperson calls")
         self.assertEqual(reminder.activity_id.user_id, self.salesperson)
         self.assertIn(invoice.name, str(reminder.activity_id.note))
+
+
+@tagged("post_install", "-at_install")
+class TestReminderOwnRecipientLines(ReminderCommon):
+    """The lines of the reminder's own contact for collection (its email to
+    that contact alone, its SMS) are read from the reminder, not stored: the
+    history and the preview show each of them once, whether the reminder was
+    written before this (its lines stored) or after."""
+
+    def _lines(self, reminder):
+        return [
+            (line.partner_id, line.send_as, line.reason_code, line.address)
+            for line in reminder.with_user(self.accountant).recipient_line_ids
+        ]
+
+    def _send_second_level(self):
+        self.contact.email = "Alpha Payer <Payer@Alpha.Example.com>"
+        self._create_invoice(self.customer, TODAY - timedelta(days=20), 500.0)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+        reminder = self._reminders(self.customer)
+        self.assertEqual(reminder.channel, "both")
+        self.assertEqual(reminder.recipient_ids, self.contact)
+        return reminder
+
+    @freeze_time(NOW)
+    def test_contact_for_collection_lines_shown_once_and_not_stored(self):
+        reminder = self._send_second_level()
+        expected = [
+            (self.contact, "to", "collection", "payer@alpha.example.com"),
+            (self.contact, "sms", "collection", "+32456123456"),
+        ]
+        self.assertEqual(self._lines(reminder), expected)
+        self.assertFalse(reminder.stored_recipient_ids, "the reminder says them itself")
+        summary = reminder.with_user(self.accountant).recipient_summary
+        self.assertEqual(
+            summary.count("Alpha Payer <payer@alpha.example.com>: Contact for collection"), 1
+        )
+        sms_line = "Alpha Payer <+32456123456>: Contact for collection"
+        self.assertEqual(summary.count(sms_line), 1)
+
+    @freeze_time(NOW)
+    def test_recipient_lines_stored_before_shown_once(self):
+        """A reminder written before (its own lines stored) shows them once,
+        and one written before any recipient line shows none, as it did."""
+        reminder = self._send_second_level()
+        expected = self._lines(reminder)
+        # the history is the engine's own record (written as superuser)
+        self.env["dso.reminder.recipient"].sudo().create(
+            [
+                {
+                    "reminder_id": reminder.id,
+                    "sequence": 1,
+                    "partner_id": self.contact.id,
+                    "send_as": "to",
+                    "address": "payer@alpha.example.com",
+                    "reason_code": "collection",
+                },
+                {
+                    "reminder_id": reminder.id,
+                    "sequence": 2,
+                    "partner_id": self.contact.id,
+                    "send_as": "sms",
+                    "address": "+32456123456",
+                    "reason_code": "collection",
+                },
+            ]
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self._lines(reminder), expected)
+        # the reminders of the code before: the flag unset, lines stored
+        self.env.cr.execute(
+            "UPDATE dso_reminder SET own_lines_derived = FALSE WHERE id = %s", [reminder.id]
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self._lines(reminder), expected)
+        # before any recipient line: nothing shown, as then
+        reminder.stored_recipient_ids.sudo().unlink()
+        self.env.invalidate_all()
+        self.assertEqual(self._lines(reminder), [])
+
+    @freeze_time(NOW)
+    def test_preview_shows_the_contact_for_collection_once(self):
+        self._create_invoice(self.customer, TODAY - timedelta(days=20), 500.0)
+        Wizard = self.env["dso.reminder.send"].with_user(self.accountant)
+        wizard = Wizard.create({"partner_ids": [Command.set(self.customer.ids)]})
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            wizard.action_preview()
+        summary = wizard.reminder_ids.recipient_summary
+        self.assertEqual(
+            summary.count("Alpha Payer <payer@alpha.example.com>: Contact for collection"), 1
+        )
+        sms_line = "Alpha Payer <+32456123456>: Contact for collection"
+        self.assertEqual(summary.count(sms_line), 1)
