@@ -15,6 +15,8 @@ from . import dso_contact_import_result
 from . import dso_contact_import_job
 from . import dso_reminder_level
 from . import dso_reminder
+from . import dso_reminder_delivery
+from . import dso_reminder_texts
 from . import dso_reminder_engine
 from . import dso_reminder_due
 from . import dso_reminder_dispatch

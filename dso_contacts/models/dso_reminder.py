@@ -267,50 +267,6 @@ class DsoReminder(models.Model):
     problem = fields.Text(
         compute="_compute_problem", help="What prevented a channel from being used."
     )
-    mail_id = fields.Many2one(
-        "mail.mail",
-        string="Email",
-        readonly=True,
-        ondelete="set null",
-        help="The email in Odoo's queue, until the queue deletes it once sent.",
-    )
-    # the state of the email and of the SMS in Odoo's queues, kept by their
-    # writes (mail_mail.py, sms_sms.py: the queues delete what they sent)
-    mail_state = fields.Selection(
-        selection="_selection_mail_state", string="Email queue state", readonly=True
-    )
-    sms_delivery = fields.Selection(
-        selection="_selection_sms_state", string="SMS queue state", readonly=True
-    )
-    sms_id = fields.Many2one("sms.sms", string="SMS", compute="_compute_sms_id")
-    # one delivery status per channel: why it was not used, else what Odoo's
-    # queue says of the email (mail.mail) or SMS (sms.sms)
-    email_status = fields.Selection(
-        EMAIL_STATUSES,
-        string="Email status",
-        compute="_compute_email_status",
-        store=True,
-        help="Why no email was sent, else the delivery of the email as Odoo's email "
-        "queue reports it.",
-    )
-    sms_status = fields.Selection(
-        SMS_STATUSES,
-        string="SMS status",
-        compute="_compute_sms_status",
-        store=True,
-        help="Why no SMS was sent, else the delivery of the SMS as Odoo's SMS queue "
-        "reports it (the queue deletes the SMS it sent).",
-    )
-
-    # shown in the templates: plain field paths, so that Odoo renders them
-    # without compiling QWeb per record (see mail_allowed_qweb_expressions)
-    render_lang = fields.Char(compute="_compute_render_lang")
-    amount_due_text = fields.Char(string="Amount due (text)", compute="_compute_texts")
-    invoice_names = fields.Char(string="Invoice numbers", compute="_compute_texts")
-    invoice_table_html = fields.Html(
-        string="Invoices (table)", compute="_compute_texts", sanitize=False
-    )
-
     _sql_constraints = [
         (
             "trigger_level_uniq",
@@ -364,52 +320,6 @@ class DsoReminder(models.Model):
                 or False
             )
 
-    @api.depends("contact_id.lang", "partner_id.lang")
-    def _compute_render_lang(self):
-        for reminder in self:
-            reminder.render_lang = reminder.contact_id.lang or reminder.partner_id.lang
-
-    @api.depends_context("lang")
-    @api.depends("move_ids", "credit_line_ids", "amount_due", "currency_id")
-    def _compute_texts(self):
-        QWeb = self.env["ir.qweb"]
-        helpers = self.env["dso.reminder.dispatch"]._format_helpers()
-        for reminder in self:
-            moves = reminder.move_ids.sorted(lambda m: (m.invoice_date_due, m.id))
-            reminder.amount_due_text = helpers["format_amount"](
-                reminder.amount_due, reminder.currency_id
-            )
-            reminder.invoice_names = ", ".join(moves.mapped("name"))
-            reminder.invoice_table_html = QWeb._render(
-                "dso_contacts.reminder_invoice_table",
-                {
-                    "moves": moves,
-                    "credit_lines": reminder.credit_line_ids.sorted(
-                        lambda line: (line.date, line.id)
-                    ),
-                    "amount_due": reminder.amount_due_text,
-                    **helpers,
-                },
-                minimal_qcontext=True,
-            )
-
-    @api.model
-    def mail_allowed_qweb_expressions(self):
-        # the values the reminder templates show, allowed to the users who are
-        # not template editors, and rendered without QWeb compilation
-        return (
-            *super().mail_allowed_qweb_expressions(),
-            "object.contact_id.name",
-            "object.company_id.name",
-            "object.level_id.name",
-            "object.amount_due_text",
-            "object.invoice_names",
-            "object.invoice_table_html",
-            "object.email_from",
-            "object.render_lang",
-            "object.contact_id.id",
-        )
-
     @api.depends("level_id", "partner_id", "date")
     def _compute_display_name(self):
         format_date = self.env["dso.reminder.dispatch"]._format_helpers()["format_date"]
@@ -420,41 +330,6 @@ class DsoReminder(models.Model):
                 customer=reminder.partner_id.display_name,
                 date=format_date(reminder.date),
             )
-
-    @api.model
-    def _selection_mail_state(self):
-        return self.env["mail.mail"]._fields["state"]._description_selection(self.env)
-
-    @api.model
-    def _selection_sms_state(self):
-        return self.env["sms.sms"]._fields["state"]._description_selection(self.env)
-
-    @api.depends("email_state", "mail_state")
-    def _compute_email_status(self):
-        for reminder in self:
-            if reminder.email_state != "queued":
-                reminder.email_status = reminder.email_state
-            else:
-                reminder.email_status = MAIL_DELIVERY.get(reminder.mail_state, "outgoing")
-
-    @api.depends("sms_state", "sms_delivery")
-    def _compute_sms_status(self):
-        for reminder in self:
-            if reminder.sms_state != "queued":
-                reminder.sms_status = reminder.sms_state
-            elif reminder.sms_delivery == "error":
-                reminder.sms_status = "sms_error"
-            else:
-                reminder.sms_status = reminder.sms_delivery or "outgoing"
-
-    @api.depends("sms_uuid")
-    def _compute_sms_id(self):
-        uuids = [uuid for uuid in self.mapped("sms_uuid") if uuid]
-        sms_list = self.env["sms.sms"].sudo().search([("uuid", "in", uuids)]) if uuids else []
-        by_uuid = {sms.uuid: sms for sms in sms_list}
-        for reminder in self:
-            sms = by_uuid.get(reminder.sms_uuid)
-            reminder.sms_id = sms.id if sms else False
 
     # ------------------------------------------------------------------
     # CRUD
