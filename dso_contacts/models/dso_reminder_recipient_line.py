@@ -135,10 +135,11 @@ class DsoReminderRecipientLine(models.Model):
                        AND reminder.channel IN ('sms', 'both')
                        AND reminder.sms_state = 'queued'
                        AND NOT EXISTS (
+                           -- an SMS line stored (to the contact, or to another
+                           -- contact when the SMS went elsewhere) says it
                            SELECT 1
                              FROM dso_reminder_recipient line
                             WHERE line.reminder_id = reminder.id
-                              AND line.partner_id = reminder.contact_id
                               AND line.send_as = 'sms'
                        )
                 )
