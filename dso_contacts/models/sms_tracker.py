@@ -1,5 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import models
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# as core's mail.notification._gc_notifications: a delivery report comes within
+# days of the sending, never half a year later
+TRACKER_MAX_AGE_DAYS = 180
 
 
 class SmsTracker(models.Model):
@@ -35,3 +42,27 @@ class SmsTracker(models.Model):
         uuids = [uuid for uuid in self.mapped("sms_uuid") if uuid]
         Reminder = self.env["dso.reminder"].sudo()
         return Reminder.search([("sms_uuid", "in", uuids)]) if uuids else Reminder
+
+    @api.autovacuum
+    def _gc_dso_reminder_trackers(self, max_age_days=TRACKER_MAX_AGE_DAYS):
+        """Remove the trackers of payment reminders' SMS older than
+        ``max_age_days``. Core's own trackers go with their notification
+        (``mail_notification_id``, ``ondelete="cascade"``, which
+        ``mail.notification._gc_notifications`` removes); a reminder's tracker
+        has none and would otherwise stay for ever. The reminder keeps its SMS
+        status and uuid: only the technical link to late reports goes."""
+        # the old reminders' uuids as a subquery: years of history, never read
+        limit_date = fields.Datetime.now() - relativedelta(days=max_age_days)
+        old_reminders = (
+            self.env["dso.reminder"]
+            .sudo()
+            ._search([("sms_uuid", "!=", False), ("create_date", "<", limit_date)])
+        )
+        old_uuids = old_reminders.subselect(SQL.identifier(old_reminders.table, "sms_uuid"))
+        trackers = self.sudo().search(
+            [("mail_notification_id", "=", False), ("sms_uuid", "in", old_uuids)],
+            limit=models.GC_UNLINK_LIMIT,
+        )
+        if len(trackers) >= models.GC_UNLINK_LIMIT:
+            self.env.ref("base.autovacuum_job")._trigger()
+        return trackers.unlink()

@@ -4,7 +4,7 @@ from uuid import uuid4
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
@@ -308,3 +308,24 @@ class TestReminderSmsReports(BounceCommon):
         self.assertEqual((gamma.sms_status, gamma.state), ("wrong_number", "partial"))
         self.assertEqual(gamma.fallback_state, "nobody", "Gamma has no other mobile")
         self.assertEqual(len(self._fix_activities(other_customer)), 1)
+
+    def test_old_reminder_trackers_are_vacuumed(self):
+        """A reminder's SMS tracker goes after half a year (its notification
+        does for core's own); a recent one and core's trackers stay."""
+        with freeze_time(NOW):
+            old = self._send_both()
+            recent = self._send_both(self.customer_b, company=self.company_b)
+            # sent 181 days and today before the vacuum (the ORM's create_date
+            # is the transaction's real time, not the frozen one)
+            for reminder, age in ((old, 181), (recent, 0)):
+                self.env.cr.execute(
+                    "UPDATE dso_reminder SET create_date = %s WHERE id = %s",
+                    [fields.Datetime.to_datetime(NOW) - timedelta(days=age), reminder.id],
+                )
+            Tracker = self.env["sms.tracker"]
+            core_tracker = Tracker.create({"sms_uuid": uuid4().hex})
+            Tracker._gc_dso_reminder_trackers()
+        self.assertFalse(Tracker.search([("sms_uuid", "=", old.sms_uuid)]))
+        self.assertTrue(Tracker.search([("sms_uuid", "=", recent.sms_uuid)]))
+        self.assertTrue(core_tracker.exists(), "a tracker of no reminder is core's business")
+        self.assertEqual(old.sms_status, "pending", "the reminder keeps its status")
