@@ -73,6 +73,12 @@ class DsoCollectionDashboard(models.Model):
         ("user_uniq", "unique(user_id)", "A user has one collection dashboard."),
     ]
 
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # the breadcrumb and the window's title: the screen's name, not its
+        # owner's (each user sees only their own record)
+        self.display_name = self.env._("Collection dashboard")
+
     @api.depends_context("company", "lang")
     def _compute_figures(self):
         """Every figure at once, for the current company (one call of the

@@ -214,6 +214,11 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
         dashboard_b = self._open(self.billing_b, self.company_b)
         accountant = self._open(self.accountant, self.company_a)
         self.assertEqual(len(dashboard_a | dashboard_b | accountant), 3)
+        self.assertEqual(
+            (dashboard_a | dashboard_b).mapped("display_name"),
+            ["Collection dashboard"] * 2,
+            "the screen's name in the breadcrumb, not its owner's",
+        )
         # B's user: B's figures
         self.assertEqual(dashboard_b.company_id, self.company_b)
         self.assertAlmostEqual(dashboard_b.receivables, 9000.0)
