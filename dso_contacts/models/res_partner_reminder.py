@@ -18,9 +18,12 @@ CHANNELS = {"email": {"email"}, "sms": {"sms"}, "both": {"email", "sms"}, "activ
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # the customer's debts and its reminders' fate: accounting's business, as
+    # the other collection fields
     dso_collection_warning = fields.Char(
         string="Collection warning",
         compute="_compute_dso_collection_warning",
+        groups="account.group_account_invoice",
     )
 
     dso_reminder_exclude = fields.Boolean(

@@ -31,6 +31,7 @@ COLLECTION_FIELDS = [
     "dso_reminder_error_company_id",
     "dso_reminder_exclude",
     "dso_reminder_exclude_until",
+    "dso_collection_warning",
     # DSO and ageing
     "dso_dso",
     "dso_ageing_count",

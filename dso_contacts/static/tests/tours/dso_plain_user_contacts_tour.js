@@ -30,9 +30,9 @@ registry.category("web_tour.tours").add("dso_contacts_plain_user_contacts", {
             trigger: ".o_form_view .o_field_widget[name=collection_contact_id]:contains(Bruno Bounced)",
         },
         {
-            content: "No plan, reminder or ageing figure is shown",
+            content: "No plan, reminder, ageing figure or collection warning is shown",
             trigger:
-                ".o_form_view:not(:has([name=dso_reminder_plan_id], [name=dso_reminder_plan_reason], [name=dso_next_reminder_level_id], [name=dso_amount_period_2], [name=dso_dso], [name=action_view_dso_reminders], [name=action_dso_send_reminder]))",
+                ".o_form_view:not(:has([name=dso_reminder_plan_id], [name=dso_reminder_plan_reason], [name=dso_next_reminder_level_id], [name=dso_amount_period_2], [name=dso_dso], [name=action_view_dso_reminders], [name=action_dso_send_reminder], [name=dso_collection_warning]))",
         },
         {
             content: "Open the Collection Contacts tab",
