@@ -18,6 +18,7 @@ from . import dso_reminder
 from . import dso_reminder_delivery
 from . import dso_reminder_texts
 from . import dso_reminder_engine
+from . import dso_reminder_prepare
 from . import dso_reminder_due
 from . import dso_reminder_dispatch
 from . import dso_reminder_notes
