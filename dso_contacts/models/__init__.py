@@ -46,6 +46,7 @@ from . import dso_reminder_plan
 from . import res_partner_plan
 from . import dso_fallback_role
 from . import dso_reminder_bounce
+from . import dso_reminder_fallback
 from . import res_partner_reachable
 from . import res_company_ageing
 from . import res_config_settings_ageing
