@@ -20,6 +20,7 @@ from . import dso_reminder_texts
 from . import dso_reminder_engine
 from . import dso_reminder_prepare
 from . import dso_reminder_due
+from . import dso_reminder_hold
 from . import dso_reminder_dispatch
 from . import dso_reminder_notes
 from . import dso_reminder_recipients
