@@ -2,6 +2,7 @@ from . import dso_contact_role
 from . import res_partner
 from . import res_partner_search
 from . import res_partner_reminder
+from . import res_partner_reminder_problem
 from . import res_partner_portal
 from . import res_partner_phone
 from . import res_partner_rank
