@@ -7,7 +7,13 @@ One row per event, read from a SQL view, summed by the pivot and graph."""
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..tools.work_sql import WORK_DEPENDS, query_no_contact
+from ..tools.work_sql import (
+    DISPUTE_MOVE,
+    WORK_DEPENDS,
+    from_customer_record,
+    query_no_contact,
+    select_columns,
+)
 
 ACTIVITY_KINDS = [
     ("reminder", "Reminder"),
@@ -28,6 +34,17 @@ MEASURES = (
     "dispute_open_count",
     "dispute_amount",
     "no_contact_count",
+)
+# the view's columns, after its id and kind
+COLUMNS = (
+    "company_id",
+    "date",
+    "currency_id",
+    "partner_id",
+    "user_id",
+    "level_id",
+    "channel",
+    *MEASURES,
 )
 
 
@@ -78,15 +95,19 @@ class DsoCollectionActivity(models.Model):
 
     @staticmethod
     def _select(kind, source, company, **values):
-        ident = f"(({source}::bigint * 4096 + {company}) * 8 + {KIND_CODE[kind]})"
-        columns = [f"{ident} AS id", f"'{kind}'::varchar AS kind", f"{company} AS company_id"]
-        for name in ("date", "currency_id", "partner_id", "user_id", "level_id"):
-            columns.append(f"{values.get(name, 'NULL::int')} AS {name}")
-        columns.append(f"{values.get('channel', 'NULL::varchar')} AS channel")
-        for name in MEASURES:
-            default = "NULL::float" if name == "kept_rate" else "0"
-            columns.append(f"{values.get(name, default)} AS {name}")
-        return "SELECT " + ", ".join(columns)
+        values = {"company_id": company, **values}
+        defaults = {
+            "channel": "NULL::varchar",
+            **dict.fromkeys(MEASURES, "0"),
+            "kept_rate": "NULL::float",
+        }
+        return select_columns(
+            kind,
+            KIND_CODE[kind],
+            source,
+            company,
+            [(name, values.get(name, defaults.get(name, "NULL::int"))) for name in COLUMNS],
+        )
 
     def _query(self):
         reminders = self._select(
@@ -143,21 +164,14 @@ class DsoCollectionActivity(models.Model):
         )
         work_no_contact = query_no_contact()
         return f"""({reminders}
-            FROM dso_reminder r
-            JOIN res_company c ON c.id = r.company_id
-            JOIN res_partner rp ON rp.id = r.partner_id
+            {from_customer_record("dso_reminder", "r")}
             WHERE r.is_draft IS NOT TRUE)
         UNION ALL
         ({promises}
-            FROM dso_payment_promise p
-            JOIN res_company c ON c.id = p.company_id
-            JOIN res_partner rp ON rp.id = p.partner_id
+            {from_customer_record("dso_payment_promise", "p")}
             WHERE p.state != 'cancel')
         UNION ALL
         ({disputes}
-            FROM dso_invoice_dispute d
-            JOIN account_move m ON m.id = d.move_id
-            JOIN res_company c ON c.id = d.company_id
-            JOIN res_partner rp ON rp.id = d.partner_id)
+            {from_customer_record("dso_invoice_dispute", "d", DISPUTE_MOVE)})
         UNION ALL
         ({no_contact} FROM ({work_no_contact}) w)"""

@@ -10,10 +10,12 @@ WORK_KINDS = [
     ("last_level", "At the last level"),
     ("no_contact", "No contact for collection"),
 ]
-# the number of each kind in the lines' ids (see _line_id)
+# the number of each kind in the lines' ids (see line_id)
 KIND_CODE = {kind: code for code, (kind, _label) in enumerate(WORK_KINDS, start=1)}
 # what Odoo calls a paid invoice (as dso.payment.promise's PAID_STATES)
 PAID = "('paid', 'in_payment', 'reversed')"
+# a dispute's invoice, joined to the dispute (d)
+DISPUTE_MOVE = "JOIN account_move m ON m.id = d.move_id"
 # open receivable journal items, written as account's partial index
 # account_move_line__unreconciled_index is, so that the planner uses it
 OPEN_RECEIVABLE = (
@@ -94,11 +96,34 @@ WORK_DEPENDS = {
 }
 
 
-def _line_id(kind, source, company):
+def line_id(code, source, company):
     """A line's id, stable from one query to the next (its buttons act on
-    it): the source record, its company and its kind in one number (below
-    2**53, an integer for the web client too)."""
-    return f"(({source}::bigint * 4096 + {company}) * 8 + {KIND_CODE[kind]})"
+    it): the source record, its company and its kind's ``code`` in one
+    number (below 2**53, an integer for the web client too)."""
+    return f"(({source}::bigint * 4096 + {company}) * 8 + {code})"
+
+
+def select_columns(kind, code, source, company, columns):
+    """The SELECT of one branch of a view of kinds (My work today's, the
+    collection activity's): its id (``line_id``), its kind, then
+    ``columns``, ``[(name, SQL expression)]`` in the view's order."""
+    items = [f"{line_id(code, source, company)} AS id", f"'{kind}'::varchar AS kind"]
+    items += [f"{expression} AS {name}" for name, expression in columns]
+    return "SELECT " + ", ".join(items)
+
+
+def from_customer_record(table, alias, *joins):
+    """The FROM of a branch that reads a customer's record (``table`` as
+    ``alias``, with its ``company_id`` and ``partner_id``): the record,
+    ``joins``, its company as ``c`` and its customer as ``rp``."""
+    return "\n".join(
+        (
+            f"FROM {table} {alias}",
+            *joins,
+            f"JOIN res_company c ON c.id = {alias}.company_id",
+            f"JOIN res_partner rp ON rp.id = {alias}.partner_id",
+        )
+    )
 
 
 def work_query():
@@ -117,25 +142,29 @@ def work_query():
     return "\nUNION ALL\n".join(f"({branch})" for branch in branches)
 
 
+# the columns of My work today's lines, after their id and kind
+COLUMNS = (
+    "partner_id",
+    "company_id",
+    "user_id",
+    "currency_id",
+    "amount_due",
+    "date",
+    "promise_id",
+    "dispute_id",
+    "reminder_id",
+    "contact_id",
+)
+
+
 def _columns(kind, source, **values):
-    names = (
-        "partner_id",
-        "company_id",
-        "user_id",
-        "currency_id",
-        "amount_due",
-        "date",
-        "promise_id",
-        "dispute_id",
-        "reminder_id",
-        "contact_id",
+    return select_columns(
+        kind,
+        KIND_CODE[kind],
+        source,
+        values["company_id"],
+        [(name, values.get(name, "NULL::int")) for name in COLUMNS],
     )
-    columns = [
-        f"{_line_id(kind, source, values['company_id'])} AS id",
-        f"'{kind}'::varchar AS kind",
-    ]
-    columns += [f"{values.get(name, 'NULL::int')} AS {name}" for name in names]
-    return "SELECT " + ", ".join(columns)
 
 
 def query_promises():
@@ -154,9 +183,7 @@ def query_promises():
         contact_id="p.contact_id",
     )
     return f"""{select}
-        FROM dso_payment_promise p
-        JOIN res_company c ON c.id = p.company_id
-        JOIN res_partner rp ON rp.id = p.partner_id
+        {from_customer_record("dso_payment_promise", "p")}
         WHERE p.state = 'broken'
           AND EXISTS (
             SELECT 1 FROM dso_payment_promise_account_move_rel rel
@@ -181,11 +208,9 @@ def query_disputes():
         dispute_id="d.id",
         contact_id="d.contact_id",
     )
+    source = from_customer_record("dso_invoice_dispute", "d", DISPUTE_MOVE)
     return f"""{select}
-        FROM dso_invoice_dispute d
-        JOIN account_move m ON m.id = d.move_id
-        JOIN res_company c ON c.id = d.company_id
-        JOIN res_partner rp ON rp.id = d.partner_id
+        {source}
         WHERE d.state = 'open'"""
 
 
@@ -207,9 +232,7 @@ def query_replies():
         contact_id="r.contact_id",
     )
     return f"""{select}
-        FROM dso_reminder r
-        JOIN res_company c ON c.id = r.company_id
-        JOIN res_partner rp ON rp.id = r.partner_id
+        {from_customer_record("dso_reminder", "r")}
         WHERE r.is_answered AND r.is_draft IS NOT TRUE
           AND NOT EXISTS (
             SELECT 1 FROM dso_reminder later
@@ -245,9 +268,7 @@ def query_last_level():
         contact_id="r.contact_id",
     )
     return f"""{select}
-        FROM dso_reminder r
-        JOIN res_company c ON c.id = r.company_id
-        JOIN res_partner rp ON rp.id = r.partner_id
+        {from_customer_record("dso_reminder", "r")}
         JOIN (
             SELECT DISTINCT ON (l.company_id) l.id
             FROM dso_reminder_level l WHERE l.active
