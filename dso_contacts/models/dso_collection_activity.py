@@ -94,8 +94,16 @@ class DsoCollectionActivity(models.Model):
         return SQL(self._query())
 
     @staticmethod
-    def _select(kind, source, company, **values):
-        values = {"company_id": company, **values}
+    def _select(kind, alias, source=None, **values):
+        """One branch's columns: the event is a record of a customer
+        (``alias``: its id, company and customer; ``source``: its id when
+        other), in the company's currency unless ``values`` say otherwise."""
+        values = {
+            "company_id": f"{alias}.company_id",
+            "partner_id": f"{alias}.partner_id",
+            "currency_id": "c.currency_id",
+            **values,
+        }
         defaults = {
             "channel": "NULL::varchar",
             **dict.fromkeys(MEASURES, "0"),
@@ -104,19 +112,16 @@ class DsoCollectionActivity(models.Model):
         return select_columns(
             kind,
             KIND_CODE[kind],
-            source,
-            company,
+            source or f"{alias}.id",
+            values["company_id"],
             [(name, values.get(name, defaults.get(name, "NULL::int"))) for name in COLUMNS],
         )
 
     def _query(self):
         reminders = self._select(
             "reminder",
-            "r.id",
-            "r.company_id",
+            "r",
             date="r.date",
-            currency_id="c.currency_id",
-            partner_id="r.partner_id",
             user_id="COALESCE(r.user_id, c.dso_reminder_user_id, rp.user_id)",
             level_id="r.level_id",
             channel="r.channel",
@@ -126,11 +131,8 @@ class DsoCollectionActivity(models.Model):
         )
         promises = self._select(
             "promise",
-            "p.id",
-            "p.company_id",
+            "p",
             date="(p.create_date AT TIME ZONE 'UTC')::date",
-            currency_id="c.currency_id",
-            partner_id="p.partner_id",
             user_id="COALESCE(p.user_id, c.dso_reminder_user_id, rp.user_id)",
             promise_count="1",
             kept_count="(p.state = 'kept')::int",
@@ -139,11 +141,8 @@ class DsoCollectionActivity(models.Model):
         )
         disputes = self._select(
             "dispute",
-            "d.id",
-            "d.company_id",
+            "d",
             date="(d.create_date AT TIME ZONE 'UTC')::date",
-            currency_id="c.currency_id",
-            partner_id="d.partner_id",
             user_id="COALESCE(d.user_id, c.dso_reminder_user_id, rp.user_id)",
             dispute_count="1",
             dispute_open_count="(d.state = 'open')::int",
@@ -154,11 +153,10 @@ class DsoCollectionActivity(models.Model):
         # lines of that kind (one definition for both), dated today
         no_contact = self._select(
             "no_contact",
-            "w.partner_id",
-            "w.company_id",
+            "w",
+            source="w.partner_id",
             date="CURRENT_DATE",
             currency_id="w.currency_id",
-            partner_id="w.partner_id",
             user_id="w.user_id",
             no_contact_count="1",
         )

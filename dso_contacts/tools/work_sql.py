@@ -167,20 +167,32 @@ def _columns(kind, source, **values):
     )
 
 
+def _record_columns(kind, alias, record_field, **values):
+    """The columns of a branch that reads one customer's record (``alias``):
+    the line's source, customer, company and contact are the record's, and
+    ``record_field`` (promise_id, dispute_id, reminder_id) points to it."""
+    return _columns(
+        kind,
+        f"{alias}.id",
+        partner_id=f"{alias}.partner_id",
+        company_id=f"{alias}.company_id",
+        contact_id=f"{alias}.contact_id",
+        **{record_field: f"{alias}.id"},
+        **values,
+    )
+
+
 def query_promises():
     """Broken promises (the daily check's state) whose invoices are
     still unpaid, unless a newer promise of the customer was made."""
-    select = _columns(
+    select = _record_columns(
         "promise",
-        "p.id",
-        partner_id="p.partner_id",
-        company_id="p.company_id",
+        "p",
+        "promise_id",
         user_id="COALESCE(p.user_id, c.dso_reminder_user_id, rp.user_id)",
         currency_id="p.currency_id",
         amount_due="p.amount",
         date="p.date",
-        promise_id="p.id",
-        contact_id="p.contact_id",
     )
     return f"""{select}
         {from_customer_record("dso_payment_promise", "p")}
@@ -196,17 +208,14 @@ def query_promises():
 
 
 def query_disputes():
-    select = _columns(
+    select = _record_columns(
         "dispute",
-        "d.id",
-        partner_id="d.partner_id",
-        company_id="d.company_id",
+        "d",
+        "dispute_id",
         user_id="COALESCE(d.user_id, c.dso_reminder_user_id, rp.user_id)",
         currency_id="c.currency_id",
         amount_due="m.amount_residual_signed",
         date="(d.create_date AT TIME ZONE 'UTC')::date",
-        dispute_id="d.id",
-        contact_id="d.contact_id",
     )
     source = from_customer_record("dso_invoice_dispute", "d", DISPUTE_MOVE)
     return f"""{select}
@@ -219,17 +228,14 @@ def query_replies():
     answers: a message or note written by a user on the reminder or the
     customer, an activity done there (a call logged), or a promise
     recorded since."""
-    select = _columns(
+    select = _record_columns(
         "reply",
-        "r.id",
-        partner_id="r.partner_id",
-        company_id="r.company_id",
+        "r",
+        "reminder_id",
         user_id="COALESCE(c.dso_reminder_user_id, rp.user_id)",
         currency_id="r.currency_id",
         amount_due="r.amount_due",
         date="(r.answer_date AT TIME ZONE 'UTC')::date",
-        reminder_id="r.id",
-        contact_id="r.contact_id",
     )
     return f"""{select}
         {from_customer_record("dso_reminder", "r")}
@@ -255,17 +261,14 @@ def query_replies():
 def query_last_level():
     """Customers sent the last level of their company's ladder whose
     invoices of that reminder are still unpaid (its latest one)."""
-    select = _columns(
+    select = _record_columns(
         "last_level",
-        "r.id",
-        partner_id="r.partner_id",
-        company_id="r.company_id",
+        "r",
+        "reminder_id",
         user_id="COALESCE(c.dso_reminder_user_id, rp.user_id)",
         currency_id="c.currency_id",
         amount_due="unpaid.amount",
         date="r.date",
-        reminder_id="r.id",
-        contact_id="r.contact_id",
     )
     return f"""{select}
         {from_customer_record("dso_reminder", "r")}
