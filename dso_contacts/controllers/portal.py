@@ -20,6 +20,18 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from ..models.dso_customer_page import MAX_FILE_SIZE, MAX_FILES
 
 
+def _page_route(path="", methods=("GET",)):
+    """A route of the customer's page ``/my/dso/<access_id>`` (``path``
+    below it): public, each route checks the token (``_dso_access``)."""
+    return http.route(
+        f"/my/dso/<int:access_id>{path}",
+        type="http",
+        auth="public",
+        methods=list(methods),
+        website=True,
+    )
+
+
 class DsoCustomerPage(CustomerPortal):
     def _dso_access(self, access_id, access_token):
         """The access record of the page, sudo, in the reader's language, if
@@ -50,9 +62,7 @@ class DsoCustomerPage(CustomerPortal):
             raise NotFound()
         return request.redirect(access.get_portal_url(), code=303, local=True)
 
-    @http.route(
-        "/my/dso/<int:access_id>", type="http", auth="public", methods=["GET"], website=True
-    )
+    @_page_route()
     def dso_customer_page(self, access_id, access_token=None, message=None, error=None, **kw):
         access = self._dso_access(access_id, access_token)
         values = access._page_values()
@@ -65,13 +75,7 @@ class DsoCustomerPage(CustomerPortal):
         )
         return request.render("dso_contacts.dso_portal_customer_page", values)
 
-    @http.route(
-        "/my/dso/<int:access_id>/invoice/<int:move_id>/pdf",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-    )
+    @_page_route("/invoice/<int:move_id>/pdf")
     def dso_invoice_pdf(self, access_id, move_id, access_token=None, **kw):
         access = self._dso_access(access_id, access_token)
         move = access._invoices_among([move_id])
@@ -85,13 +89,7 @@ class DsoCustomerPage(CustomerPortal):
         headers = self._get_http_headers(move, "pdf", document["content"], True)
         return request.make_response(document["content"], list(headers.items()))
 
-    @http.route(
-        "/my/dso/<int:access_id>/promise",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        website=True,
-    )
+    @_page_route("/promise", methods=("POST",))
     def dso_promise(self, access_id, access_token=None, date=None, note=None, **post):
         access = self._dso_access(access_id, access_token)
         result = access._submit_promise(
@@ -102,13 +100,7 @@ class DsoCustomerPage(CustomerPortal):
         )
         return self._dso_redirect(access, result)
 
-    @http.route(
-        "/my/dso/<int:access_id>/dispute",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        website=True,
-    )
+    @_page_route("/dispute", methods=("POST",))
     def dso_dispute(self, access_id, access_token=None, move_id=None, reason_id=None, **post):
         access = self._dso_access(access_id, access_token)
         uploads = [f for f in request.httprequest.files.getlist("attachments") if f.filename]

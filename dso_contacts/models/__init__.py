@@ -2,6 +2,7 @@ from . import dso_contact_role
 from . import res_partner
 from . import res_partner_search
 from . import res_partner_reminder
+from . import res_partner_reminder_problem
 from . import res_partner_portal
 from . import res_partner_phone
 from . import res_partner_rank
@@ -18,7 +19,9 @@ from . import dso_reminder
 from . import dso_reminder_delivery
 from . import dso_reminder_texts
 from . import dso_reminder_engine
+from . import dso_reminder_prepare
 from . import dso_reminder_due
+from . import dso_reminder_hold
 from . import dso_reminder_dispatch
 from . import dso_reminder_notes
 from . import dso_reminder_recipients
@@ -45,6 +48,7 @@ from . import dso_reminder_plan
 from . import res_partner_plan
 from . import dso_fallback_role
 from . import dso_reminder_bounce
+from . import dso_reminder_fallback
 from . import res_partner_reachable
 from . import res_company_ageing
 from . import res_config_settings_ageing

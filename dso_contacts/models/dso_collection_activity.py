@@ -7,7 +7,13 @@ One row per event, read from a SQL view, summed by the pivot and graph."""
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..tools.work_sql import WORK_DEPENDS, query_no_contact
+from ..tools.work_sql import (
+    DISPUTE_MOVE,
+    WORK_DEPENDS,
+    from_customer_record,
+    query_no_contact,
+    select_columns,
+)
 
 ACTIVITY_KINDS = [
     ("reminder", "Reminder"),
@@ -28,6 +34,17 @@ MEASURES = (
     "dispute_open_count",
     "dispute_amount",
     "no_contact_count",
+)
+# the view's columns, after its id and kind
+COLUMNS = (
+    "company_id",
+    "date",
+    "currency_id",
+    "partner_id",
+    "user_id",
+    "level_id",
+    "channel",
+    *MEASURES,
 )
 
 
@@ -77,25 +94,34 @@ class DsoCollectionActivity(models.Model):
         return SQL(self._query())
 
     @staticmethod
-    def _select(kind, source, company, **values):
-        ident = f"(({source}::bigint * 4096 + {company}) * 8 + {KIND_CODE[kind]})"
-        columns = [f"{ident} AS id", f"'{kind}'::varchar AS kind", f"{company} AS company_id"]
-        for name in ("date", "currency_id", "partner_id", "user_id", "level_id"):
-            columns.append(f"{values.get(name, 'NULL::int')} AS {name}")
-        columns.append(f"{values.get('channel', 'NULL::varchar')} AS channel")
-        for name in MEASURES:
-            default = "NULL::float" if name == "kept_rate" else "0"
-            columns.append(f"{values.get(name, default)} AS {name}")
-        return "SELECT " + ", ".join(columns)
+    def _select(kind, alias, source=None, **values):
+        """One branch's columns: the event is a record of a customer
+        (``alias``: its id, company and customer; ``source``: its id when
+        other), in the company's currency unless ``values`` say otherwise."""
+        values = {
+            "company_id": f"{alias}.company_id",
+            "partner_id": f"{alias}.partner_id",
+            "currency_id": "c.currency_id",
+            **values,
+        }
+        defaults = {
+            "channel": "NULL::varchar",
+            **dict.fromkeys(MEASURES, "0"),
+            "kept_rate": "NULL::float",
+        }
+        return select_columns(
+            kind,
+            KIND_CODE[kind],
+            source or f"{alias}.id",
+            values["company_id"],
+            [(name, values.get(name, defaults.get(name, "NULL::int"))) for name in COLUMNS],
+        )
 
     def _query(self):
         reminders = self._select(
             "reminder",
-            "r.id",
-            "r.company_id",
+            "r",
             date="r.date",
-            currency_id="c.currency_id",
-            partner_id="r.partner_id",
             user_id="COALESCE(r.user_id, c.dso_reminder_user_id, rp.user_id)",
             level_id="r.level_id",
             channel="r.channel",
@@ -105,11 +131,8 @@ class DsoCollectionActivity(models.Model):
         )
         promises = self._select(
             "promise",
-            "p.id",
-            "p.company_id",
+            "p",
             date="(p.create_date AT TIME ZONE 'UTC')::date",
-            currency_id="c.currency_id",
-            partner_id="p.partner_id",
             user_id="COALESCE(p.user_id, c.dso_reminder_user_id, rp.user_id)",
             promise_count="1",
             kept_count="(p.state = 'kept')::int",
@@ -118,11 +141,8 @@ class DsoCollectionActivity(models.Model):
         )
         disputes = self._select(
             "dispute",
-            "d.id",
-            "d.company_id",
+            "d",
             date="(d.create_date AT TIME ZONE 'UTC')::date",
-            currency_id="c.currency_id",
-            partner_id="d.partner_id",
             user_id="COALESCE(d.user_id, c.dso_reminder_user_id, rp.user_id)",
             dispute_count="1",
             dispute_open_count="(d.state = 'open')::int",
@@ -133,31 +153,23 @@ class DsoCollectionActivity(models.Model):
         # lines of that kind (one definition for both), dated today
         no_contact = self._select(
             "no_contact",
-            "w.partner_id",
-            "w.company_id",
+            "w",
+            source="w.partner_id",
             date="CURRENT_DATE",
             currency_id="w.currency_id",
-            partner_id="w.partner_id",
             user_id="w.user_id",
             no_contact_count="1",
         )
         work_no_contact = query_no_contact()
         return f"""({reminders}
-            FROM dso_reminder r
-            JOIN res_company c ON c.id = r.company_id
-            JOIN res_partner rp ON rp.id = r.partner_id
+            {from_customer_record("dso_reminder", "r")}
             WHERE r.is_draft IS NOT TRUE)
         UNION ALL
         ({promises}
-            FROM dso_payment_promise p
-            JOIN res_company c ON c.id = p.company_id
-            JOIN res_partner rp ON rp.id = p.partner_id
+            {from_customer_record("dso_payment_promise", "p")}
             WHERE p.state != 'cancel')
         UNION ALL
         ({disputes}
-            FROM dso_invoice_dispute d
-            JOIN account_move m ON m.id = d.move_id
-            JOIN res_company c ON c.id = d.company_id
-            JOIN res_partner rp ON rp.id = d.partner_id)
+            {from_customer_record("dso_invoice_dispute", "d", DISPUTE_MOVE)})
         UNION ALL
         ({no_contact} FROM ({work_no_contact}) w)"""

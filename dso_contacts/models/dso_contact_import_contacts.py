@@ -237,32 +237,32 @@ class DsoContactImportContacts(models.AbstractModel):
             "comment": plaintext2html(values["comment"]) if values.get("comment") else False,
             "is_collection_contact": is_true(values.get("is_collection_contact")),
         }
-        if values.get("role"):
-            role_id = context["roles"].get(normalize(values["role"]))
-            if role_id:
-                vals["contact_role_id"] = role_id
-            else:
-                run.warn(
-                    self.env._(
-                        "Line %(line)s: the role %(role)s is unknown; the contact is "
-                        "imported without a role.",
-                        line=line,
-                        role=values["role"],
-                    )
-                )
-        if values.get("lang"):
-            lang = context["langs"].get(normalize(values["lang"]))
-            if lang:
-                vals["lang"] = lang
-            else:
-                run.warn(
-                    self.env._(
-                        "Line %(line)s: the language %(lang)s is not installed; the "
-                        "contact gets its customer's language.",
-                        line=line,
-                        lang=values["lang"],
-                    )
-                )
+        # the optional columns read by name: a value not found is left out,
+        # with a warning
+        unknown = {
+            "role": lambda role: self.env._(
+                "Line %(line)s: the role %(role)s is unknown; the contact is "
+                "imported without a role.",
+                line=line,
+                role=role,
+            ),
+            "lang": lambda lang: self.env._(
+                "Line %(line)s: the language %(lang)s is not installed; the "
+                "contact gets its customer's language.",
+                line=line,
+                lang=lang,
+            ),
+        }
+        for column, known, fname in (
+            ("role", context["roles"], "contact_role_id"),
+            ("lang", context["langs"], "lang"),
+        ):
+            value = values.get(column)
+            found = value and known.get(normalize(value))
+            if found:
+                vals[fname] = found
+            elif value:
+                run.warn(unknown[column](value))
         return vals, None
 
     @api.model

@@ -1,6 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import base64
-import codecs
 import logging
 import time
 
@@ -337,10 +335,11 @@ class DsoContactImportJob(models.Model):
             values["result_summary"] = {**summary, "notice": failed_message}
         parts = self._rejected_parts()
         if parts and run:
-            report = run.header_text().encode("utf-8") + b"".join(parts.mapped("raw"))
-            base = (self.import_filename or "import").rsplit(".", 1)[0]
-            values["report_file"] = base64.b64encode(codecs.BOM_UTF8 + report)
-            values["report_filename"] = f"{base}_rejected.csv"
+            values.update(
+                self._report_values(
+                    run.header_text().encode("utf-8") + b"".join(parts.mapped("raw"))
+                )
+            )
         self.write(values)
         parts.unlink()
         self._notify_user()

@@ -1,4 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import base64
+import codecs
+
 from odoo import fields, models
 
 
@@ -27,3 +30,15 @@ class DsoContactImportResult(models.AbstractModel):
 
     def _compute_summary_html(self):
         raise NotImplementedError  # each import screen computes it from its state
+
+    def _report_values(self, report):
+        """The rejected rows' report: ``report`` (the rows in CSV, encoded in
+        UTF-8, the header first) as a file with a BOM, for spreadsheets, named
+        after the imported file (``import_filename``); none without rows."""
+        if not report:
+            return {"report_file": False, "report_filename": False}
+        base = (self.import_filename or "import").rsplit(".", 1)[0]
+        return {
+            "report_file": base64.b64encode(codecs.BOM_UTF8 + report),
+            "report_filename": f"{base}_rejected.csv",
+        }

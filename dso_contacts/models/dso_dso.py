@@ -82,13 +82,7 @@ class DsoDso(models.AbstractModel):
             "AND aml.company_id IN %s",
             tuple(companies.ids),
         )
-        if partner_ids is not None:
-            where = SQL(
-                "%s AND aml.partner_id IN (SELECT id FROM res_partner "
-                "WHERE commercial_partner_id IN %s)",
-                where,
-                tuple(partner_ids) or (0,),
-            )
+        where = self._of_customers(where, SQL("aml.partner_id"), partner_ids)
         return SQL(
             """account_move_line aml
           LEFT JOIN res_partner partner ON partner.id = aml.partner_id
@@ -97,6 +91,19 @@ class DsoDso(models.AbstractModel):
               WHERE %s""",
             joins or SQL(""),
             where,
+        )
+
+    @api.model
+    def _of_customers(self, where, partner_column, partner_ids):
+        """``where``, and ``partner_column`` a partner of the commercial
+        entities ``partner_ids`` (None: of every customer)."""
+        if partner_ids is None:
+            return where
+        return SQL(
+            "%s AND %s IN (SELECT id FROM res_partner WHERE commercial_partner_id IN %s)",
+            where,
+            partner_column,
+            tuple(partner_ids) or (0,),
         )
 
     @api.model
@@ -113,14 +120,8 @@ class DsoDso(models.AbstractModel):
             date_from,
             date_to,
         )
-        if partner_ids is not None:
-            where = SQL(
-                # by the invoice's partner: account_move has an index on it
-                "%s AND m.partner_id IN (SELECT id FROM res_partner "
-                "WHERE commercial_partner_id IN %s)",
-                where,
-                tuple(partner_ids) or (0,),
-            )
+        # by the invoice's partner: account_move has an index on it
+        where = self._of_customers(where, SQL("m.partner_id"), partner_ids)
         extra = key_extra or SQL("0")
         return SQL(
             """SELECT m.company_id AS company_id, %(key)s AS key_id, %(extra)s AS extra,

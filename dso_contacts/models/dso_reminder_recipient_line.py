@@ -89,62 +89,75 @@ class DsoReminderRecipientLine(models.Model):
                            line.role_id
                       FROM dso_reminder_recipient line
                     UNION ALL
-                    SELECT 3 * reminder.id + 1,
-                           reminder.id,
-                           reminder.company_id,
-                           1,
-                           reminder.contact_id,
-                           NULL::integer,
-                           'to',
-                           reminder.email_to,
-                           TRUE,
-                           'collection',
-                           NULL::integer
-                      FROM dso_reminder reminder
-                     WHERE reminder.own_lines_derived
-                       AND reminder.contact_id IS NOT NULL
-                       AND reminder.channel IN ('email', 'both')
-                       AND reminder.email_state = 'queued'
-                       AND ARRAY[reminder.contact_id] = ARRAY(
-                           SELECT rel.partner_id
-                             FROM dso_reminder_recipient_rel rel
-                            WHERE rel.reminder_id = reminder.id
-                       )
-                       AND NOT EXISTS (
-                           SELECT 1
-                             FROM dso_reminder_recipient line
-                            WHERE line.reminder_id = reminder.id
-                              AND line.partner_id = reminder.contact_id
-                              AND line.send_as = 'to'
-                       )
+                    %(email)s
                     UNION ALL
-                    SELECT 3 * reminder.id + 2,
-                           reminder.id,
-                           reminder.company_id,
-                           %(sms_sequence)s,
-                           reminder.contact_id,
-                           NULL::integer,
-                           'sms',
-                           reminder.sms_number,
-                           FALSE,
-                           'collection',
-                           NULL::integer
-                      FROM dso_reminder reminder
-                     WHERE reminder.own_lines_derived
-                       AND reminder.contact_id IS NOT NULL
-                       AND reminder.channel IN ('sms', 'both')
-                       AND reminder.sms_state = 'queued'
-                       AND NOT EXISTS (
-                           -- an SMS line stored (to the contact, or to another
-                           -- contact when the SMS went elsewhere) says it
-                           SELECT 1
-                             FROM dso_reminder_recipient line
-                            WHERE line.reminder_id = reminder.id
-                              AND line.send_as = 'sms'
-                       )
+                    %(sms)s
                 )
                 """,
                 view=SQL.identifier(self._table),
-                sms_sequence=SMS_SEQUENCE,
+                email=self._derived_lines(
+                    "email",
+                    1,
+                    # the email went to the contact alone
+                    condition=SQL(
+                        """ARRAY[reminder.contact_id] = ARRAY(
+                               SELECT rel.partner_id
+                                 FROM dso_reminder_recipient_rel rel
+                                WHERE rel.reminder_id = reminder.id
+                           )"""
+                    ),
+                    stored=SQL(
+                        "line.partner_id = reminder.contact_id AND line.send_as = 'to'"
+                    ),
+                ),
+                # an SMS line stored (to the contact, or to another contact
+                # when the SMS went elsewhere) says it
+                sms=self._derived_lines(
+                    "sms", SMS_SEQUENCE, stored=SQL("line.send_as = 'sms'")
+                ),
             )
+        )
+
+    @api.model
+    def _derived_lines(self, channel, sequence, stored, condition=None):
+        """The lines of the reminders' own contact on ``channel`` (email: id
+        3n + 1, sms: 3n + 2): one per reminder whose own lines are derived and
+        whose ``channel`` was queued, unless a line is stored for it
+        (``stored``, a condition on ``line``)."""
+        email = channel == "email"
+        return SQL(
+            """
+            SELECT 3 * reminder.id + %(offset)s,
+                   reminder.id,
+                   reminder.company_id,
+                   %(sequence)s,
+                   reminder.contact_id,
+                   NULL::integer,
+                   %(send_as)s,
+                   %(address)s,
+                   %(is_derived_email)s,
+                   'collection',
+                   NULL::integer
+              FROM dso_reminder reminder
+             WHERE reminder.own_lines_derived
+               AND reminder.contact_id IS NOT NULL
+               AND reminder.channel IN %(channels)s
+               AND %(state)s = 'queued'
+               AND %(condition)s
+               AND NOT EXISTS (
+                   SELECT 1
+                     FROM dso_reminder_recipient line
+                    WHERE line.reminder_id = reminder.id
+                      AND %(stored)s
+               )
+            """,
+            offset=1 if email else 2,
+            sequence=sequence,
+            send_as="to" if email else "sms",
+            address=SQL.identifier("reminder", "email_to" if email else "sms_number"),
+            is_derived_email=email,
+            channels=(channel, "both"),
+            state=SQL.identifier("reminder", f"{channel}_state"),
+            condition=condition or SQL("TRUE"),
+            stored=stored,
         )

@@ -10,10 +10,12 @@ WORK_KINDS = [
     ("last_level", "At the last level"),
     ("no_contact", "No contact for collection"),
 ]
-# the number of each kind in the lines' ids (see _line_id)
+# the number of each kind in the lines' ids (see line_id)
 KIND_CODE = {kind: code for code, (kind, _label) in enumerate(WORK_KINDS, start=1)}
 # what Odoo calls a paid invoice (as dso.payment.promise's PAID_STATES)
 PAID = "('paid', 'in_payment', 'reversed')"
+# a dispute's invoice, joined to the dispute (d)
+DISPUTE_MOVE = "JOIN account_move m ON m.id = d.move_id"
 # open receivable journal items, written as account's partial index
 # account_move_line__unreconciled_index is, so that the planner uses it
 OPEN_RECEIVABLE = (
@@ -94,11 +96,34 @@ WORK_DEPENDS = {
 }
 
 
-def _line_id(kind, source, company):
+def line_id(code, source, company):
     """A line's id, stable from one query to the next (its buttons act on
-    it): the source record, its company and its kind in one number (below
-    2**53, an integer for the web client too)."""
-    return f"(({source}::bigint * 4096 + {company}) * 8 + {KIND_CODE[kind]})"
+    it): the source record, its company and its kind's ``code`` in one
+    number (below 2**53, an integer for the web client too)."""
+    return f"(({source}::bigint * 4096 + {company}) * 8 + {code})"
+
+
+def select_columns(kind, code, source, company, columns):
+    """The SELECT of one branch of a view of kinds (My work today's, the
+    collection activity's): its id (``line_id``), its kind, then
+    ``columns``, ``[(name, SQL expression)]`` in the view's order."""
+    items = [f"{line_id(code, source, company)} AS id", f"'{kind}'::varchar AS kind"]
+    items += [f"{expression} AS {name}" for name, expression in columns]
+    return "SELECT " + ", ".join(items)
+
+
+def from_customer_record(table, alias, *joins):
+    """The FROM of a branch that reads a customer's record (``table`` as
+    ``alias``, with its ``company_id`` and ``partner_id``): the record,
+    ``joins``, its company as ``c`` and its customer as ``rp``."""
+    return "\n".join(
+        (
+            f"FROM {table} {alias}",
+            *joins,
+            f"JOIN res_company c ON c.id = {alias}.company_id",
+            f"JOIN res_partner rp ON rp.id = {alias}.partner_id",
+        )
+    )
 
 
 def work_query():
@@ -117,46 +142,60 @@ def work_query():
     return "\nUNION ALL\n".join(f"({branch})" for branch in branches)
 
 
+# the columns of My work today's lines, after their id and kind
+COLUMNS = (
+    "partner_id",
+    "company_id",
+    "user_id",
+    "currency_id",
+    "amount_due",
+    "date",
+    "promise_id",
+    "dispute_id",
+    "reminder_id",
+    "contact_id",
+)
+
+
 def _columns(kind, source, **values):
-    names = (
-        "partner_id",
-        "company_id",
-        "user_id",
-        "currency_id",
-        "amount_due",
-        "date",
-        "promise_id",
-        "dispute_id",
-        "reminder_id",
-        "contact_id",
+    return select_columns(
+        kind,
+        KIND_CODE[kind],
+        source,
+        values["company_id"],
+        [(name, values.get(name, "NULL::int")) for name in COLUMNS],
     )
-    columns = [
-        f"{_line_id(kind, source, values['company_id'])} AS id",
-        f"'{kind}'::varchar AS kind",
-    ]
-    columns += [f"{values.get(name, 'NULL::int')} AS {name}" for name in names]
-    return "SELECT " + ", ".join(columns)
+
+
+def _record_columns(kind, alias, record_field, **values):
+    """The columns of a branch that reads one customer's record (``alias``):
+    the line's source, customer, company and contact are the record's, and
+    ``record_field`` (promise_id, dispute_id, reminder_id) points to it."""
+    return _columns(
+        kind,
+        f"{alias}.id",
+        partner_id=f"{alias}.partner_id",
+        company_id=f"{alias}.company_id",
+        contact_id=f"{alias}.contact_id",
+        **{record_field: f"{alias}.id"},
+        **values,
+    )
 
 
 def query_promises():
     """Broken promises (the daily check's state) whose invoices are
     still unpaid, unless a newer promise of the customer was made."""
-    select = _columns(
+    select = _record_columns(
         "promise",
-        "p.id",
-        partner_id="p.partner_id",
-        company_id="p.company_id",
+        "p",
+        "promise_id",
         user_id="COALESCE(p.user_id, c.dso_reminder_user_id, rp.user_id)",
         currency_id="p.currency_id",
         amount_due="p.amount",
         date="p.date",
-        promise_id="p.id",
-        contact_id="p.contact_id",
     )
     return f"""{select}
-        FROM dso_payment_promise p
-        JOIN res_company c ON c.id = p.company_id
-        JOIN res_partner rp ON rp.id = p.partner_id
+        {from_customer_record("dso_payment_promise", "p")}
         WHERE p.state = 'broken'
           AND EXISTS (
             SELECT 1 FROM dso_payment_promise_account_move_rel rel
@@ -169,23 +208,18 @@ def query_promises():
 
 
 def query_disputes():
-    select = _columns(
+    select = _record_columns(
         "dispute",
-        "d.id",
-        partner_id="d.partner_id",
-        company_id="d.company_id",
+        "d",
+        "dispute_id",
         user_id="COALESCE(d.user_id, c.dso_reminder_user_id, rp.user_id)",
         currency_id="c.currency_id",
         amount_due="m.amount_residual_signed",
         date="(d.create_date AT TIME ZONE 'UTC')::date",
-        dispute_id="d.id",
-        contact_id="d.contact_id",
     )
+    source = from_customer_record("dso_invoice_dispute", "d", DISPUTE_MOVE)
     return f"""{select}
-        FROM dso_invoice_dispute d
-        JOIN account_move m ON m.id = d.move_id
-        JOIN res_company c ON c.id = d.company_id
-        JOIN res_partner rp ON rp.id = d.partner_id
+        {source}
         WHERE d.state = 'open'"""
 
 
@@ -194,22 +228,17 @@ def query_replies():
     answers: a message or note written by a user on the reminder or the
     customer, an activity done there (a call logged), or a promise
     recorded since."""
-    select = _columns(
+    select = _record_columns(
         "reply",
-        "r.id",
-        partner_id="r.partner_id",
-        company_id="r.company_id",
+        "r",
+        "reminder_id",
         user_id="COALESCE(c.dso_reminder_user_id, rp.user_id)",
         currency_id="r.currency_id",
         amount_due="r.amount_due",
         date="(r.answer_date AT TIME ZONE 'UTC')::date",
-        reminder_id="r.id",
-        contact_id="r.contact_id",
     )
     return f"""{select}
-        FROM dso_reminder r
-        JOIN res_company c ON c.id = r.company_id
-        JOIN res_partner rp ON rp.id = r.partner_id
+        {from_customer_record("dso_reminder", "r")}
         WHERE r.is_answered AND r.is_draft IS NOT TRUE
           AND NOT EXISTS (
             SELECT 1 FROM dso_reminder later
@@ -232,22 +261,17 @@ def query_replies():
 def query_last_level():
     """Customers sent the last level of their company's ladder whose
     invoices of that reminder are still unpaid (its latest one)."""
-    select = _columns(
+    select = _record_columns(
         "last_level",
-        "r.id",
-        partner_id="r.partner_id",
-        company_id="r.company_id",
+        "r",
+        "reminder_id",
         user_id="COALESCE(c.dso_reminder_user_id, rp.user_id)",
         currency_id="c.currency_id",
         amount_due="unpaid.amount",
         date="r.date",
-        reminder_id="r.id",
-        contact_id="r.contact_id",
     )
     return f"""{select}
-        FROM dso_reminder r
-        JOIN res_company c ON c.id = r.company_id
-        JOIN res_partner rp ON rp.id = r.partner_id
+        {from_customer_record("dso_reminder", "r")}
         JOIN (
             SELECT DISTINCT ON (l.company_id) l.id
             FROM dso_reminder_level l WHERE l.active

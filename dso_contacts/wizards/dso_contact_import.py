@@ -1,6 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import base64
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
@@ -343,8 +341,7 @@ class DsoContactImport(models.TransientModel):
         run = engine._new_run(reader, self.import_type, self.skip_invalid)
         run, stop_message = engine._import_file(reader, mapping, run, dry_run)
         rejected = run.take_rejected()
-        report = (run.header_text() + rejected).encode("utf-8-sig") if rejected else False
-        base = (self.import_filename or "import").rsplit(".", 1)[0]
+        report = (run.header_text() + rejected).encode("utf-8") if rejected else False
         lines = engine._warning_lines(run)
         if stop_message:
             lines.insert(0, stop_message)
@@ -361,8 +358,7 @@ class DsoContactImport(models.TransientModel):
                 "warning_count": run.warning_count,
                 "result_message": "\n".join(lines) or False,
                 "result_summary": run.summary,
-                "report_file": base64.b64encode(report) if report else False,
-                "report_filename": f"{base}_rejected.csv" if report else False,
+                **self._report_values(report),
             }
         )
         return run
