@@ -22,20 +22,31 @@ Prints the median of the runs (ms), the 1M/100k ratio and the target
 (< 1 s each).
 
     python3 bench/bench_cockpit.py [--sizes 100000,1000000] [--runs 5] [--keep]
-        [--addons-path PATH]
+        [--addons-path PATH] [--db-prefix PREFIX] [--reuse-base] [--measure-only]
 
-Databases are named dso_fig_bench_*; they are dropped at the end unless --keep.
+Databases are named dso_fig_bench_* (or PREFIX*); they are dropped at the end
+unless --keep. ``--measure-only`` updates the addon on the kept databases
+and measures them again, without building them (a 1M build takes minutes).
 """
 
 import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date
 
-from benchlib import HERE, default_addons_path, install, run, run_worker, start_worker
+from benchlib import (
+    HERE,
+    default_addons_path,
+    install,
+    odoo_src,
+    run,
+    run_worker,
+    start_worker,
+)
 
 DB_PREFIX = "dso_fig_bench_"
 ITEMS_PER_CUSTOMER = 10
@@ -56,6 +67,11 @@ def main():
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--db-prefix",
+        default=DB_PREFIX,
+        help=f"name of the databases: PREFIXbase, PREFIX100000 ... ({DB_PREFIX})",
+    )
     parser.add_argument("--addons-path", default=None)
     parser.add_argument("--worker", default=None)
     parser.add_argument("--db", default=None)
@@ -63,7 +79,13 @@ def main():
     parser.add_argument(
         "--reuse-base",
         action="store_true",
-        help="dso_fig_bench_base is already installed (and updated): do not install it again",
+        help="PREFIXbase is already installed (and updated): do not install it again",
+    )
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="the databases PREFIX<size> are kept from a run with --keep: update "
+        "dso_contacts on them (-u) and measure again, without building them",
     )
     args = parser.parse_args()
     args.addons_path = args.addons_path or default_addons_path()
@@ -71,8 +93,10 @@ def main():
         return run_worker(args, globals())
 
     sizes = [int(size) for size in args.sizes.split(",")]
-    base = DB_PREFIX + "base"
+    base = args.db_prefix + "base"
     t0 = time.perf_counter()
+    if args.measure_only:
+        return measure_again(args, sizes)
     if not args.reuse_base:
         install(args, base, extra=["--no-http"])
         log(f"dso_contacts installed on {base} in {time.perf_counter() - t0:.0f} s")
@@ -80,7 +104,7 @@ def main():
     databases = [base]
     try:
         for size in sizes:
-            db = f"{DB_PREFIX}{size}"
+            db = f"{args.db_prefix}{size}"
             databases.append(db)
             run(["dropdb", "--if-exists", db])
             run(["createdb", "-T", base, db])
@@ -98,15 +122,41 @@ def main():
             for db in databases:
                 run(["dropdb", "--if-exists", db])
     print_summary(sizes, results)
+    save(results)
+    return 0
+
+
+def measure_again(args, sizes):
+    """The kept databases, updated to the code on the addons path, measured
+    again (the code's indexes are built by the update, as in production)."""
+    results = {}
+    for size in sizes:
+        db = f"{args.db_prefix}{size}"
+        t0 = time.perf_counter()
+        cmd = [sys.executable, os.path.join(odoo_src(), "odoo-bin"), "-d", db]
+        cmd += ["--addons-path", args.addons_path, "-u", "dso_contacts", "--no-http"]
+        run([*cmd, "--stop-after-init", "--log-level=warn"], stdout=subprocess.DEVNULL)
+        log(f"{db}: dso_contacts updated in {time.perf_counter() - t0:.0f} s")
+        results[size] = worker(args, "measure", db)
+        print_size(size, results[size])
+    print_summary(sizes, results)
+    save(results)
+    return 0
+
+
+def save(results):
     os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
     with open(os.path.join(HERE, "out", "bench_cockpit.json"), "w") as out:
         json.dump(results, out, indent=1)
-    return 0
 
 
 def print_size(size, result):
     log(f"\n{size:,} open items ({result['customers']:,} customers)")
-    log(f"medians of {result['runs']} runs, ms")
+    load = result["load"]
+    log(
+        f"medians of {result['runs']} runs, ms; load average before {load[0]:.2f}"
+        f" {load[1]:.2f} {load[2]:.2f}, after {load[3]:.2f} {load[4]:.2f} {load[5]:.2f}"
+    )
     for label, value in result["timings"].items():
         verdict = "ok" if value < TARGET_MS else "MISSED"
         log(f"  {label:<58} {value:9.1f}  {verdict}")
@@ -307,6 +357,8 @@ def _median_ms(env, function, runs):
 def worker_measure(env, args, odoo):
     from odoo.tests import new_test_user
 
+    from odoo.addons.dso_contacts.models.dso_ageing_report import BUCKET_FIELDS
+
     Users = env["res.users"]
     user = Users.search([("login", "=", "dso_bench_billing")]) or new_test_user(
         env,
@@ -337,8 +389,20 @@ def worker_measure(env, args, odoo):
         return Report.read_group([], measure, [rows, "bucket"], lazy=False)
 
     def list_grouped():
+        # as the web client asks it (relational_model.js, _webReadGroup): every
+        # column of the list with an aggregator, ordered by the group, 80 groups
+        # (and web_read_group's count of the other groups)
         return Report.web_read_group(
-            [], ["amount_residual:sum"], ["partner_id"], limit=80, lazy=True
+            [],
+            [
+                "days_overdue:sum",
+                *(f"{name}:sum" for name in BUCKET_FIELDS.values()),
+                "amount_residual:sum",
+            ],
+            ["partner_id"],
+            limit=80,
+            orderby="partner_id ASC",
+            lazy=True,
         )
 
     def list_page():
@@ -357,6 +421,43 @@ def worker_measure(env, args, odoo):
             limit=80,
         )
 
+    Dashboard = env["dso.collection.dashboard"].with_user(user)
+    dashboard_spec = {
+        "company_id": {"fields": {"display_name": {}}},
+        "currency_id": {"fields": {}},
+        "date": {},
+        **{
+            name: {}
+            for name in (
+                "dso",
+                "countback_dso",
+                "period_days",
+                "receivables",
+                "credit_sales",
+                "kept_rate",
+                "promise_count",
+                "kept_count",
+                "broken_count",
+                *BUCKET_FIELDS.values(),
+                "amount_overdue",
+                "dso_trend",
+            )
+        },
+        "top_customer_ids": {
+            "fields": {
+                "display_name": {},
+                "dso_currency_id": {"fields": {}},
+                "dso_amount_overdue": {},
+                "dso_amount_open": {},
+            }
+        },
+    }
+
+    def dashboard():
+        # the menu's server action, then the form's read of the record
+        action = Dashboard.action_open_dashboard()
+        return Dashboard.browse(action["res_id"]).web_read(dashboard_spec)
+
     def customer_form():
         customer.invalidate_recordset()
         return customer.dso_dso, customer.dso_amount_period_1
@@ -364,10 +465,11 @@ def worker_measure(env, args, odoo):
     timings = {}
     results = {}
     runs = args.runs
+    load_before = os.getloadavg()
     for label, function in (
         ("ageing pivot: customer x bucket (4 read_group)", lambda: pivot("partner_id")),
         ("ageing pivot: salesperson x bucket (4 read_group)", lambda: pivot("user_id")),
-        ("ageing list: first 80 customer groups", list_grouped),
+        ("ageing list as the menu opens it (80 customer groups)", list_grouped),
         ("ageing list: first page of 80 items", list_page),
         ("company DSO 90 days (standard + countback)", lambda: Engine._figures(today, 90)),
         ("DSO 90 days per salesperson", lambda: Engine._figures(today, 90, "salesperson")),
@@ -376,6 +478,7 @@ def worker_measure(env, args, odoo):
             lambda: Engine._figures(today, 90, "customer"),
         ),
         ("customer form: DSO and ageing of one customer", customer_form),
+        ("collection dashboard (menu and form)", dashboard),
     ):
         timings[label], results[label] = _median_ms(env, function, runs)
     Snapshot = env["dso.dso.snapshot"].with_user(manager)
@@ -400,6 +503,7 @@ def worker_measure(env, args, odoo):
     env.cr.execute("SELECT count(*) FROM res_partner WHERE name LIKE 'Bench customer %%'")
     return {
         "runs": runs,
+        "load": [round(load, 2) for load in (*load_before, *os.getloadavg())],
         "customers": env.cr.fetchone()[0],
         "timings": timings,
         "checks": {
