@@ -28,23 +28,25 @@ Databases are named dso_fig_bench_*; they are dropped at the end unless --keep.
 """
 
 import argparse
-import json
-import os
 import statistics
 import sys
 import time
 from datetime import date
 
-from benchlib import HERE, default_addons_path, install, run, run_worker, start_worker
+from benchlib import (
+    default_addons_path,
+    install,
+    log,
+    measure_sizes,
+    run_worker,
+    save_results,
+    start_worker,
+)
 
 DB_PREFIX = "dso_fig_bench_"
 ITEMS_PER_CUSTOMER = 10
 SALESPEOPLE = 20
 TARGET_MS = 1000.0
-
-
-def log(text):
-    print(text, flush=True)
 
 
 def worker(args, mode, db, *extra):
@@ -76,31 +78,21 @@ def main():
     if not args.reuse_base:
         install(args, base, extra=["--no-http"])
         log(f"dso_contacts installed on {base} in {time.perf_counter() - t0:.0f} s")
-    results = {}
-    databases = [base]
-    try:
-        for size in sizes:
-            db = f"{DB_PREFIX}{size}"
-            databases.append(db)
-            run(["dropdb", "--if-exists", db])
-            run(["createdb", "-T", base, db])
-            built = worker(args, "build", db, "--items", str(size))
-            log(
-                f"{db}: {built['items']:,} open items, {built['customers']:,} customers"
-                f" built in {built['seconds']:.0f} s (rows {built['insert_seconds']:.0f} s,"
-                f" indexes {built['index_seconds']:.0f} s)"
-            )
-            results[size] = worker(args, "measure", db)
-            results[size]["build"] = built
-            print_size(size, results[size])
-    finally:
-        if not args.keep:
-            for db in databases:
-                run(["dropdb", "--if-exists", db])
+    results = measure_sizes(
+        args,
+        worker,
+        DB_PREFIX,
+        sizes,
+        "--items",
+        lambda db, built: (
+            f"{db}: {built['items']:,} open items, {built['customers']:,} customers"
+            f" built in {built['seconds']:.0f} s (rows {built['insert_seconds']:.0f} s,"
+            f" indexes {built['index_seconds']:.0f} s)"
+        ),
+        print_size,
+    )
     print_summary(sizes, results)
-    os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
-    with open(os.path.join(HERE, "out", "bench_cockpit.json"), "w") as out:
-        json.dump(results, out, indent=1)
+    save_results("bench_cockpit", results)
     return 0
 
 
