@@ -30,7 +30,6 @@ and measures them again, without building them (a 1M build takes minutes).
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -39,12 +38,14 @@ import time
 from datetime import date
 
 from benchlib import (
-    HERE,
     default_addons_path,
     install,
+    log,
+    measure_sizes,
     odoo_src,
     run,
     run_worker,
+    save_results,
     start_worker,
 )
 
@@ -52,10 +53,6 @@ DB_PREFIX = "dso_fig_bench_"
 ITEMS_PER_CUSTOMER = 10
 SALESPEOPLE = 20
 TARGET_MS = 1000.0
-
-
-def log(text):
-    print(text, flush=True)
 
 
 def worker(args, mode, db, *extra):
@@ -100,29 +97,21 @@ def main():
     if not args.reuse_base:
         install(args, base, extra=["--no-http"])
         log(f"dso_contacts installed on {base} in {time.perf_counter() - t0:.0f} s")
-    results = {}
-    databases = [base]
-    try:
-        for size in sizes:
-            db = f"{args.db_prefix}{size}"
-            databases.append(db)
-            run(["dropdb", "--if-exists", db])
-            run(["createdb", "-T", base, db])
-            built = worker(args, "build", db, "--items", str(size))
-            log(
-                f"{db}: {built['items']:,} open items, {built['customers']:,} customers"
-                f" built in {built['seconds']:.0f} s (rows {built['insert_seconds']:.0f} s,"
-                f" indexes {built['index_seconds']:.0f} s)"
-            )
-            results[size] = worker(args, "measure", db)
-            results[size]["build"] = built
-            print_size(size, results[size])
-    finally:
-        if not args.keep:
-            for db in databases:
-                run(["dropdb", "--if-exists", db])
+    results = measure_sizes(
+        args,
+        worker,
+        args.db_prefix,
+        sizes,
+        "--items",
+        lambda db, built: (
+            f"{db}: {built['items']:,} open items, {built['customers']:,} customers"
+            f" built in {built['seconds']:.0f} s (rows {built['insert_seconds']:.0f} s,"
+            f" indexes {built['index_seconds']:.0f} s)"
+        ),
+        print_size,
+    )
     print_summary(sizes, results)
-    save(results)
+    save_results("bench_cockpit", results)
     return 0
 
 
@@ -140,14 +129,8 @@ def measure_again(args, sizes):
         results[size] = worker(args, "measure", db)
         print_size(size, results[size])
     print_summary(sizes, results)
-    save(results)
+    save_results("bench_cockpit", results)
     return 0
-
-
-def save(results):
-    os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
-    with open(os.path.join(HERE, "out", "bench_cockpit.json"), "w") as out:
-        json.dump(results, out, indent=1)
 
 
 def print_size(size, result):

@@ -60,9 +60,11 @@ import oca
 from benchlib import (
     default_addons_path,
     install,
+    invoice_vals,
     odoo_src,
     run,
     run_worker,
+    setup_reminder_company,
     start_worker,
     time_method,
 )
@@ -382,22 +384,7 @@ def report_targets(sizes, runs, job):
 
 def worker_setup(env, args, odoo):
     """A chart of accounts and the company's reminder settings."""
-    company = env.ref("base.main_company")
-    if not env["account.account"].search_count([("company_ids", "in", company.ids)], limit=1):
-        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
-    company.write(
-        {
-            "country_id": env.ref("base.be").id,
-            "email": "billing@company.example.com",
-            "dso_reminder_auto": True,
-            "dso_reminder_saturday": True,
-            "dso_reminder_sunday": True,
-            "dso_reminder_hour_from": 0.0,
-            "dso_reminder_hour_to": 24.0,
-        }
-    )
-    company.partner_id.tz = "UTC"
-    return {"company": company.id}
+    return {"company": setup_reminder_company(env).id}
 
 
 def payer_vals(i, customer, **extra):
@@ -417,7 +404,7 @@ def worker_build(env, args, odoo):
     or two overdue invoices (16 to 40 days late: email and SMS levels)."""
     from datetime import timedelta
 
-    from odoo import Command, fields
+    from odoo import fields
 
     started = time.monotonic()
     company = env.ref("base.main_company")
@@ -460,25 +447,7 @@ def worker_build(env, args, odoo):
         for i, customer in zip(range(start, stop), customers, strict=True):
             for late in (16 + i % 25,) if i % 3 else (16 + i % 25, 3):
                 due = today - timedelta(days=late)
-                vals_list.append(
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": customer.id,
-                        "journal_id": journal.id,
-                        "invoice_date": due - timedelta(days=30),
-                        "invoice_date_due": due,
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Consulting",
-                                    "quantity": 1,
-                                    "price_unit": 100.0 + i % 400,
-                                    "tax_ids": [],
-                                }
-                            )
-                        ],
-                    }
-                )
+                vals_list.append(invoice_vals(customer, due, 100.0 + i % 400, journal))
         moves = env["account.move"].create(vals_list)
         moves.action_post()
         invoices += len(moves)
@@ -702,7 +671,7 @@ def worker_job_build(env, args, odoo):
     email and a mobile and one posted invoice 16 to 40 days overdue."""
     from datetime import timedelta
 
-    from odoo import Command, fields
+    from odoo import fields
 
     started = time.monotonic()
     company = env.ref("base.main_company")
@@ -731,23 +700,9 @@ def worker_job_build(env, args, odoo):
         )
         moves = env["account.move"].create(
             [
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": customer.id,
-                    "journal_id": journal.id,
-                    "invoice_date": today - timedelta(days=46 + i % 25),
-                    "invoice_date_due": today - timedelta(days=16 + i % 25),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Consulting",
-                                "quantity": 1,
-                                "price_unit": 100.0 + i % 400,
-                                "tax_ids": [],
-                            }
-                        )
-                    ],
-                }
+                invoice_vals(
+                    customer, today - timedelta(days=16 + i % 25), 100.0 + i % 400, journal
+                )
                 for i, customer in zip(numbers, customers, strict=True)
             ]
         )

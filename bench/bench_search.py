@@ -27,18 +27,18 @@ Databases are named dso_srch_bench_*; they are dropped at the end unless --keep.
 """
 
 import argparse
-import json
 import os
 import statistics
 import sys
 import time
 
 from benchlib import (
-    HERE,
     default_addons_path,
     install,
-    run,
+    log,
+    measure_sizes,
     run_worker,
+    save_results,
     start_worker,
 )
 
@@ -96,37 +96,23 @@ def main():
     t0 = time.perf_counter()
     install_base(args, base)
     log(f"dso_contacts installed on {base} in {time.perf_counter() - t0:.0f} s")
-    results = {}
-    databases = [base]
-    try:
-        for size in sizes:
-            db = f"{DB_PREFIX}{size}"
-            databases.append(db)
-            run(["dropdb", "--if-exists", db])
-            run(["createdb", "-T", base, db])
-            built = worker(args, "build", db, "--contacts", str(size))
-            log(
-                f"{db}: {built['partners']:,} partners built in {built['seconds']:.0f} s"
-                f" (rows {built['insert_seconds']:.0f} s,"
-                f" indexes {built['index_seconds']:.0f} s),"
-                f" {built['checked']} checked against the addon's compute"
-            )
-            results[size] = worker(args, "measure", db)
-            results[size]["build"] = built
-            print_size(size, results[size])
-    finally:
-        if not args.keep:
-            for db in databases:
-                run(["dropdb", "--if-exists", db])
+    results = measure_sizes(
+        args,
+        worker,
+        DB_PREFIX,
+        sizes,
+        "--contacts",
+        lambda db, built: (
+            f"{db}: {built['partners']:,} partners built in {built['seconds']:.0f} s"
+            f" (rows {built['insert_seconds']:.0f} s,"
+            f" indexes {built['index_seconds']:.0f} s),"
+            f" {built['checked']} checked against the addon's compute"
+        ),
+        print_size,
+    )
     print_summary(sizes, results)
-    os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
-    with open(os.path.join(HERE, "out", "bench_search.json"), "w") as out:
-        json.dump(results, out, indent=1)
+    save_results("bench_search", results)
     return 0
-
-
-def log(text):
-    print(text, flush=True)
 
 
 def print_size(size, result):

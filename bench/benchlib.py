@@ -91,3 +91,92 @@ def run_worker(args, workers):
     finally:
         env.cr.close()
     print(json.dumps(result))
+
+
+def log(text):
+    print(text, flush=True)
+
+
+def measure_sizes(args, worker, prefix, sizes, size_option, describe, print_size):
+    """For each size: a copy of the installed ``<prefix>base``, the data of
+    that size built by the script's ``build`` worker (``size_option`` given
+    the size), told by ``describe(db, built)``, then measured by its
+    ``measure`` worker and printed by ``print_size``. Every database, the
+    base included, is dropped at the end unless ``args.keep``. Returns the
+    measures by size, each with what was built."""
+    base = prefix + "base"
+    results = {}
+    databases = [base]
+    try:
+        for size in sizes:
+            db = f"{prefix}{size}"
+            databases.append(db)
+            run(["dropdb", "--if-exists", db])
+            run(["createdb", "-T", base, db])
+            built = worker(args, "build", db, size_option, str(size))
+            log(describe(db, built))
+            results[size] = worker(args, "measure", db)
+            results[size]["build"] = built
+            print_size(size, results[size])
+    finally:
+        if not args.keep:
+            for db in databases:
+                run(["dropdb", "--if-exists", db])
+    return results
+
+
+def save_results(name, results):
+    """``results`` written to bench/out/<name>.json."""
+    os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
+    with open(os.path.join(HERE, "out", f"{name}.json"), "w") as out:
+        json.dump(results, out, indent=1)
+
+
+# ----------------------------------------------------------------------
+# inside Odoo (a worker's env)
+# ----------------------------------------------------------------------
+
+
+def setup_reminder_company(env):
+    """The main company with a chart of accounts, in Belgium, its automatic
+    reminders on every day, all day (UTC): the company's reminder settings of
+    the addon's tests (``ReminderCommon``)."""
+    company = env.ref("base.main_company")
+    if not env["account.account"].search_count([("company_ids", "in", company.ids)], limit=1):
+        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+    company.write(
+        {
+            "country_id": env.ref("base.be").id,
+            "email": "billing@company.example.com",
+            "dso_reminder_auto": True,
+            "dso_reminder_saturday": True,
+            "dso_reminder_sunday": True,
+            "dso_reminder_hour_from": 0.0,
+            "dso_reminder_hour_to": 24.0,
+        }
+    )
+    company.partner_id.tz = "UTC"
+    return company
+
+
+def invoice_vals(customer, due, amount, journal=None):
+    """The values of a customer invoice of one untaxed line of ``amount``,
+    due on ``due``, dated 30 days before."""
+    from datetime import timedelta
+
+    from odoo import Command
+
+    vals = {
+        "move_type": "out_invoice",
+        "partner_id": customer.id,
+        "invoice_date": due - timedelta(days=30),
+        "invoice_date_due": due,
+        "invoice_line_ids": [
+            Command.create(
+                {"name": "Consulting", "quantity": 1, "price_unit": amount, "tax_ids": []}
+            )
+        ],
+    }
+    if journal:
+        vals["journal_id"] = journal.id
+    return vals

@@ -94,6 +94,40 @@ def shell(args, db, code=RUN):
     return process
 
 
+def doubled(db, column, rows):
+    """How many values of ``column`` stand more than once in ``rows`` (a
+    FROM clause, with its joins and WHERE)."""
+    return psql(
+        db,
+        f"SELECT count(*) FROM (SELECT {column} FROM {rows} "
+        f"GROUP BY {column} HAVING count(*) > 1) AS t",
+    )
+
+
+def run_again(args, db, check, what, code=RUN, timeout=900):
+    """``code`` run again in a real Odoo process, to the end."""
+    process = shell(args, db, code)
+    process.wait(timeout=timeout)
+    check(f"{what} finished", process.returncode == 0, f"exit {process.returncode}")
+
+
+def kill_midway(args, db, check, what, reached, code=RUN):
+    """``code`` run in a real Odoo process, killed with SIGKILL as soon as
+    ``reached()`` (polled): checks that the kill came in the middle of
+    ``what`` (before its end)."""
+    process = shell(args, db, code)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if reached():
+            break
+        time.sleep(0.05)
+    killed = process.poll() is None
+    if killed:
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    check(f"{what} was killed in the middle", killed)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=1500)
@@ -133,17 +167,7 @@ def main():
         results.append(ok)
         print(f"{'PASS' if ok else 'FAIL'}: {name} {detail}", flush=True)
 
-    process = shell(args, db)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and process.poll() is None:
-        if counts(db)["reminders"] >= 2 * args.batch:
-            break
-        time.sleep(0.05)
-    killed = process.poll() is None
-    if killed:
-        os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    check("the run was killed in the middle", killed)
+    kill_midway(args, db, check, "the run", lambda: counts(db)["reminders"] >= 2 * args.batch)
     after_kill = counts(db)
     check(
         "some customers reminded before the kill, not all",
@@ -156,34 +180,23 @@ def main():
         str(after_kill),
     )
 
-    process = shell(args, db)
-    process.wait(timeout=900)
+    run_again(args, db, check, "the second run")
     final = counts(db)
-    check("the second run finished", process.returncode == 0, f"exit {process.returncode}")
     check(
         "every customer reminded, one email and one SMS each",
         set(final.values()) == {args.customers},
         str(final),
     )
-    twice = psql(
-        db,
-        "SELECT count(*) FROM (SELECT partner_id FROM dso_reminder "
-        "GROUP BY partner_id HAVING count(*) > 1) AS t",
-    )
+    twice = doubled(db, "partner_id", "dso_reminder")
     check("no customer reminded twice", twice == "0", f"{twice} customers")
-    emailed_twice = psql(
+    emailed_twice = doubled(
         db,
-        "SELECT count(*) FROM (SELECT rel.res_partner_id FROM mail_mail_res_partner_rel rel "
-        "JOIN mail_mail m ON m.id = rel.mail_mail_id "
-        f"WHERE m.id IN (SELECT mail.id {REMINDER_MAILS}) "
-        "GROUP BY rel.res_partner_id HAVING count(*) > 1) AS t",
+        "rel.res_partner_id",
+        "mail_mail_res_partner_rel rel JOIN mail_mail m ON m.id = rel.mail_mail_id "
+        f"WHERE m.id IN (SELECT mail.id {REMINDER_MAILS})",
     )
     check("no contact emailed twice", emailed_twice == "0", f"{emailed_twice} contacts")
-    texted_twice = psql(
-        db,
-        "SELECT count(*) FROM (SELECT number FROM sms_sms GROUP BY number "
-        "HAVING count(*) > 1) AS t",
-    )
+    texted_twice = doubled(db, "number", "sms_sms")
     check("no number texted twice", texted_twice == "0", f"{texted_twice} numbers")
 
     if args.bounces:
@@ -283,17 +296,14 @@ def crash_bounces(args, db, check):
         }
 
     code = PROCESS_BOUNCES.format(bounced=bounced)
-    process = shell(args, db, code)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and process.poll() is None:
-        if bounce_counts()["bounced"] >= count // 4:
-            break
-        time.sleep(0.05)
-    killed = process.poll() is None
-    if killed:
-        os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    check("the bounces' processing was killed in the middle", killed)
+    kill_midway(
+        args,
+        db,
+        check,
+        "the bounces' processing",
+        lambda: bounce_counts()["bounced"] >= count // 4,
+        code,
+    )
     after_kill = bounce_counts()
     check(
         "some reminders bounced before the kill, not all",
@@ -306,28 +316,20 @@ def crash_bounces(args, db, check):
         str(after_kill),
     )
 
-    process = shell(args, db, code)
-    process.wait(timeout=600)
-    check(
-        "the second processing finished", process.returncode == 0, f"exit {process.returncode}"
-    )
+    run_again(args, db, check, "the second processing", code, timeout=600)
     final = bounce_counts()
     check(
         "every reminder bounced, one fallback and one activity each",
         set(final.values()) == {count},
         str(final),
     )
-    doubled = psql(
+    again = doubled(db, "previous_id", "dso_reminder WHERE is_fallback")
+    check("no reminder sent again twice", again == "0", f"{again} reminders")
+    twice = doubled(
         db,
-        "SELECT count(*) FROM (SELECT previous_id FROM dso_reminder WHERE is_fallback "
-        "GROUP BY previous_id HAVING count(*) > 1) AS t",
-    )
-    check("no reminder sent again twice", doubled == "0", f"{doubled} reminders")
-    twice = psql(
-        db,
-        "SELECT count(*) FROM (SELECT res_id FROM mail_activity WHERE res_model = "
-        f"'res.partner' AND activity_type_id = {int(fix_type)} GROUP BY res_id "
-        "HAVING count(*) > 1) AS t",
+        "res_id",
+        "mail_activity WHERE res_model = 'res.partner' "
+        f"AND activity_type_id = {int(fix_type)}",
     )
     check("one activity per customer", twice == "0", f"{twice} customers with two")
     to_backup = psql(

@@ -133,25 +133,11 @@ def run_credit_control(env, policy, date):
     return credit_run
 
 
-# each queued email of a side, with the invoices it must list: (mail id,
-# invoice number) for every invoice the email's record stands for
-MAIL_INVOICES = {
-    "oca": """
-        SELECT mm.id, am.name, mm.body_html
-          FROM mail_mail mm
-          JOIN mail_message msg ON msg.id = mm.mail_message_id
-          JOIN credit_control_line ccl ON ccl.communication_id = msg.res_id
-          JOIN account_move am ON am.id = ccl.invoice_id
-         WHERE msg.model = 'credit.control.communication'
-    """,
-    "dso": """
-        SELECT mm.id, am.name, mm.body_html
-          FROM mail_mail mm
-          JOIN mail_message msg ON msg.id = mm.mail_message_id
-          JOIN dso_reminder_account_move_rel rel ON rel.reminder_id = msg.res_id
-          JOIN account_move am ON am.id = rel.move_id
-         WHERE msg.model = 'dso.reminder'
-    """,
+# each side's record of an email, joined to the invoices it stands for:
+# (table, column of the record, column of the invoice)
+INVOICES_OF = {
+    "oca": ("credit_control_line", "communication_id", "invoice_id"),
+    "dso": ("dso_reminder_account_move_rel", "reminder_id", "move_id"),
 }
 MAIL_MODEL = {"oca": "credit.control.communication", "dso": "dso.reminder"}
 
@@ -159,6 +145,8 @@ MAIL_MODEL = {"oca": "credit.control.communication", "dso": "dso.reminder"}
 def check_mails(env, side):
     """The emails queued by ``side``: how many, and how many of them do not
     name every invoice they stand for."""
+    from odoo.tools import SQL
+
     env.flush_all()
     env.cr.execute(
         """SELECT count(*) FROM mail_mail mm
@@ -167,7 +155,23 @@ def check_mails(env, side):
         (MAIL_MODEL[side],),
     )
     (queued,) = env.cr.fetchone()
-    env.cr.execute(MAIL_INVOICES[side])
+    # each queued email, with the invoices it must list: (mail id, invoice
+    # number) for every invoice the email's record stands for
+    table, record, invoice = INVOICES_OF[side]
+    env.cr.execute(
+        SQL(
+            """SELECT mm.id, am.name, mm.body_html
+                 FROM mail_mail mm
+                 JOIN mail_message msg ON msg.id = mm.mail_message_id
+                 JOIN %(table)s rel ON rel.%(record)s = msg.res_id
+                 JOIN account_move am ON am.id = rel.%(invoice)s
+                WHERE msg.model = %(model)s""",
+            table=SQL.identifier(table),
+            record=SQL.identifier(record),
+            invoice=SQL.identifier(invoice),
+            model=MAIL_MODEL[side],
+        )
+    )
     missing = {
         mail_id for mail_id, name, body in env.cr.fetchall() if name not in (body or "")
     }

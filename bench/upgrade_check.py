@@ -41,7 +41,16 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from benchlib import REPO, default_addons_path, odoo_src, run, run_worker, start_worker
+from benchlib import (
+    REPO,
+    default_addons_path,
+    invoice_vals,
+    odoo_src,
+    run,
+    run_worker,
+    setup_reminder_company,
+    start_worker,
+)
 
 # the first parent of the merge that brought the customer's page (4556b5e)
 BASE = "997c0a10c89f054c57a1e99146d53640c3e5c609"
@@ -210,7 +219,7 @@ def worker_check(env, args, odoo):
 
     from markupsafe import escape
 
-    from odoo import Command, fields
+    from odoo import fields
     from odoo.modules.module import get_manifest
 
     results = []
@@ -314,20 +323,7 @@ def worker_check(env, args, odoo):
         check(f"{xmlid} has the data file's text", stored == shipped, f"{stored} != {shipped}")
 
     # a run of the scheduled action, as in production
-    company = env.ref("base.main_company")
-    if not env["account.account"].search_count([("company_ids", "in", company.ids)], limit=1):
-        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
-    company.write(
-        {
-            "email": "billing@company.example.com",
-            "dso_reminder_auto": True,
-            "dso_reminder_saturday": True,
-            "dso_reminder_sunday": True,
-            "dso_reminder_hour_from": 0.0,
-            "dso_reminder_hour_to": 24.0,
-        }
-    )
-    company.partner_id.tz = "UTC"
+    company = setup_reminder_company(env)
     today = fields.Date.context_today(company)
     customers = env["res.partner"]
     # due in 2 days, 8, 20 and 35 days late: the four levels, SMS on the last two
@@ -351,24 +347,7 @@ def worker_check(env, args, odoo):
             }
         )
         due = today - timedelta(days=late)
-        invoice = env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": customer.id,
-                "invoice_date": due - timedelta(days=30),
-                "invoice_date_due": due,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Consulting",
-                            "quantity": 1,
-                            "price_unit": 100.0,
-                            "tax_ids": [],
-                        }
-                    )
-                ],
-            }
-        )
+        invoice = env["account.move"].create(invoice_vals(customer, due, 100.0))
         invoice.action_post()
         customers |= customer
     env.cr.commit()

@@ -45,6 +45,19 @@ def create_invoice(
     return move
 
 
+def company_user(env, company, login, groups="account.group_account_invoice", **vals):
+    """A user of ``company`` only, its password its login (a Billing user
+    unless ``groups`` says otherwise)."""
+    return new_test_user(
+        env,
+        login=login,
+        groups=groups,
+        company_id=company.id,
+        company_ids=[Command.set(company.ids)],
+        **vals,
+    )
+
+
 class DsoContactsCommon(TransactionCase):
     """A French customer with contacts, and a plain accounting (Billing) user."""
 
@@ -55,12 +68,11 @@ class DsoContactsCommon(TransactionCase):
         cls.company.country_id = cls.env.ref("base.fr")
         cls.role_accountant = cls.env.ref("dso_contacts.contact_role_accountant")
         cls.role_purchaser = cls.env.ref("dso_contacts.contact_role_purchaser")
-        cls.billing_user = new_test_user(
+        cls.billing_user = company_user(
             cls.env,
-            login="dso_billing",
-            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
+            cls.company,
+            "dso_billing",
+            "base.group_user,base.group_partner_manager,account.group_account_invoice",
         )
         cls.customer = cls.env["res.partner"].create(
             {

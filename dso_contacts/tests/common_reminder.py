@@ -1,13 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from datetime import date
-
-from odoo import Command
-from odoo.tests import new_test_user
+from datetime import date, timedelta
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.sms.tests.common import SMSCommon
 
-from .common import create_invoice
+from .common import company_user, create_invoice
 
 # the logger of the engine's caught errors (see DsoReminderEngine._process_batch)
 ENGINE_LOGGER = "odoo.addons.dso_contacts.models.dso_reminder_engine"
@@ -25,9 +22,30 @@ class ReminderCommon(AccountTestInvoicingCommon, SMSCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.company.write(
+        cls._setup_reminder_company(cls.company, "billing@company.example.com")
+        cls.company.partner_id.tz = "UTC"
+        cls.levels = cls.env["dso.reminder.level"].search(
+            [("company_id", "=", cls.company.id)], order="days"
+        )
+        cls.level_courtesy, cls.level_first, cls.level_second, cls.level_final = cls.levels
+        cls.accountant = company_user(
+            cls.env,
+            cls.company,
+            "dso_accountant",
+            "account.group_account_invoice,base.group_partner_manager",
+            name="Anna Accountant",
+            email="anna@company.example.com",
+        )
+        cls.cron = cls.env.ref("dso_contacts.ir_cron_send_reminders")
+        cls.customer, cls.contact = cls._create_customer("Alpha", "0456 12 34 56")
+
+    @classmethod
+    def _setup_reminder_company(cls, company, email):
+        """``company`` in Belgium, sending from ``email``, its automatic
+        reminders on every day, all day."""
+        company.write(
             {
-                "email": "billing@company.example.com",
+                "email": email,
                 "country_id": cls.env.ref("base.be").id,
                 "dso_reminder_auto": True,
                 "dso_reminder_saturday": True,
@@ -36,22 +54,14 @@ class ReminderCommon(AccountTestInvoicingCommon, SMSCommon):
                 "dso_reminder_hour_to": 24.0,
             }
         )
-        cls.company.partner_id.tz = "UTC"
-        cls.levels = cls.env["dso.reminder.level"].search(
-            [("company_id", "=", cls.company.id)], order="days"
-        )
-        cls.level_courtesy, cls.level_first, cls.level_second, cls.level_final = cls.levels
-        cls.accountant = new_test_user(
-            cls.env,
-            login="dso_accountant",
-            name="Anna Accountant",
-            email="anna@company.example.com",
-            groups="account.group_account_invoice,base.group_partner_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.cron = cls.env.ref("dso_contacts.ir_cron_send_reminders")
-        cls.customer, cls.contact = cls._create_customer("Alpha", "0456 12 34 56")
+
+    @classmethod
+    def _setup_company_b(cls, **vals):
+        """Company B, with its own chart of accounts and default levels,
+        written ``vals``."""
+        company_b = cls.setup_other_company(name="Company B")["company"]
+        company_b.write(vals)
+        return company_b
 
     @classmethod
     def _create_customer(cls, name, mobile=None, email=True, company=None, **contact_vals):
@@ -101,6 +111,20 @@ class ReminderCommon(AccountTestInvoicingCommon, SMSCommon):
         with self.assertNoLogs(ENGINE_LOGGER, "WARNING"):
             self.cron.method_direct_trigger()
         self.env.invalidate_all()
+
+    def _run_cron_mocked(self):
+        """One run of the scheduled action, the mail and SMS gateways mocked
+        (what it queued: ``self._new_mails``, ``self._new_sms``)."""
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_cron()
+
+    def _remind(self, days, customer=None):
+        """An invoice of ``customer`` (the test's) ``days`` late, then one run
+        of the scheduled action, gateways mocked: the customer's reminders."""
+        customer = customer or self.customer
+        self._create_invoice(customer, TODAY - timedelta(days=days))
+        self._run_cron_mocked()
+        return self._reminders(customer)
 
     def _reminders(self, customer=None):
         domain = [("is_draft", "=", False)]

@@ -1,13 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import timedelta
 
-from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-
-from .common import create_invoice
+from .common_figures import FiguresCommon
 
 BUCKETS = (
     "amount_not_due",
@@ -26,24 +23,26 @@ OPEN_ITEMS = [
 
 
 @tagged("post_install", "-at_install")
-class TestCockpitFigures(AccountTestInvoicingCommon):
+class TestCockpitFigures(FiguresCommon):
     """Ageing and DSO of two companies (A in USD, B in CHF with invoices in
     EUR), with payments, a partial payment, a credit note, an open payment
     and a dispute, compared with Odoo's own journal items."""
 
+    login_prefix = "dso_fig"
+    billing_groups = "account.group_account_invoice,base.group_allow_export"
+
+    @classmethod
+    def _setup_company_b(cls):
+        cls.env.ref("base.CHF").active = True
+        return cls.setup_other_company(
+            name="Company B", currency_id=cls.env.ref("base.CHF").id
+        )["company"]
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # the ageing is aged on the database's date (the view's CURRENT_DATE)
-        cls.today = fields.Date.today()
-        cls.company_a = cls.company_data["company"]
-        cls.env.ref("base.CHF").active = True
         cls.eur = cls.env.ref("base.EUR")
         cls.eur.active = True
-        cls.company_data_b = cls.setup_other_company(
-            name="Company B", currency_id=cls.env.ref("base.CHF").id
-        )
-        cls.company_b = cls.company_data_b["company"]
         cls.env["res.currency.rate"].create(
             [
                 {
@@ -59,27 +58,6 @@ class TestCockpitFigures(AccountTestInvoicingCommon):
                     "company_id": cls.company_a.id,
                 },
             ]
-        )
-        cls.billing = new_test_user(
-            cls.env,
-            login="dso_fig_billing",
-            groups="account.group_account_invoice,base.group_allow_export",
-            company_id=cls.company_a.id,
-            company_ids=[Command.set((cls.company_a + cls.company_b).ids)],
-        )
-        cls.billing_b = new_test_user(
-            cls.env,
-            login="dso_fig_billing_b",
-            groups="account.group_account_invoice",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="dso_fig_manager",
-            groups="account.group_account_manager",
-            company_id=cls.company_a.id,
-            company_ids=[Command.set((cls.company_a + cls.company_b).ids)],
         )
         Partner = cls.env["res.partner"]
         cls.alpha = Partner.create({"name": "Alpha SA", "is_company": True})
@@ -122,21 +100,6 @@ class TestCockpitFigures(AccountTestInvoicingCommon):
         )
         cls.b_chf = cls._invoice(cls.beta, today - 35 * days, 250.0, company=cls.company_b)
         cls._pay(cls.b_chf, 50.0)
-
-    @classmethod
-    def _invoice(
-        cls, partner, due, amount, currency=None, company=None, move_type="out_invoice"
-    ):
-        return create_invoice(
-            cls.env,
-            partner,
-            due,
-            amount,
-            currency=currency,
-            company=company or cls.company_a,
-            move_type=move_type,
-            invoice_date=min(due - timedelta(days=30), cls.today),
-        )
 
     @classmethod
     def _pay(cls, invoice, amount=None, date=None):

@@ -1,6 +1,6 @@
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import DsoContactsCommon
+from .common import DsoContactsCommon, company_user
 
 
 @tagged("post_install", "-at_install")
@@ -80,12 +80,8 @@ class TestContactSearch(DsoContactsCommon):
         company_b = self.env["res.company"].create(
             {"name": "Company B", "country_id": self.env.ref("base.fr").id}
         )
-        user_b = new_test_user(
-            self.env,
-            login="dso_user_b",
-            groups="base.group_user,account.group_account_invoice",
-            company_id=company_b.id,
-            company_ids=[company_b.id],
+        user_b = company_user(
+            self.env, company_b, "dso_user_b", "base.group_user,account.group_account_invoice"
         )
         customer_a = self.env["res.partner"].create(
             {"name": "Customer of A", "is_company": True, "company_id": self.company.id}

@@ -4,51 +4,28 @@ import json
 from datetime import timedelta
 from xmlrpc.client import Fault
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 from odoo.addons.base.models.ir_autovacuum import is_autovacuum
 
-from .common import create_invoice
+from .common_figures import FiguresCommon
 
 OVERDUE = ("amount_period_1", "amount_period_2", "amount_period_3", "amount_period_4")
 
 
 @tagged("post_install", "-at_install")
-class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
+class TestCollectionDashboard(FiguresCommon, HttpCase):
     """The dashboard shows the figures of the DSO engine, the ageing view and
     the collection activity of the user's current company only."""
+
+    login_prefix = "dso_dash"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.today()
-        cls.company_a = cls.company_data["company"]
-        cls.company_b = cls.setup_other_company(name="Company B")["company"]
-        cls.billing = new_test_user(
-            cls.env,
-            login="dso_dash_billing",
-            groups="account.group_account_invoice",
-            company_id=cls.company_a.id,
-            company_ids=[Command.set((cls.company_a + cls.company_b).ids)],
-        )
-        cls.billing_b = new_test_user(
-            cls.env,
-            login="dso_dash_billing_b",
-            groups="account.group_account_invoice",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
-        )
-        cls.accountant = new_test_user(
-            cls.env,
-            login="dso_dash_accountant",
-            groups="account.group_account_manager",
-            company_id=cls.company_a.id,
-            company_ids=[Command.set((cls.company_a + cls.company_b).ids)],
-        )
         Partner = cls.env["res.partner"]
         cls.alpha = Partner.create({"name": "Dash Alpha SA", "is_company": True})
         cls.beta = Partner.create({"name": "Dash Beta SA", "is_company": True})
@@ -84,17 +61,6 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
             cls.env["dso.dso.snapshot"].with_company(company)._take(
                 last_month, companies=company
             )
-
-    @classmethod
-    def _invoice(cls, partner, due, amount, company=None):
-        return create_invoice(
-            cls.env,
-            partner,
-            due,
-            amount,
-            company=company or cls.company_a,
-            invoice_date=min(due - timedelta(days=30), cls.today),
-        )
 
     def _open(self, user, company):
         Dashboard = (
@@ -212,7 +178,7 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
     def test_each_user_and_company_sees_only_its_own(self):
         dashboard_a = self._open(self.billing, self.company_a)
         dashboard_b = self._open(self.billing_b, self.company_b)
-        accountant = self._open(self.accountant, self.company_a)
+        accountant = self._open(self.manager, self.company_a)
         self.assertEqual(len(dashboard_a | dashboard_b | accountant), 3)
         self.assertEqual(
             (dashboard_a | dashboard_b).mapped("display_name"),
@@ -239,7 +205,7 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
         for user, other in (
             (self.billing_b, dashboard_a),
             (self.billing, accountant),
-            (self.accountant, dashboard_b),
+            (self.manager, dashboard_b),
         ):
             with self.assertRaises(AccessError):
                 other.with_user(user).with_context(
@@ -261,7 +227,7 @@ class TestCollectionDashboard(AccountTestInvoicingHttpCommon):
         self.assertEqual(self._rpc(self.billing_b, "search", [[]]), dashboard_b.ids)
         # nor can a dashboard be made for someone else, or given away
         with self.assertRaisesRegex(Fault, "create"):
-            self._rpc(self.billing_b, "create", [{"user_id": self.accountant.id}])
+            self._rpc(self.billing_b, "create", [{"user_id": self.manager.id}])
         with self.assertRaisesRegex(Fault, "not allowed to modify"):
             self._rpc(self.billing_b, "write", [dashboard_b.ids, {"user_id": self.billing.id}])
         self.assertEqual(dashboard_b.user_id, self.billing_b)

@@ -49,8 +49,7 @@ class TestReminderInContactLanguage(ReminderCommon):
     def test_french_contact_receives_french_reminder(self):
         self.contact.lang = "fr_FR"
         invoice = self._create_invoice(self.customer, TODAY - timedelta(days=16), 250.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         self.assertMailMail(
             self.contact,
             "outgoing",
@@ -64,8 +63,7 @@ class TestReminderInContactLanguage(ReminderCommon):
     @freeze_time(NOW)
     def test_english_contact_still_receives_english_reminder(self):
         self._create_invoice(self.customer, TODAY - timedelta(days=16), 250.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         self.assertMailMail(
             self.contact,
             "outgoing",

@@ -21,6 +21,26 @@ ROWS = [
 ]
 
 
+# the header of the contact for collection flag as our users write it, and
+# their yes and no, in each of the addon's 14 languages
+FLAG_HEADERS = {
+    "fr": (["Contact recouvrement", "Contact pour le recouvrement"], "oui", "non"),
+    "de": (["Ansprechpartner Mahnwesen", "Mahnkontakt"], "ja", "nein"),
+    "nl": (["Contactpersoon aanmaningen", "Incassocontact"], "ja", "nee"),
+    "es": (["Contacto de cobro", "Persona de contacto para cobros"], "sí", "no"),
+    "it": (["Referente solleciti", "Contatto solleciti"], "sì", "no"),
+    "pt_BR": (["Contato de cobrança", "Responsável pela cobrança"], "sim", "não"),
+    "pt": (["Contacto de cobrança", "Contacto para cobranças"], "sim", "não"),
+    "pl": (["Kontakt windykacyjny", "Osoba do windykacji"], "tak", "nie"),
+    "ro": (["Contact recuperare", "Persoană de contact pentru recuperare"], "da", "nu"),
+    "sv": (["Inkassokontakt", "Kontaktperson för påminnelser"], "ja", "nej"),
+    "tr": (["Tahsilat kişisi", "Tahsilat sorumlusu"], "evet", "hayır"),  # noqa: RUF001
+    "hr": (["Kontakt za naplatu", "Kontakt za opomene"], "da", "ne"),
+    "zh_CN": (["催收联系人", "催款负责人"], "是", "否"),
+    "ja": (["督促担当", "回収担当者"], "はい", "いいえ"),
+}
+
+
 @tagged("post_install", "-at_install")
 class TestImportOrchestration(DsoImportCommon):
     """One orchestration behind the wizard, the background job and its
@@ -222,29 +242,6 @@ class TestImportOrchestration(DsoImportCommon):
         wizard.action_load()
         self.assertIn("&lt;b&gt;x&lt;/b&gt;", wizard.preview_html, "cells are escaped")
 
-
-# the header of the contact for collection flag as our users write it, and
-# their yes and no, in each of the addon's 14 languages
-FLAG_HEADERS = {
-    "fr": (["Contact recouvrement", "Contact pour le recouvrement"], "oui", "non"),
-    "de": (["Ansprechpartner Mahnwesen", "Mahnkontakt"], "ja", "nein"),
-    "nl": (["Contactpersoon aanmaningen", "Incassocontact"], "ja", "nee"),
-    "es": (["Contacto de cobro", "Persona de contacto para cobros"], "sí", "no"),
-    "it": (["Referente solleciti", "Contatto solleciti"], "sì", "no"),
-    "pt_BR": (["Contato de cobrança", "Responsável pela cobrança"], "sim", "não"),
-    "pt": (["Contacto de cobrança", "Contacto para cobranças"], "sim", "não"),
-    "pl": (["Kontakt windykacyjny", "Osoba do windykacji"], "tak", "nie"),
-    "ro": (["Contact recuperare", "Persoană de contact pentru recuperare"], "da", "nu"),
-    "sv": (["Inkassokontakt", "Kontaktperson för påminnelser"], "ja", "nej"),
-    "tr": (["Tahsilat kişisi", "Tahsilat sorumlusu"], "evet", "hayır"),  # noqa: RUF001
-    "hr": (["Kontakt za naplatu", "Kontakt za opomene"], "da", "ne"),
-    "zh_CN": (["催收联系人", "催款负责人"], "是", "否"),
-    "ja": (["督促担当", "回収担当者"], "はい", "いいえ"),
-}
-
-
-@tagged("post_install", "-at_install")
-class TestImportCollectionFlagLanguages(DsoImportCommon):
     def test_collection_flag_header_and_yes_no_in_each_language(self):
         self.assertEqual(len(FLAG_HEADERS), 14)
         for lang, (headers, yes, no) in FLAG_HEADERS.items():

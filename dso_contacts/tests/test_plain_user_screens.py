@@ -8,11 +8,13 @@ XML-RPC or through the form."""
 from datetime import timedelta
 from xmlrpc.client import Fault
 
-from odoo import Command, fields
-from odoo.tests import Form, new_test_user, tagged
+from odoo import fields
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
+
+from .common import company_user
 
 # the collection data of a customer, by the model it comes from: a plain
 # internal user reads none of them
@@ -66,7 +68,8 @@ COLLECTION_MODELS = [
 ]
 
 
-class PlainUserCommon(AccountTestInvoicingHttpCommon):
+@tagged("post_install", "-at_install")
+class TestPlainUserScreens(AccountTestInvoicingHttpCommon):
     """Company A's customer Plain Customer SA (code PLAIN1), following the Key
     accounts plan, with an invoice 40 days late and a contact for collection
     whose reminders bounced; a plain internal user and a Billing user of A."""
@@ -75,22 +78,14 @@ class PlainUserCommon(AccountTestInvoicingHttpCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.plain = new_test_user(
-            cls.env,
-            login="dso_plain",
-            password="dso_plain",
-            name="Paula Plain",
-            groups="base.group_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+        cls.plain = company_user(
+            cls.env, cls.company, "dso_plain", "base.group_user", name="Paula Plain"
         )
-        cls.billing = new_test_user(
+        cls.billing = company_user(
             cls.env,
-            login="dso_plain_billing",
-            password="dso_plain_billing",
-            groups="base.group_user,account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+            cls.company,
+            "dso_plain_billing",
+            "base.group_user,account.group_account_invoice",
         )
         cls.plan = cls.env["dso.reminder.plan"].create(
             {"name": "Key accounts", "company_id": cls.company.id}
@@ -124,9 +119,6 @@ class PlainUserCommon(AccountTestInvoicingHttpCommon):
         invoice.invoice_date_due = fields.Date.today() - timedelta(days=40)
         invoice.action_post()
 
-
-@tagged("post_install", "-at_install")
-class TestPlainUserRpc(PlainUserCommon):
     def _call(self, user, model, method, *args, **kwargs):
         return self.xmlrpc_object.execute_kw(
             self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
@@ -172,9 +164,6 @@ class TestPlainUserRpc(PlainUserCommon):
             with self.subTest(model=model), self.assertRaisesRegex(Fault, ACCESS):
                 self._call(self.plain, model, "search_read", [], fields=["id"])
 
-
-@tagged("post_install", "-at_install")
-class TestPlainUserForms(PlainUserCommon):
     def test_plain_user_opens_customer_and_contact_forms_without_collection_data(self):
         for record in (self.customer, self.contact):
             form = Form(record.with_user(self.plain))
@@ -202,9 +191,6 @@ class TestPlainUserForms(PlainUserCommon):
         self.assertEqual(form.dso_amount_period_2, 1200.0)
         self.assertEqual(form.dso_ageing_count, 1)
 
-
-@tagged("post_install", "-at_install")
-class TestPlainUserTour(PlainUserCommon):
     def test_plain_user_opens_customer_and_contact_from_contacts_tour(self):
         self.start_tour(
             "/odoo/action-base.action_partner_form",

@@ -126,8 +126,7 @@ class TestPortalPage(PortalHttpCommon):
         self.assertEqual(self._page_path(), path)
         self.assertEqual(self._open(path).status_code, 404)
         # a new reminder hands the link out again: valid for 30 more days
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         self.assertTrue(self._reminders(self.customer))
         self.assertEqual(self._page_path(), path)
         self.assertEqual(self._open(path).status_code, 200)

@@ -21,6 +21,16 @@ class TestPaymentPromise(PortalCommon):
         super().setUpClass()
         cls.company.dso_promise_grace_days = 3
         cls.promise_cron = cls.env.ref("dso_contacts.ir_cron_check_promises")
+        # a user of the company without accounting rights
+        cls.clerk = new_test_user(
+            cls.env,
+            login="dso_clerk",
+            groups="base.group_user,base.group_partner_manager",
+            company_id=cls.company.id,
+        )
+        # another company's customer
+        cls.company_2 = cls.setup_other_company()["company"]
+        cls.customer_2, _contact_2 = cls._create_customer("Gamma", company=cls.company_2)
 
     def _promise(self, customer, invoices, date, user=None):
         action = customer.with_user(user or self.accountant).action_dso_record_promise()
@@ -319,14 +329,12 @@ class TestPaymentPromise(PortalCommon):
         self.assertEqual(self.customer.with_user(user).dso_promise_count, 0)
 
     def test_promises_of_another_company_are_hidden(self):
-        company_2 = self.setup_other_company()["company"]
-        customer_2, _contact = self._create_customer("Gamma", company=company_2)
         with freeze_time(NOW):
-            invoice = self._create_invoice(customer_2, TODAY, company=company_2)
+            invoice = self._create_invoice(self.customer_2, TODAY, company=self.company_2)
             self.env["dso.payment.promise"].create(
                 {
-                    "company_id": company_2.id,
-                    "partner_id": customer_2.id,
+                    "company_id": self.company_2.id,
+                    "partner_id": self.customer_2.id,
                     "move_ids": [(6, 0, invoice.ids)],
                     "date": TODAY + timedelta(days=3),
                 }
@@ -422,32 +430,16 @@ class TestPaymentPromise(PortalCommon):
         )
 
     def test_promise_recorded_by_phone_needs_the_rights(self):
-        clerk = new_test_user(
-            self.env,
-            login="dso_clerk",
-            groups="base.group_user,base.group_partner_manager",
-            company_id=self.company.id,
-        )
         with self.assertRaises(AccessError):
-            self.customer.with_user(clerk).action_dso_record_promise()
+            self.customer.with_user(self.clerk).action_dso_record_promise()
 
     def test_links_are_managed_by_collectors_of_readable_customers(self):
-        clerk = new_test_user(
-            self.env,
-            login="dso_clerk",
-            groups="base.group_user,base.group_partner_manager",
-            company_id=self.company.id,
-        )
-        with self.assertRaises(AccessError):
-            self.customer.with_user(clerk).action_dso_portal_regenerate()
-        with self.assertRaises(AccessError):
-            self.customer.with_user(clerk).action_dso_portal_revoke()
-        company_2 = self.setup_other_company()["company"]
-        customer_2, _contact = self._create_customer("Gamma", company=company_2)
         for action in ("action_dso_portal_regenerate", "action_dso_portal_revoke"):
             with self.assertRaises(AccessError):
-                getattr(customer_2.with_user(self.accountant), action)()
+                getattr(self.customer.with_user(self.clerk), action)()
+            with self.assertRaises(AccessError):
+                getattr(self.customer_2.with_user(self.accountant), action)()
         Access = self.env["dso.customer.access"].sudo()
-        self.assertFalse(Access.search([("partner_id", "=", customer_2.id)]))
+        self.assertFalse(Access.search([("partner_id", "=", self.customer_2.id)]))
         self.customer.with_user(self.accountant).action_dso_portal_regenerate()
         self.assertTrue(Access.search([("partner_id", "=", self.customer.id)]).access_token)

@@ -1,10 +1,10 @@
 from unittest.mock import patch
 
-from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
+from odoo.tests import BaseCase, HttpCase, tagged
 from odoo.tools import SQL
 
 from ..tools import partner_search
-from .common import DsoContactsCommon
+from .common import DsoContactsCommon, company_user
 
 
 @tagged("post_install", "-at_install")
@@ -50,12 +50,11 @@ class TestQuickSearch(DsoContactsCommon):
 
     def test_quick_search_respects_companies(self):
         company_b = self.env["res.company"].create({"name": "Company B"})
-        user_b = new_test_user(
+        user_b = company_user(
             self.env,
-            login="dso_qs_user_b",
-            groups="base.group_user,account.group_account_invoice",
-            company_id=company_b.id,
-            company_ids=[company_b.id],
+            company_b,
+            "dso_qs_user_b",
+            "base.group_user,account.group_account_invoice",
         )
         self.customer.company_id = self.company
         self.assertEqual(self.accountant.company_id, self.company)
@@ -120,12 +119,11 @@ class TestQuickSearch(DsoContactsCommon):
         company_b = self.env["res.company"].create(
             {"name": "Company B", "country_id": self.env.ref("base.fr").id}
         )
-        user_b = new_test_user(
+        user_b = company_user(
             self.env,
-            login="dso_qs_user_b2",
-            groups="base.group_user,account.group_account_invoice",
-            company_id=company_b.id,
-            company_ids=[company_b.id],
+            company_b,
+            "dso_qs_user_b2",
+            "base.group_user,account.group_account_invoice",
         )
         self.customer.company_id = self.company
         customer_b, _contact = self._customer_with_contact(

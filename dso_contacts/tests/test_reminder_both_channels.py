@@ -23,8 +23,7 @@ class TestReminderBothChannels(BounceCommon):
 
     def _send_both(self, invoice_days=16):
         invoice = self._create_invoice(self.customer, TODAY - timedelta(days=invoice_days))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         reminder = self._reminders(self.customer)
         self.assertEqual((len(reminder), reminder.channel), (1, "both"))
         return invoice, reminder
@@ -255,8 +254,7 @@ class TestReminderBothChannels(BounceCommon):
         _invoice, first = self._send_both()
         self._fail_sms_at_sending(first)
         with freeze_time("2025-03-27 10:00:00"):
-            with self.mock_mail_gateway(), self.mockSMSGateway():
-                self._run_cron()
+            self._run_cron_mocked()
             latest = self._reminders(self.customer).filtered(lambda r: not r.previous_id)[-1]
             self.assertEqual(latest.sms_contact_id, self.director)
             self._fail_sms_at_sending(latest)

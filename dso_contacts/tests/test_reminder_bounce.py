@@ -5,12 +5,12 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import file_open, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
+from .common import company_user
 from .common_reminder import NOW, TODAY, ReminderCommon
 
 MAIL_LOGGER = "odoo.addons.mail.models.mail_mail"
@@ -63,13 +63,8 @@ class BounceCommon(ReminderCommon):
                 },
             ]
         )
-        cls.billing = new_test_user(
-            cls.env,
-            login="dso_billing_bounce",
-            name="Bill Billing",
-            groups="account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+        cls.billing = company_user(
+            cls.env, cls.company, "dso_billing_bounce", name="Bill Billing"
         )
         cls.fix_type = cls.env.ref("dso_contacts.mail_activity_type_fix_contact")
 
@@ -79,8 +74,7 @@ class BounceCommon(ReminderCommon):
 
     def _send_first_reminder(self, days=6):
         invoice = self._create_invoice(self.customer, TODAY - timedelta(days=days))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         return invoice, self._reminders(self.customer)
 
     def _bounce(self, reminder, sample="dsn_postfix_user_unknown.eml", recipient=None):
@@ -384,8 +378,7 @@ class TestReminderBounce(BounceCommon):
         only the newest reminder is sent again."""
         _invoice, first = self._send_first_reminder()
         with freeze_time("2025-03-20 10:00:00"):
-            with self.mock_mail_gateway(), self.mockSMSGateway():
-                self._run_cron()
+            self._run_cron_mocked()
             newer = self._reminders(self.customer) - first
             self.assertEqual(newer.recipient_ids, self.contact, "no bounce known yet")
             self._bounce(first)
@@ -554,8 +547,7 @@ class TestReminderBounce(BounceCommon):
         self.env["phone.blacklist"]._add(["+32456123456"])
         # ten days later, the next level is due: not to the dead address
         with freeze_time(NOW.replace("2025-03-10", "2025-03-20")):
-            with self.mock_mail_gateway(), self.mockSMSGateway():
-                self._run_cron()
+            self._run_cron_mocked()
         latest = self._reminders(self.customer).filtered(lambda r: not r.previous_id)[-1]
         self.assertNotEqual(latest, first)
         self.assertEqual(latest.recipient_ids, self.director)

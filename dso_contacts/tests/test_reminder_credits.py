@@ -47,8 +47,7 @@ class TestReminderCredits(ReminderCommon):
         return payment
 
     def _run(self):
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         return self._reminders(self.customer)
 
     @freeze_time(NOW)
@@ -137,15 +136,9 @@ class TestReminderCredits(ReminderCommon):
         self.assertEqual(reminder.amount_due, 100.0)
         self.assertFalse(reminder.credit_line_ids)
 
-
-@tagged("post_install", "-at_install")
-class TestReminderHeldInvoices(ReminderCommon):
-    """Invoices held out of the reminders: No Follow-up, payment blocked."""
-
-    def _run(self):
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
-        return self._reminders(self.customer)
+    # ------------------------------------------------------------------
+    # Invoices held out of the reminders: No Follow-up, payment blocked
+    # ------------------------------------------------------------------
 
     @freeze_time(NOW)
     def test_invoice_marked_no_payment_reminder_gets_nothing_until_unticked(self):

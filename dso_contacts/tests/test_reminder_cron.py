@@ -31,8 +31,7 @@ class TestReminderCron(ReminderCommon):
             }
         )
         invoice = self._create_invoice(self.customer, TODAY - timedelta(days=16), 250.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
 
         reminder = self._reminders(self.customer)
         self.assertEqual(len(reminder), 1)
@@ -98,8 +97,7 @@ class TestReminderCron(ReminderCommon):
         beta, _ = self._create_customer("Beta", "0456 99 88 77")
         for customer in self.customer | beta:
             self._create_invoice(customer, TODAY - timedelta(days=16), 250.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         reminders = self._reminders()
         self.assertEqual(len(reminders), 2)
         dispatch = self.env["dso.reminder.dispatch"]
@@ -170,8 +168,7 @@ class TestReminderCron(ReminderCommon):
     @freeze_time(NOW)
     def test_email_and_sms_carry_the_customers_page_link(self):
         self._create_invoice(self.customer, TODAY - timedelta(days=16), 250.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         access = self.env["dso.customer.access"].search(
             [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)]
         )
@@ -204,8 +201,7 @@ class TestReminderCron(ReminderCommon):
     def test_invoice_pdfs_attached_when_the_level_asks(self):
         self.level_first.attach_invoices = True
         invoice = self._create_invoice(self.customer, TODAY - timedelta(days=6))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         attachments = self._reminders(self.customer).mail_id.attachment_ids
         self.assertEqual(len(attachments), 1)
         self.assertIn(invoice.name.replace("/", "_"), attachments.name)
@@ -214,9 +210,7 @@ class TestReminderCron(ReminderCommon):
     def test_sms_goes_to_phone_when_no_mobile(self):
         # a mobile number typed in the phone field
         self.contact.write({"mobile": False, "phone": "0456 55 12 12"})
-        self._create_invoice(self.customer, TODAY - timedelta(days=16))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._remind(16)
         self.assertSMSOutgoing(self.contact, "+32456551212")
 
     @freeze_time(NOW)
@@ -224,10 +218,7 @@ class TestReminderCron(ReminderCommon):
         # the rule of the import and of the form (issue 19): a landline, or a
         # number phone_validation refuses, is no SMS number
         self.contact.write({"mobile": "+32 2 555 12 13", "phone": "+32 2 555 12 12"})
-        self._create_invoice(self.customer, TODAY - timedelta(days=16))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
-        reminder = self._reminders(self.customer)
+        reminder = self._remind(16)
         self.assertEqual(
             (reminder.email_state, reminder.sms_state), ("queued", "missing_number")
         )
@@ -244,8 +235,7 @@ class TestReminderCron(ReminderCommon):
         other, _ = self._create_customer("Beta", "0456 99 88 77")
         self._create_invoice(self.customer, TODAY - timedelta(days=6))
         self._create_invoice(other, TODAY - timedelta(days=6))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         self.assertEqual(
             self._reminders(self.customer).mail_id.author_id, self.accountant.partner_id
         )
@@ -324,8 +314,7 @@ class TestReminderCron(ReminderCommon):
         self._create_invoice(
             self.customer, TODAY - timedelta(days=6), 300.0, currency=other_currency
         )
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         reminders = self._reminders(self.customer)
         self.assertEqual(len(reminders), 2)
         self.assertEqual(set(reminders.currency_id.ids), {eur.id, other_currency.id})
@@ -347,8 +336,7 @@ class TestReminderCron(ReminderCommon):
         self.env["ir.config_parameter"].sudo().set_param(
             "dso_contacts.reminder_batch_size", "2"
         )
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         # what ir.cron shows of the run: its progress record, as the UI reads it
         progress = self.env["ir.cron.progress"].search([("cron_id", "=", self.cron.id)])
         self.assertEqual(len(progress), 1)
@@ -364,14 +352,12 @@ class TestReminderCron(ReminderCommon):
         params = self.env["ir.config_parameter"].sudo()
         # a budget spent before the first batch: the run stops at once
         params.set_param("dso_contacts.reminder_time_budget", "-1")
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         progress = self.env["ir.cron.progress"].search([("cron_id", "=", self.cron.id)])
         self.assertRecordValues(progress, [{"done": 0, "remaining": 3}])
         self.assertFalse(self._reminders())
         params.set_param("dso_contacts.reminder_time_budget", "900")
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         self.assertEqual(len(self._reminders()), 3)
 
     @freeze_time(NOW)
@@ -425,8 +411,7 @@ class TestReminderCron(ReminderCommon):
     def test_paid_invoice_gets_nothing(self):
         invoice = self._create_invoice(self.customer, TODAY - timedelta(days=10))
         self._pay(invoice)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         self.assertFalse(self._reminders())
         self.assertFalse(self._new_mails)
         self.assertFalse(self._new_sms)
@@ -449,8 +434,7 @@ class TestReminderCron(ReminderCommon):
     def test_customer_excluded_without_end_date_gets_nothing(self):
         self._create_invoice(self.customer, TODAY - timedelta(days=40))
         self.customer.dso_reminder_exclude = True
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         self.assertFalse(self._reminders())
         self.assertFalse(self.customer.dso_next_reminder_level_id)
 
@@ -459,8 +443,7 @@ class TestReminderCron(ReminderCommon):
         self._create_invoice(self.customer, TODAY - timedelta(days=6))
         self.assertEqual(self.customer.dso_next_reminder_level_id, self.level_first)
         self.assertEqual(self.customer.dso_next_reminder_date, TODAY)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.dso_next_reminder_level_id, self.level_second)
         self.assertEqual(self.customer.dso_next_reminder_date, TODAY + timedelta(days=9))
@@ -472,8 +455,7 @@ class TestReminderCron(ReminderCommon):
         self._create_invoice(small, TODAY - timedelta(days=6), 100.0)
         self._create_invoice(self.customer, TODAY - timedelta(days=6), 100.0)
         self._create_invoice(self.customer, TODAY - timedelta(days=1), 60.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         self.assertFalse(self._reminders(small))
         self.assertEqual(self._reminders(self.customer).amount_due, 160.0)
 
@@ -519,9 +501,7 @@ class TestReminderCron(ReminderCommon):
     @freeze_time(NOW)
     def test_automatic_reminders_off_sends_nothing(self):
         self.company.dso_reminder_auto = False
-        self._create_invoice(self.customer, TODAY - timedelta(days=10))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._remind(10)
         self.assertFalse(self._reminders())
 
     # ------------------------------------------------------------------
@@ -559,10 +539,7 @@ class TestReminderCron(ReminderCommon):
     @freeze_time(NOW)
     def test_missing_mobile_sends_the_email_only(self):
         self.contact.write({"mobile": False, "phone": False})
-        self._create_invoice(self.customer, TODAY - timedelta(days=16))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
-        reminder = self._reminders(self.customer)
+        reminder = self._remind(16)
         self.assertEqual(
             (reminder.email_state, reminder.sms_state), ("queued", "missing_number")
         )
@@ -574,9 +551,7 @@ class TestReminderCron(ReminderCommon):
     @freeze_time(NOW)
     def test_missing_email(self):
         self.contact.email = False
-        self._create_invoice(self.customer, TODAY - timedelta(days=6))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._remind(6)
         self.assertEqual(self._reminders(self.customer).email_state, "missing_email")
         self.assertFalse(self._new_mails)
         self._assert_problem(self.customer, "Alpha Payer has no valid email address")
@@ -585,10 +560,7 @@ class TestReminderCron(ReminderCommon):
     def test_blacklisted_email_and_number(self):
         self.env["mail.blacklist"].sudo()._add("payer@alpha.example.com")
         self.env["phone.blacklist"].sudo()._add([NUMBER])
-        self._create_invoice(self.customer, TODAY - timedelta(days=16))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
-        reminder = self._reminders(self.customer)
+        reminder = self._remind(16)
         self.assertEqual(
             (reminder.email_state, reminder.sms_state), ("blacklisted", "blacklisted")
         )
@@ -620,16 +592,7 @@ class TestReminderCron(ReminderCommon):
     @freeze_time(NOW)
     def test_each_company_its_levels_and_settings(self):
         company_2 = self.setup_other_company(name="Second Company")["company"]
-        company_2.write(
-            {
-                "email": "billing@second.example.com",
-                "dso_reminder_auto": True,
-                "dso_reminder_hour_from": 0.0,
-                "dso_reminder_hour_to": 24.0,
-                "dso_reminder_saturday": True,
-                "dso_reminder_sunday": True,
-            }
-        )
+        self._setup_reminder_company(company_2, "billing@second.example.com")
         levels_2 = self.env["dso.reminder.level"].search([("company_id", "=", company_2.id)])
         self.assertEqual(
             sorted(levels_2.mapped("days")), [-3, 5, 15, 30], "defaults for new companies"

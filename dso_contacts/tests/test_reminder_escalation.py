@@ -5,8 +5,9 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
+from .common import company_user
 from .common_reminder import NOW, TODAY, ReminderCommon
 
 
@@ -23,14 +24,13 @@ class TestReminderEscalation(ReminderCommon):
         cls.level_final.write(
             {"escalation_role_ids": [Command.set(cls.role_fd.ids)], "cc_salesperson": True}
         )
-        cls.salesperson = new_test_user(
+        cls.salesperson = company_user(
             cls.env,
-            login="dso_salesperson",
+            cls.company,
+            "dso_salesperson",
+            "base.group_user",
             name="Sam Sales",
             email="sam@company.example.com",
-            groups="base.group_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
         )
         cls.customer.user_id = cls.salesperson
         cls.director = cls.env["res.partner"].create(
@@ -42,13 +42,7 @@ class TestReminderEscalation(ReminderCommon):
             }
         )
         # a Billing user, the lowest rights that send reminders
-        cls.billing = new_test_user(
-            cls.env,
-            login="dso_billing_escal",
-            groups="account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.billing = company_user(cls.env, cls.company, "dso_billing_escal")
 
     def _lines(self, reminder):
         return [
@@ -59,8 +53,7 @@ class TestReminderEscalation(ReminderCommon):
     @freeze_time(NOW)
     def test_final_level_writes_to_role_holder_and_salesperson_in_copy(self):
         invoice = self._create_invoice(self.customer, TODAY - timedelta(days=35), 500.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         reminder = self._reminders(self.customer)
         self.assertEqual(reminder.level_id, self.level_final)
         self.assertEqual(reminder.recipient_ids, self.contact | self.director)
@@ -90,8 +83,7 @@ class TestReminderEscalation(ReminderCommon):
     @freeze_time(NOW)
     def test_level_without_escalation_writes_to_the_contact_only(self):
         self._create_invoice(self.customer, TODAY - timedelta(days=16), 500.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         reminder = self._reminders(self.customer)
         self.assertEqual(reminder.level_id, self.level_second)
         self.assertEqual(reminder.recipient_ids, self.contact)
@@ -106,8 +98,7 @@ class TestReminderEscalation(ReminderCommon):
     def test_role_no_contact_holds_still_sends_to_the_contact_and_says_so(self):
         beta, beta_contact = self._create_customer("Beta", "0456 22 33 44")
         self._create_invoice(beta, TODAY - timedelta(days=35), 500.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         reminder = self._reminders(beta)
         self.assertEqual(reminder.recipient_ids, beta_contact)
         self.assertMailMail(beta_contact, "outgoing")
@@ -125,8 +116,7 @@ class TestReminderEscalation(ReminderCommon):
         self.director.contact_role_id = False
         self.contact.contact_role_id = self.role_fd
         self._create_invoice(self.customer, TODAY - timedelta(days=35), 500.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         reminder = self._reminders(self.customer)
         self.assertEqual(reminder.recipient_ids, self.contact)
         self.assertEqual(len(self._new_mails), 1)
@@ -141,8 +131,7 @@ class TestReminderEscalation(ReminderCommon):
     def test_blacklisted_role_holder_is_not_written_to(self):
         self.env["mail.blacklist"].sudo()._add("cfo@alpha.example.com")
         self._create_invoice(self.customer, TODAY - timedelta(days=35), 500.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         reminder = self._reminders(self.customer)
         self.assertEqual(reminder.recipient_ids, self.contact)
         self.assertEqual(reminder.state, "sent")
@@ -152,8 +141,7 @@ class TestReminderEscalation(ReminderCommon):
     def test_role_holder_known_to_bounce_is_skipped_and_said(self):
         self.director.message_bounce = 1
         self._create_invoice(self.customer, TODAY - timedelta(days=35), 500.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         reminder = self._reminders(self.customer)
         self.assertEqual(reminder.recipient_ids, self.contact)
         self.assertFalse(self._mails_to(self.director))
@@ -262,20 +250,14 @@ class TestReminderEscalation(ReminderCommon):
 
     @freeze_time(NOW)
     def test_two_companies_role_holders_and_recipients_never_leak(self):
-        company_b = self.setup_other_company(name="Company B")["company"]
-        company_b.write({"email": "billing@b.example.com", "dso_reminder_auto": True})
+        company_b = self._setup_company_b(
+            email="billing@b.example.com", dso_reminder_auto=True
+        )
         # a contact of company B's under company A's customer holds the role
         self.director.sudo().company_id = company_b
-        user_b = new_test_user(
-            self.env,
-            login="dso_billing_escal_b",
-            groups="account.group_account_invoice",
-            company_id=company_b.id,
-            company_ids=[Command.set(company_b.ids)],
-        )
+        user_b = company_user(self.env, company_b, "dso_billing_escal_b")
         self._create_invoice(self.customer, TODAY - timedelta(days=35), 500.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         reminder = self._reminders(self.customer)
         self.assertEqual(reminder.recipient_ids, self.contact)
         self.assertNotIn("cfo@alpha.example.com", reminder.recipient_summary)
@@ -326,8 +308,7 @@ class TestReminderOwnRecipientLines(ReminderCommon):
     def _send_second_level(self):
         self.contact.email = "Alpha Payer <Payer@Alpha.Example.com>"
         self._create_invoice(self.customer, TODAY - timedelta(days=20), 500.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         reminder = self._reminders(self.customer)
         self.assertEqual(reminder.channel, "both")
         self.assertEqual(reminder.recipient_ids, self.contact)

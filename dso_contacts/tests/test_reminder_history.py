@@ -7,9 +7,10 @@ from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from .common import company_user
 from .common_portal import PortalCommon
 from .common_reminder import NOW, TODAY
 
@@ -17,9 +18,18 @@ MAIL_LOGGER = "odoo.addons.mail.models.mail_mail"
 
 
 @tagged("post_install", "-at_install")
-class TestReminderDeliveryStatus(PortalCommon):
+class TestReminderHistory(PortalCommon):
     """One delivery status per channel, the one of Odoo's queues, and a
-    reminder state that follows it."""
+    reminder state that follows it; a reminder once sent is history (*Send
+    again* sends a new one); when nothing can be sent, the manual send says
+    what holds it, as the engine's due rules see it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = company_user(
+            cls.env, cls.company, "dso_history_manager", "account.group_account_manager"
+        )
 
     def _fail_emails(self, reminders):
         """Odoo's queue sends the emails of ``reminders`` and the server
@@ -117,28 +127,15 @@ class TestReminderDeliveryStatus(PortalCommon):
             ("Email status", "SMS status"),
         )
 
-
-@tagged("post_install", "-at_install")
-class TestReminderResend(PortalCommon):
-    """A reminder once sent is history: *Send again* sends a new one."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.manager = new_test_user(
-            cls.env,
-            login="dso_history_manager",
-            groups="account.group_account_manager",
-            company_id=cls.company.id,
-            company_ids=cls.company.ids,
-        )
+    # ------------------------------------------------------------------
+    # A reminder once sent is history: *Send again* sends a new one
+    # ------------------------------------------------------------------
 
     @freeze_time(NOW)
     def test_send_again_is_a_new_reminder_to_todays_contact(self):
         self.contact.write({"mobile": False, "phone": False})
         invoice = self._create_invoice(self.customer, TODAY - timedelta(days=16))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         first = self._reminders(self.customer)
         self.assertEqual((first.state, first.sms_status), ("partial", "missing_number"))
         emma = self.env["res.partner"].create(
@@ -216,11 +213,9 @@ class TestReminderResend(PortalCommon):
         self.assertEqual(reminder.contact_id, self.contact)
         reminder.with_user(self.manager).message_post(body="Called them")
 
-
-@tagged("post_install", "-at_install")
-class TestReminderHoldReasons(PortalCommon):
-    """When nothing can be sent, the manual send says what holds it, as the
-    engine's due rules see it."""
+    # ------------------------------------------------------------------
+    # When nothing can be sent, the manual send says what holds it
+    # ------------------------------------------------------------------
 
     def _wizard_form(self, customers):
         Wizard = self.env["dso.reminder.send"].with_user(self.accountant)

@@ -7,12 +7,13 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
+from .common import company_user
 from .common_reminder import NOW, TODAY, ReminderCommon
 
 
@@ -54,12 +55,11 @@ class TestReminderPlans(ReminderCommon):
                 },
             ]
         )
-        cls.manager = new_test_user(
+        cls.manager = company_user(
             cls.env,
-            login="dso_plan_manager",
-            groups="account.group_account_manager,base.group_partner_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+            cls.company,
+            "dso_plan_manager",
+            "account.group_account_manager,base.group_partner_manager",
         )
 
     def _plan_b(self):
@@ -313,12 +313,11 @@ class TestReminderPlans(ReminderCommon):
 
     def test_import_of_customers_sets_the_plan_by_name(self):
         self.customer.ref = "C900"
-        billing = new_test_user(
+        billing = company_user(
             self.env,
-            login="dso_plan_import",
-            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
+            self.company,
+            "dso_plan_import",
+            "base.group_user,base.group_partner_manager,account.group_account_invoice",
         )
         data = (
             b"Customer code,Customer name,Reminder plan\n"
@@ -412,13 +411,11 @@ class TestReminderPlansRpc(AccountTestInvoicingHttpCommon):
         cls.company = cls.company_data["company"]
         cls.company_b = cls.setup_other_company(name="Company B")["company"]
         cls.plan_b = cls.company_b._dso_reminder_default_plan()
-        cls.billing = new_test_user(
+        cls.billing = company_user(
             cls.env,
-            login="dso_plan_rpc",
-            password="dso_plan_rpc",
-            groups="account.group_account_invoice,base.group_partner_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+            cls.company,
+            "dso_plan_rpc",
+            "account.group_account_invoice,base.group_partner_manager",
         )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Rpc Plan Customer", "is_company": True, "company_id": cls.company.id}

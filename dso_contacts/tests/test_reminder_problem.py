@@ -33,10 +33,7 @@ class TestReminderProblemBanner(ReminderCommon):
         contact for collection has a mobile: the banner is gone at once, the
         reminder's history still says what happened then."""
         self.contact.write({"mobile": False, "phone": False})
-        self._create_invoice(self.customer, TODAY - timedelta(days=35))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
-        reminder = self._reminders(self.customer)
+        reminder = self._remind(35)
         self.assertEqual((reminder.level_id, reminder.state), (self.level_final, "partial"))
         self.assertIn("Alpha Payer has no valid mobile or phone number", self._problem())
         self.assertIn(self.customer, self._flagged())
@@ -59,9 +56,7 @@ class TestReminderProblemBanner(ReminderCommon):
     def test_banner_says_no_contact_only_while_none_is_set(self):
         """Atlas: "No contact for collection" while none is set, never after."""
         self.contact.is_collection_contact = False
-        self._create_invoice(self.customer, TODAY - timedelta(days=6))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._remind(6)
         self.assertEqual(self._reminders(self.customer).state, "failed")
         self.assertIn("No contact for collection", self._problem())
 
@@ -83,9 +78,7 @@ class TestReminderProblemBanner(ReminderCommon):
     @freeze_time(NOW)
     def test_banner_follows_the_customer_form_before_saving(self):
         self.contact.write({"mobile": False, "phone": False})
-        self._create_invoice(self.customer, TODAY - timedelta(days=35))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._remind(35)
         customer_form = Form(self.customer.with_user(self.accountant))
         self.assertIn("no valid mobile or phone number", customer_form.dso_reminder_problem)
         with customer_form.dso_contact_ids.edit(0) as line:
@@ -110,8 +103,7 @@ class TestReminderProblemBanner(ReminderCommon):
         problem = self._problem()
         self.assertIn("no valid email address", problem)
         self.assertNotIn("SMS", problem)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         self.assertEqual(self._reminders(self.customer).sms_state, "queued")
 
     @freeze_time(NOW)
@@ -127,53 +119,12 @@ class TestReminderProblemBanner(ReminderCommon):
         self._create_invoice(self.customer, TODAY - timedelta(days=6))
         self.customer._dso_log_reminder_failure(ValueError("template exploded"))
         self.assertIn("template exploded", self._problem())
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         self.assertFalse(self._problem())
 
-
-@tagged("post_install", "-at_install")
-class TestReminderProblemLanguage(ReminderCommon):
-    """Texts written at send time follow the reader's language."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(["dso_contacts"], ["fr_FR"])
-
-    @freeze_time(NOW)
-    def test_reminder_problem_reads_in_the_readers_language(self):
-        self.contact.write({"mobile": False, "phone": False})
-        self._create_invoice(self.customer, TODAY - timedelta(days=16))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
-        reminder = self._reminders(self.customer)
-        self.assertIn("Alpha Payer has no valid mobile or phone number", reminder.problem)
-        french = reminder.with_context(lang="fr_FR").problem
-        self.assertIn("Alpha Payer n'a pas de numéro de mobile ou de téléphone valide", french)
-        banner = self.customer.with_context(lang="fr_FR").dso_reminder_problem
-        self.assertIn("Alpha Payer n'a pas de numéro de mobile ou de téléphone valide", banner)
-
-    @freeze_time(NOW)
-    def test_activity_written_in_the_language_of_its_user(self):
-        self.accountant.lang = "fr_FR"
-        self.company.dso_reminder_user_id = self.accountant
-        self.contact.write({"mobile": False, "phone": False})
-        self._create_invoice(self.customer, TODAY - timedelta(days=16))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
-        activity = self.customer.activity_ids
-        self.assertEqual(activity.user_id, self.accountant)
-        self.assertEqual(
-            activity.summary, "Relance de paiement Deuxième relance pas entièrement envoyée"
-        )
-        self.assertIn("n'a pas de numéro de mobile ou de téléphone valide", activity.note)
-
-
-@tagged("post_install", "-at_install")
-class TestLanguageInstalledLater(ReminderCommon):
-    """A language installed after the addon: the names of the data follow."""
+    # ------------------------------------------------------------------
+    # A language installed after the addon: the names of the data follow
+    # ------------------------------------------------------------------
 
     def test_level_and_data_names_in_a_language_installed_later(self):
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -208,9 +159,9 @@ class TestLanguageInstalledLater(ReminderCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestCollectorActivityLanguage(ReminderCommon):
-    """The activities raised for a collector by the customer's page and the
-    daily check of promises read in the collector's language."""
+class TestReminderProblemLanguage(ReminderCommon):
+    """Texts written at send time follow the reader's language; the
+    activities raised for a collector, the collector's (French)."""
 
     @classmethod
     def setUpClass(cls):
@@ -218,6 +169,33 @@ class TestCollectorActivityLanguage(ReminderCommon):
         cls.env["res.lang"]._activate_lang("fr_FR")
         cls.env["ir.module.module"]._load_module_terms(["dso_contacts"], ["fr_FR"])
         cls.accountant.lang = "fr_FR"
+
+    @freeze_time(NOW)
+    def test_reminder_problem_reads_in_the_readers_language(self):
+        self.contact.write({"mobile": False, "phone": False})
+        reminder = self._remind(16)
+        self.assertIn("Alpha Payer has no valid mobile or phone number", reminder.problem)
+        french = reminder.with_context(lang="fr_FR").problem
+        self.assertIn("Alpha Payer n'a pas de numéro de mobile ou de téléphone valide", french)
+        banner = self.customer.with_context(lang="fr_FR").dso_reminder_problem
+        self.assertIn("Alpha Payer n'a pas de numéro de mobile ou de téléphone valide", banner)
+
+    @freeze_time(NOW)
+    def test_activity_written_in_the_language_of_its_user(self):
+        self.company.dso_reminder_user_id = self.accountant
+        self.contact.write({"mobile": False, "phone": False})
+        self._remind(16)
+        activity = self.customer.activity_ids
+        self.assertEqual(activity.user_id, self.accountant)
+        self.assertEqual(
+            activity.summary, "Relance de paiement Deuxième relance pas entièrement envoyée"
+        )
+        self.assertIn("n'a pas de numéro de mobile ou de téléphone valide", activity.note)
+
+    # ------------------------------------------------------------------
+    # The activities raised for a collector by the customer's page and the
+    # daily check of promises read in the collector's language
+    # ------------------------------------------------------------------
 
     @freeze_time(NOW)
     def test_dispute_activity_in_the_collectors_language(self):

@@ -2,11 +2,13 @@
 from datetime import timedelta
 from xmlrpc.client import Fault
 
-from odoo import Command, fields
-from odoo.tests import new_test_user, tagged
+from odoo import fields
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
+
+from .common import company_user
 
 
 @tagged("post_install", "-at_install")
@@ -19,14 +21,7 @@ class TestReminderRpc(AccountTestInvoicingHttpCommon):
         super().setUpClass()
         cls.company = cls.company_data["company"]
         cls.company.email = "billing@company.example.com"
-        cls.billing = new_test_user(
-            cls.env,
-            login="dso_rpc_billing",
-            password="dso_rpc_billing",
-            groups="account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.billing = company_user(cls.env, cls.company, "dso_rpc_billing")
         cls.customer = cls.env["res.partner"].create(
             {"name": "Rpc Customer", "is_company": True, "company_id": cls.company.id}
         )
@@ -87,13 +82,8 @@ class TestReminderRpc(AccountTestInvoicingHttpCommon):
         self.assertEqual(reminder.mail_id.recipient_ids, self.contact)
 
     def test_sent_reminder_is_never_rewritten_over_xmlrpc(self):
-        new_test_user(
-            self.env,
-            login="dso_rpc_manager",
-            password="dso_rpc_manager",
-            groups="account.group_account_manager",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
+        company_user(
+            self.env, self.company, "dso_rpc_manager", "account.group_account_manager"
         )
         wizard_id = self._call("create", {"partner_ids": [(6, 0, self.customer.ids)]})
         self._call("action_send", [wizard_id])

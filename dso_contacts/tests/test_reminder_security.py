@@ -8,6 +8,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from .common import company_user
 from .common_reminder import NOW, TODAY, ReminderCommon
 
 
@@ -20,8 +21,9 @@ class TestReminderSecurity(ReminderCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.setup_other_company(name="Company B")["company"]
-        cls.company_b.write({"email": "billing@b.example.com", "dso_reminder_auto": True})
+        cls.company_b = cls._setup_company_b(
+            email="billing@b.example.com", dso_reminder_auto=True
+        )
         # a customer shared between the companies, owing to both
         cls.shared, cls.shared_contact = cls._create_customer("Shared", "0456 55 44 33")
         cls.shared.company_id = False
@@ -29,13 +31,7 @@ class TestReminderSecurity(ReminderCommon):
         cls.invoice_b = cls._create_invoice(
             cls.shared, TODAY - timedelta(days=6), 999.0, company=cls.company_b
         )
-        cls.user_b = new_test_user(
-            cls.env,
-            login="dso_billing_b",
-            groups="account.group_account_invoice",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
-        )
+        cls.user_b = company_user(cls.env, cls.company_b, "dso_billing_b")
         cls.user_ab = new_test_user(
             cls.env,
             login="dso_billing_ab",

@@ -4,8 +4,9 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
+from .common import company_user
 from .common_reminder import NOW, TODAY, ReminderCommon
 
 
@@ -136,12 +137,11 @@ class TestReminderSend(ReminderCommon):
             wizard.action_preview()
 
     def test_user_without_accounting_rights_is_refused(self):
-        salesman = new_test_user(
+        salesman = company_user(
             self.env,
-            login="dso_salesman",
-            groups="base.group_user,base.group_partner_manager",
-            company_id=self.company.id,
-            company_ids=[self.company.id],
+            self.company,
+            "dso_salesman",
+            "base.group_user,base.group_partner_manager",
         )
         with self.assertRaises(Exception) as refused:
             self._wizard_form(self.customer, user=salesman)

@@ -4,11 +4,12 @@ from uuid import uuid4
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
-from odoo.tests import new_test_user, tagged
+from odoo import fields
+from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
+from .common import company_user
 from .common_reminder import NOW, TODAY
 from .test_reminder_bounce import BounceCommon
 
@@ -28,18 +29,8 @@ class TestReminderSmsReports(BounceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.setup_other_company(name="Company B")["company"]
-        cls.company_b.write(
-            {
-                "email": "billing@b.example.com",
-                "country_id": cls.env.ref("base.be").id,
-                "dso_reminder_auto": True,
-                "dso_reminder_saturday": True,
-                "dso_reminder_sunday": True,
-                "dso_reminder_hour_from": 0.0,
-                "dso_reminder_hour_to": 24.0,
-            }
-        )
+        cls.company_b = cls._setup_company_b()
+        cls._setup_reminder_company(cls.company_b, "billing@b.example.com")
         cls.customer_b, cls.contact_b = cls._create_customer(
             "Beta", "0456 77 66 55", company=cls.company_b
         )
@@ -52,13 +43,7 @@ class TestReminderSmsReports(BounceCommon):
                 "mobile": "0456 77 00 11",
             }
         )
-        cls.billing_b = new_test_user(
-            cls.env,
-            login="dso_billing_b_sms",
-            groups="account.group_account_invoice",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
-        )
+        cls.billing_b = company_user(cls.env, cls.company_b, "dso_billing_b_sms")
 
     # ------------------------------------------------------------------
     # Helpers

@@ -9,33 +9,44 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
-
+from .common import company_user
 from .common_reminder import NOW, TODAY, ReminderCommon
 
 
 @tagged("post_install", "-at_install")
-class TestSecondCompanyScreens(ReminderCommon):
+class TestSecondCompanyScreens(ReminderCommon, HttpCase):
     """A customer shared by companies A and B (Odoo's default for a partner
-    without company), company A's own customer, and a Billing user of B only."""
+    without company), company A's own customer, and a Billing user of B only,
+    in the forms and over XML-RPC."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.setup_other_company(name="Company B")["company"]
-        cls.company_b.email = "billing@b.example.com"
+        cls.company_b = cls._setup_company_b(email="billing@b.example.com")
         cls.shared, cls.shared_contact = cls._create_customer("Shared", "0456 55 44 33")
         cls.shared.company_id = False
         cls.invoice_a = cls._create_invoice(cls.shared, TODAY - timedelta(days=6), 111.0)
-        cls.user_b = new_test_user(
+        cls.user_b = company_user(
             cls.env,
-            login="dso_screens_b",
-            groups="account.group_account_invoice,base.group_partner_manager",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
+            cls.company_b,
+            "dso_screens_b",
+            "account.group_account_invoice,base.group_partner_manager",
+        )
+
+    def _import_job_a(self):
+        return (
+            self.env["dso.contact.import.job"]
+            .with_user(self.accountant)
+            .create({"name": "contacts_a.csv", "import_type": "contacts"})
+        )
+
+    def _call(self, model, method, args, **kwargs):
+        """``method`` of ``model`` called over XML-RPC by company B's user."""
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, self.user_b.id, "dso_screens_b", model, method, args, kwargs
         )
 
     def test_banner_shows_a_failure_to_the_users_of_its_company_only(self):
@@ -129,11 +140,7 @@ class TestSecondCompanyScreens(ReminderCommon):
         self.assertTrue(draft_a.exists() and draft_a.is_draft)
 
     def test_import_results_of_another_company_are_refused(self):
-        job_a = (
-            self.env["dso.contact.import.job"]
-            .with_user(self.accountant)
-            .create({"name": "contacts_a.csv", "import_type": "contacts"})
-        )
+        job_a = self._import_job_a()
         Job_b = self.env["dso.contact.import.job"].with_user(self.user_b)
         self.assertFalse(Job_b.search([]), "company B's users list none of A's imports")
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
@@ -143,49 +150,18 @@ class TestSecondCompanyScreens(ReminderCommon):
                 {"import_type": "contacts", "job_id": job_a.id}
             )
 
-
-@tagged("post_install", "-at_install")
-class TestSecondCompanyRpc(AccountTestInvoicingHttpCommon):
-    """Company A's ids given over XML-RPC by a Billing user of company B."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company_b = cls.setup_other_company(name="Company B")["company"]
-        cls.user_b = new_test_user(
-            cls.env,
-            login="dso_rpc_b",
-            password="dso_rpc_b",
-            groups="account.group_account_invoice,base.group_partner_manager",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
-        )
-        company_a = cls.company_data["company"]
-        cls.customer_a = cls.env["res.partner"].create(
-            {"name": "Rpc A Customer", "is_company": True, "company_id": company_a.id}
-        )
-        cls.job_a = (
-            cls.env["dso.contact.import.job"]
-            .with_company(company_a)
-            .create({"name": "contacts_a.csv", "import_type": "contacts"})
-        )
-
-    def _call(self, model, method, args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, self.user_b.id, "dso_rpc_b", model, method, args, kwargs
-        )
-
     @mute_logger("odoo.http", "odoo.models")
     def test_company_a_ids_over_xmlrpc_are_refused(self):
-        context = {"active_model": "res.partner", "active_ids": self.customer_a.ids}
+        job_a = self._import_job_a()
+        context = {"active_model": "res.partner", "active_ids": self.customer.ids}
         with self.assertRaisesRegex(Fault, "have 'read' access"):
             self._call("dso.reminder.send", "create", [{}], context=context)
         with self.assertRaisesRegex(Fault, "have 'read' access"):
-            self._call("dso.contact.import.job", "read", [self.job_a.ids, ["summary_html"]])
+            self._call("dso.contact.import.job", "read", [job_a.ids, ["summary_html"]])
         with self.assertRaisesRegex(Fault, "have 'read' access"):
             self._call(
                 "dso.contact.import",
                 "create",
-                [{"import_type": "contacts", "job_id": self.job_a.id}],
+                [{"import_type": "contacts", "job_id": job_a.id}],
             )
         self.assertFalse(self._call("dso.contact.import.job", "search", [[]]))

@@ -5,12 +5,13 @@ from xmlrpc.client import Fault
 from freezegun import freeze_time
 from lxml import etree
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
+from .common import company_user
 from .common_portal import PortalCommon, PortalHttpCommon
 from .test_portal_reply import REPLY
 
@@ -24,22 +25,10 @@ class WorkCommon(PortalCommon):
         super().setUpClass()
         cls.company.dso_promise_grace_days = 0
         cls.company.dso_reminder_user_id = False
-        cls.billing = new_test_user(
-            cls.env,
-            login="dso_work_billing",
-            password="dso_work_billing",
-            name="Bill Collector",
-            groups="account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+        cls.billing = company_user(
+            cls.env, cls.company, "dso_work_billing", name="Bill Collector"
         )
-        cls.other_collector = new_test_user(
-            cls.env,
-            login="dso_work_other",
-            groups="account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.other_collector = company_user(cls.env, cls.company, "dso_work_other")
         cls.customer.user_id = cls.billing
         cls.today = fields.Date.today()
         cls.Work = cls.env["dso.work.item"].with_user(cls.billing)
@@ -71,7 +60,7 @@ class WorkCommon(PortalCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestWorkToday(WorkCommon):
+class TestWorkToday(WorkCommon, PortalHttpCommon):
     def test_broken_promise_is_work_until_paid(self):
         invoice = self._create_invoice(self.customer, self.today - timedelta(days=10))
         self.assertFalse(self._lines())
@@ -126,8 +115,7 @@ class TestWorkToday(WorkCommon):
 
     def test_reply_is_work_until_a_call_is_logged(self):
         self._create_invoice(self.customer, self.today - timedelta(days=10))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         reminder = self._reminders(self.customer)
         self.assertFalse(self._lines("reply"))
         self.format_and_process(
@@ -161,8 +149,7 @@ class TestWorkToday(WorkCommon):
 
     def test_last_level_is_work_until_paid(self):
         invoice = self._create_invoice(self.customer, self.today - timedelta(days=31), 400.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         reminder = self._reminders(self.customer)
         self.assertEqual(reminder.level_id, self.level_final)
         line = self._lines("last_level")
@@ -226,8 +213,7 @@ class TestWorkToday(WorkCommon):
         """The texts of a whole list (every kind, one batch) are those of
         each line read alone."""
         self._create_invoice(self.customer, self.today - timedelta(days=31), 400.0)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         disputed = self._create_invoice(self.customer, self.today - timedelta(days=3), 250.0)
         self.env["dso.invoice.dispute"].with_user(self.billing).create(
             {"move_id": disputed.id, "reason_id": self.reasons[0].id}
@@ -296,8 +282,7 @@ class TestWorkToday(WorkCommon):
         unpaid = self._create_invoice(self.customer, self.today - timedelta(days=9), 300.0)
         beta, _contact = self._create_customer("Beta", email=False)  # SMS only, no mobile
         self._create_invoice(beta, self.today - timedelta(days=20))
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._run_cron()
+        self._run_cron_mocked()
         self._broken_promise(unpaid)
         promise = self._lines("promise").action_record_promise()
         form = Form(
@@ -379,6 +364,31 @@ class TestWorkToday(WorkCommon):
         )
         self.assertEqual(totals["no_contact_count"], 1)
 
+    def test_collector_takes_a_new_promise_from_my_work_today_tour(self):
+        self.customer.name = "Tour Work SA"
+        invoice = self._create_invoice(self.customer, self.today - timedelta(days=10), 500.0)
+        self._broken_promise(invoice)
+        disputed = self._create_invoice(self.customer, self.today - timedelta(days=2), 80.0)
+        self.env["dso.invoice.dispute"].create(
+            {
+                "move_id": disputed.id,
+                "reason_id": self.reasons[0].id,
+                "user_id": self.billing.id,
+            }
+        )
+        self.assertTrue(self._lines("promise"))
+        self.start_tour(
+            "/odoo/action-dso_contacts.dso_work_item_action",
+            "dso_contacts_work_today",
+            login="dso_work_billing",
+        )
+        self.assertFalse(self._lines("promise"), "the new promise answers the broken one")
+        promise = self.env["dso.payment.promise"].search(
+            [("partner_id", "=", self.customer.id), ("state", "=", "open")]
+        )
+        self.assertEqual(promise.move_ids, invoice)
+        self.assertEqual(promise.user_id, self.billing)
+
 
 @tagged("post_install", "-at_install")
 class TestWorkTodayCompanies(WorkCommon, PortalHttpCommon):
@@ -388,15 +398,8 @@ class TestWorkTodayCompanies(WorkCommon, PortalHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.setup_other_company(name="Company B")["company"]
-        cls.user_b = new_test_user(
-            cls.env,
-            login="dso_work_b",
-            password="dso_work_b",
-            groups="account.group_account_invoice",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
-        )
+        cls.company_b = cls._setup_company_b()
+        cls.user_b = company_user(cls.env, cls.company_b, "dso_work_b")
         cls.customer.company_id = False  # shared: owes to both companies
         invoice_a = cls._create_invoice(cls.customer, cls.today - timedelta(days=3), 111.0)
         invoice_b = cls._create_invoice(
@@ -455,31 +458,3 @@ class TestWorkTodayCompanies(WorkCommon, PortalHttpCommon):
             [[line_b.id]],
         )
         self.assertEqual(action["context"]["default_company_id"], self.company_b.id)
-
-
-@tagged("post_install", "-at_install")
-class TestWorkTodayTour(WorkCommon, PortalHttpCommon):
-    def test_collector_takes_a_new_promise_from_my_work_today_tour(self):
-        self.customer.name = "Tour Work SA"
-        invoice = self._create_invoice(self.customer, self.today - timedelta(days=10), 500.0)
-        self._broken_promise(invoice)
-        disputed = self._create_invoice(self.customer, self.today - timedelta(days=2), 80.0)
-        self.env["dso.invoice.dispute"].create(
-            {
-                "move_id": disputed.id,
-                "reason_id": self.reasons[0].id,
-                "user_id": self.billing.id,
-            }
-        )
-        self.assertTrue(self._lines("promise"))
-        self.start_tour(
-            "/odoo/action-dso_contacts.dso_work_item_action",
-            "dso_contacts_work_today",
-            login="dso_work_billing",
-        )
-        self.assertFalse(self._lines("promise"), "the new promise answers the broken one")
-        promise = self.env["dso.payment.promise"].search(
-            [("partner_id", "=", self.customer.id), ("state", "=", "open")]
-        )
-        self.assertEqual(promise.move_ids, invoice)
-        self.assertEqual(promise.user_id, self.billing)

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { contactImportSteps } from "@dso_contacts/../tests/tours/utils/dso_tour_steps";
 
 // a French contacts file, as an accountant exports it from a spreadsheet: its
 // first row replaces the customer's contact for collection (Jean Moreau), its
@@ -63,35 +64,12 @@ function resultSteps(created) {
 registry.category("web_tour.tours").add("dso_contacts_import", {
     url: "/odoo/action-account.res_partner_action_customer",
     steps: () => [
-        {
-            content: "Open the Customers menu",
-            trigger: ".o_main_navbar button[data-menu-xmlid='account.menu_finance_receivables']",
-            run: "click",
-        },
-        {
-            content: "Choose Import contacts",
-            trigger: ".dropdown-item[data-menu-xmlid='dso_contacts.menu_dso_contact_import']",
-            run: "click",
-        },
-        {
-            content: "Upload the contacts file",
-            trigger: ".modal .o_field_widget[name=import_file] .o_select_file_button",
-            async run() {
-                // the file input itself is hidden behind the "Upload your file" button
-                const input = document.querySelector(
-                    ".modal .o_field_widget[name=import_file] input.o_input_file"
-                );
-                const file = new File([CONTACTS_CSV], "contacts.csv", { type: "text/csv" });
-                const transfer = new DataTransfer();
-                transfer.items.add(file);
-                input.files = transfer.files;
-                input.dispatchEvent(new Event("change", { bubbles: true }));
-            },
-        },
-        {
-            content: "The file is loaded, its name shown in the upload field only",
-            trigger: ".modal .o_field_widget[name=import_file] .o_clear_file_button",
-            run() {
+        ...contactImportSteps({
+            csv: CONTACTS_CSV,
+            fileName: "contacts.csv",
+            resultSteps,
+            loadedCheck() {
+                // its name shown in the upload field only
                 const name = document.querySelector(
                     ".modal .o_field_widget[name=import_file] input.o_input"
                 );
@@ -102,39 +80,13 @@ registry.category("web_tour.tours").add("dso_contacts_import", {
                     throw new Error("an editable File name box is shown");
                 }
             },
-        },
-        {
-            content: "Read the file",
-            trigger: ".modal button[name=action_load]",
-            run: "click",
-        },
-        {
-            content: "The mapping is proposed from the French headers",
-            trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains(Code client):contains(Customer code)",
-        },
-        {
-            trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains(Contact recouvrement):contains(Contact for collection)",
-        },
-        {
-            content: "Test the file first",
-            trigger: ".modal button[name=action_test]",
-            run: "click",
-        },
-        {
-            content: "Test says at once what Import will do",
-            trigger: `${SUMMARY}:contains(Test only: nothing was written)`,
-        },
-        ...resultSteps("to create"),
-        {
-            content: "Import",
-            trigger: ".modal button[name=action_import]",
-            run: "click",
-        },
-        {
-            content: "Import says at once what it did",
-            trigger: ".modal:contains(Import another file) .o_dso_import_summary:not(:contains(Test only))",
-        },
-        ...resultSteps("created"),
+            mappingSteps: [
+                {
+                    content: "The mapping is proposed from the French headers",
+                    trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains(Contact recouvrement):contains(Contact for collection)",
+                },
+            ],
+        }),
         {
             content: "the report of the rejected rows is still there",
             trigger: ".modal .o_field_widget[name=report_file]:contains(contacts_rejected.csv)",
