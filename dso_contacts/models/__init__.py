@@ -8,6 +8,7 @@ from . import res_partner_phone
 from . import res_partner_rank
 from . import account_move
 from . import mail_mail
+from . import mail_render_mixin
 from . import sms_sms
 from . import sms_tracker
 from . import account_move_line

@@ -90,6 +90,43 @@ class TestReminderCron(ReminderCommon):
             )
 
     @freeze_time(NOW)
+    def test_templates_render_as_core_with_the_source_normalized_once(self):
+        """A batch's emails render their field-only templates as core's regex
+        mode does, record by record, but normalize the source once for the
+        batch, not once per record; an expression core refuses is refused."""
+        from odoo.addons.mail.models import mail_render_mixin as core_module
+
+        beta, _ = self._create_customer('Beta <b>&"Co"</b>', "0456 99 88 77")
+        gamma, _ = self._create_customer("Gamma", "0456 99 88 66")
+        for customer in self.customer | beta | gamma:
+            self._create_invoice(customer, TODAY - timedelta(days=16), 250.0)
+        self._run_cron_mocked()
+        reminders = self._reminders()
+        self.assertEqual(len(reminders), 3)
+        template = reminders.level_id.mail_template_id
+        self.assertEqual(len(template), 1)
+        mixin = self.env["mail.render.mixin"]
+        source = template.body_html
+        self.assertFalse(mixin._has_unsafe_expression_template_qweb(source, "dso.reminder"))
+        core = core_module.MailRenderMixin._render_template_qweb_regex(
+            mixin, source, "dso.reminder", reminders.ids
+        )
+        with patch.object(
+            core_module, "html_normalize", wraps=core_module.html_normalize
+        ) as per_record:
+            rendered = template._render_field("body_html", reminders.ids)
+        self.assertEqual(per_record.call_count, 0, "core's normalization once per record")
+        self.assertEqual(rendered, core)
+        self.assertIn(
+            "Beta &lt;b&gt;&amp;",
+            rendered[reminders.filtered(lambda r: r.partner_id == beta).id],
+        )
+        with self.assertRaises(SyntaxError):
+            mixin._render_template_qweb_regex(
+                '<p t-out="object.create_uid.password"/>', "dso.reminder", reminders.ids
+            )
+
+    @freeze_time(NOW)
     def test_messages_keep_the_bodies_the_orm_would_store(self):
         """The emails' messages and the customers' notes are written with
         their bodies sanitized once (not by create()): what is stored is what
