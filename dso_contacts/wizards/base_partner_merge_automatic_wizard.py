@@ -48,6 +48,9 @@ class MergePartnerAutomatic(models.TransientModel):
         # no flag may be moved by the SQL below (see the class docstring); the
         # flags were noted by _merge()
         self._dso_flagged_contacts(src_partners | dst_partner)._dso_clear_collection_flag()
+        # the SQL below moves the journal items of the merged partners: their
+        # customers' stored ageing totals are computed again
+        self.env["dso.ageing.change"]._log_partners((src_partners | dst_partner).ids)
         res = super()._update_foreign_keys(src_partners, dst_partner)
         self._dso_drop_merged_recipients(src_partners, dst_partner)
         return res

@@ -1,0 +1,219 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+from odoo.tools.sql import create_unique_index
+
+from .dso_ageing_report import BUCKET_FIELDS
+
+_logger = logging.getLogger(__name__)
+
+OVERDUE_BUCKETS = ("1_period", "2_period", "3_period", "4_period")
+# the columns of the totals, in the order of the queries below
+AMOUNT_FIELDS = (*BUCKET_FIELDS.values(), "amount_residual", "amount_overdue")
+
+
+class DsoAgeingTotal(models.Model):
+    """The open receivables per company and customer (the journal item's
+    partner's commercial partner) by bucket, as the ageing view ages them on
+    the ``date`` they were computed at: what the ageing by customer and the
+    Collection dashboard read instead of every open item.
+
+    Filled by set-based SQL (one ``INSERT ... SELECT ... GROUP BY`` over the
+    open items, the rule of ``dso.ageing.report``), never by a loop over
+    records: in full when the module is installed or updated and when the
+    stored date is not today (the buckets move with the days), and for the
+    customers of the change log (``dso.ageing.change``) by the scheduled
+    action every 10 minutes. Between two refreshes ``dso.ageing.customer``
+    reads the logged customers live, so its figures are never stale."""
+
+    _name = "dso.ageing.total"
+    _description = "Ageing: Stored Totals per Customer"
+    _log_access = False
+    _order = "company_id, partner_id"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, ondelete="cascade"
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", readonly=True, ondelete="cascade"
+    )
+    date = fields.Date(required=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_not_due = fields.Monetary(readonly=True)
+    amount_period_1 = fields.Monetary(readonly=True)
+    amount_period_2 = fields.Monetary(readonly=True)
+    amount_period_3 = fields.Monetary(readonly=True)
+    amount_period_4 = fields.Monetary(readonly=True)
+    amount_credit = fields.Monetary(readonly=True)
+    amount_residual = fields.Monetary(readonly=True)
+    amount_overdue = fields.Monetary(readonly=True)
+
+    def init(self):
+        # one row per company and customer (the items without partner in a
+        # row of their own): the refresh deletes and inserts by customer
+        create_unique_index(
+            self.env.cr,
+            "dso_ageing_total_company_partner_uniq",
+            self._table,
+            ["COALESCE(partner_id, 0)", "company_id"],
+        )
+        self._refresh(full=True)
+
+    # ------------------------------------------------------------------
+    # The query
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _sums_query(self, where=None):
+        """SQL: the open amounts per company and customer by bucket on
+        today (``CURRENT_DATE``, as the ageing view), of the open items
+        that also match ``where`` (on ``aml`` and its partner ``partner``),
+        columns company_id, partner_id, then ``AMOUNT_FIELDS``."""
+        Report = self.env["dso.ageing.report"]
+        bucket = Report._bucket_sql(
+            SQL("CURRENT_DATE - COALESCE(aml.date_maturity, aml.date)"),
+            SQL("aml.amount_residual"),
+        )
+        sums = [
+            SQL(
+                "SUM(CASE WHEN %s = %s THEN aml.amount_residual ELSE 0 END)",
+                SQL("b.bucket"),
+                key,
+            )
+            for key in BUCKET_FIELDS
+        ]
+        sums.append(SQL("SUM(aml.amount_residual)"))
+        sums.append(
+            SQL(
+                "SUM(CASE WHEN b.bucket IN %s THEN aml.amount_residual ELSE 0 END)",
+                OVERDUE_BUCKETS,
+            )
+        )
+        return SQL(
+            """SELECT aml.company_id AS company_id,
+                      COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
+                      %(sums)s
+                 FROM account_move_line aml
+                 JOIN res_company company ON company.id = aml.company_id
+            LEFT JOIN res_partner partner ON partner.id = aml.partner_id
+           CROSS JOIN LATERAL (SELECT %(bucket)s AS bucket) b
+                WHERE %(open)s AND %(where)s
+             GROUP BY 1, 2""",
+            sums=SQL(", ").join(sums),
+            bucket=bucket,
+            open=Report._open_item_where(),
+            where=where or SQL("TRUE"),
+        )
+
+    @api.model
+    def _customers_sums_query(self, customers_sql):
+        """SQL: ``_sums_query`` of the customers ``customers_sql`` returns
+        (0 for the items without partner). By the item's partner, without
+        OR, so that PostgreSQL reads the items by the open items' partial
+        index (account, partner); the items without partner apart, behind a
+        filter evaluated once."""
+        return SQL(
+            """%(of_partners)s
+                UNION ALL
+               %(without_partner)s""",
+            of_partners=self._sums_query(
+                SQL(
+                    """aml.partner_id IN (SELECT id FROM res_partner
+                                          WHERE commercial_partner_id IN (%s))""",
+                    customers_sql,
+                )
+            ),
+            without_partner=self._sums_query(
+                SQL(
+                    "aml.partner_id IS NULL "
+                    "AND EXISTS (SELECT FROM (%s) c(id) WHERE c.id = 0)",
+                    customers_sql,
+                )
+            ),
+        )
+
+    # ------------------------------------------------------------------
+    # The refresh
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _is_fresh(self):
+        """Whether the stored totals were computed today (the database's
+        date, as the ageing view's)."""
+        self.env.cr.execute(
+            SQL("SELECT MIN(date) = CURRENT_DATE FROM %s", SQL.identifier(self._table))
+        )
+        return bool(self.env.cr.fetchone()[0])
+
+    @api.model
+    def _refresh(self, full=False):
+        """Compute the stored totals again: all of them with ``full`` or
+        when they are not of today, else those of the customers logged
+        since. Returns the number of customers refreshed (None: all)."""
+        for model in ("account.move.line", "res.partner", "res.company", "dso.ageing.change"):
+            self.env[model].flush_model()
+        cr = self.env.cr
+        # the log rows seen now are the ones this refresh covers: a change
+        # committed meanwhile by another transaction stays logged
+        cr.execute(SQL("SELECT id FROM dso_ageing_change"))
+        change_ids = tuple(row[0] for row in cr.fetchall())
+        columns = SQL(", ").join(
+            SQL.identifier(name) for name in ("company_id", "partner_id", *AMOUNT_FIELDS)
+        )
+        table = SQL.identifier(self._table)
+        count = None
+        if full or not self._is_fresh():
+            cr.execute(SQL("DELETE FROM %s", table))
+            cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s, date) SELECT *, CURRENT_DATE FROM (%s) sums",
+                    table,
+                    columns,
+                    self._sums_query(),
+                )
+            )
+            _logger.info("Ageing totals: %s rows computed in full", cr.rowcount)
+        elif change_ids:
+            cr.execute(
+                SQL(
+                    """SELECT DISTINCT COALESCE(p.commercial_partner_id, c.partner_id, 0)
+                         FROM dso_ageing_change c
+                    LEFT JOIN res_partner p ON p.id = c.partner_id
+                        WHERE c.id IN %s""",
+                    change_ids,
+                )
+            )
+            customer_ids = tuple(row[0] for row in cr.fetchall())
+            count = len(customer_ids)
+            cr.execute(
+                SQL("DELETE FROM %s WHERE COALESCE(partner_id, 0) IN %s", table, customer_ids)
+            )
+            cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s, date) SELECT *, CURRENT_DATE FROM (%s) sums",
+                    table,
+                    columns,
+                    self._customers_sums_query(
+                        SQL("SELECT unnest(%s::int[])", list(customer_ids))
+                    ),
+                )
+            )
+        else:
+            count = 0
+        if change_ids:
+            cr.execute(SQL("DELETE FROM dso_ageing_change WHERE id IN %s", change_ids))
+        self.invalidate_model()
+        self.env["dso.ageing.change"].invalidate_model()
+        return count
+
+    @api.model
+    def _cron_refresh(self):
+        """The scheduled action: the customers changed since the last run,
+        or everything on the first run of a day."""
+        count = self._refresh()
+        _logger.info(
+            "Ageing totals refreshed: %s",
+            "in full" if count is None else f"{count} customers",
+        )
