@@ -54,6 +54,11 @@ from . import res_partner_reachable
 from . import res_company_ageing
 from . import res_config_settings_ageing
 from . import dso_ageing_report
+from . import dso_ageing_change
+from . import dso_ageing_total
+from . import dso_ageing_customer
+from . import account_move_line_ageing
+from . import res_partner_ageing
 from . import dso_dso
 from . import dso_dso_snapshot
 from . import res_partner_dso

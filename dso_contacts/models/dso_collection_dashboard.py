@@ -5,10 +5,10 @@ from dateutil.relativedelta import relativedelta
 from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 OVERDUE_FIELDS = ("amount_period_1", "amount_period_2", "amount_period_3", "amount_period_4")
-OVERDUE_BUCKETS = ("1_period", "2_period", "3_period", "4_period")
+BUCKET_AMOUNTS = ("amount_not_due", *OVERDUE_FIELDS, "amount_credit")
 TOP_CUSTOMERS = 10
 TREND_MONTHS = 12
 
@@ -153,13 +153,17 @@ class DsoCollectionDashboard(models.Model):
 
     def _dashboard_values(self, company):
         """The figures of ``company``, read from the DSO engine (DSO,
-        countback, ageing by bucket), the ageing view (top overdue
+        countback), the ageing by customer (ageing by bucket, top overdue
         customers, largest first: their ids) and the collection activity
         (promises)."""
         date = company._dso_reminder_today()
         days = int(company.dso_period_days)
         engine = self.env["dso.dso"].with_company(company)
-        figures = engine._figures(date, days, companies=company, ageing=True)
+        # the ageing by customer ages on the database's date: on another day
+        # (the company's time zone past midnight) the engine ages the items
+        self.env.cr.execute(SQL("SELECT CURRENT_DATE"))
+        stored = self.env.cr.fetchone()[0] == date
+        figures = engine._figures(date, days, companies=company, ageing=not stored)
         values = dict.fromkeys(
             (
                 "receivables",
@@ -174,17 +178,20 @@ class DsoCollectionDashboard(models.Model):
         for (company_id, _key), row in figures.items():
             if company_id == company.id:
                 values.update({k: v or 0.0 for k, v in row.items() if k in values})
-        values["amount_overdue"] = sum(values[name] for name in OVERDUE_FIELDS)
 
-        # the ten largest overdue amounts, summed and ordered by the database
-        # (an item's residual counts in the period bucket it is in)
-        Ageing = self.env["dso.ageing.report"]
-        domain = [("company_id", "=", company.id), ("partner_id", "!=", False)]
+        # the buckets and the ten largest overdue amounts from the ageing by
+        # customer (one row per customer, mostly stored), by the database
+        Ageing = self.env["dso.ageing.customer"]
+        domain = [("company_id", "=", company.id)]
+        if stored:
+            [sums] = Ageing._read_group(domain, [], [f"{name}:sum" for name in BUCKET_AMOUNTS])
+            values.update(zip(BUCKET_AMOUNTS, (amount or 0.0 for amount in sums), strict=True))
+        values["amount_overdue"] = sum(values[name] for name in OVERDUE_FIELDS)
         overdue = Ageing._read_group(
-            [*domain, ("bucket", "in", OVERDUE_BUCKETS)],
+            [*domain, ("partner_id", "!=", False), ("amount_overdue", "!=", 0)],
             ["partner_id"],
-            ["amount_residual:sum"],
-            order="amount_residual:sum desc",
+            ["amount_overdue:sum"],
+            order="amount_overdue:sum desc",
             limit=TOP_CUSTOMERS,
         )
         top = sorted(
@@ -261,7 +268,7 @@ class DsoCollectionDashboard(models.Model):
 
     def action_open_ageing(self):
         return self.env["ir.actions.act_window"]._for_xml_id(
-            "dso_contacts.dso_ageing_report_action"
+            "dso_contacts.dso_ageing_customer_action"
         )
 
     def action_open_activity(self):

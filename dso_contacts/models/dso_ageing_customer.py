@@ -1,0 +1,159 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.tools import SQL, drop_view_if_exists
+
+from .dso_ageing_report import BUCKET_FIELDS
+from .dso_ageing_total import AMOUNT_FIELDS
+
+
+class DsoAgeingCustomer(models.Model):
+    """The ageing by customer: one row per company and customer with its
+    open receivables by bucket, as ``dso.ageing.report`` ages them today.
+
+    A SQL view over the stored totals (``dso.ageing.total``, about one row
+    per customer) for the customers not changed since they were computed,
+    and the live sums of the open items for the customers of the change log
+    (every customer when the totals are not of today): its figures are those
+    of the open items at every moment, read from ~100,000 rows rather than
+    1,000,000."""
+
+    _name = "dso.ageing.customer"
+    _description = "Ageing by Customer"
+    _auto = False
+    _order = "amount_overdue desc, amount_residual desc, id"
+    _rec_name = "partner_id"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        readonly=True,
+        help="The customer's salesperson.",
+    )
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount_not_due = fields.Monetary(string="Not Due", readonly=True)
+    amount_period_1 = fields.Monetary(string="Period 1", readonly=True)
+    amount_period_2 = fields.Monetary(string="Period 2", readonly=True)
+    amount_period_3 = fields.Monetary(string="Period 3", readonly=True)
+    amount_period_4 = fields.Monetary(string="Period 4", readonly=True)
+    amount_credit = fields.Monetary(string="Open Credits", readonly=True)
+    amount_residual = fields.Monetary(string="Open Amount", readonly=True)
+    amount_overdue = fields.Monetary(string="Overdue", readonly=True)
+
+    _depends = {
+        "account.move.line": [
+            "company_id",
+            "partner_id",
+            "account_id",
+            "parent_state",
+            "reconciled",
+            "amount_residual",
+            "date",
+            "date_maturity",
+        ],
+        "res.partner": ["commercial_partner_id", "user_id"],
+        "res.company": [
+            "currency_id",
+            "dso_ageing_limit_1",
+            "dso_ageing_limit_2",
+            "dso_ageing_limit_3",
+        ],
+        "dso.ageing.total": ["company_id", "partner_id", "date", *AMOUNT_FIELDS],
+        "dso.ageing.change": ["partner_id"],
+    }
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """The bucket columns are labelled with the current company's limits,
+        as in the ageing of the open items."""
+        result = super().fields_get(allfields=allfields, attributes=attributes)
+        for bucket, label in self.env.company._dso_ageing_bucket_labels():
+            name = BUCKET_FIELDS[bucket]
+            if "string" in result.get(name, {}):
+                result[name]["string"] = label
+        return result
+
+    # ------------------------------------------------------------------
+    # The view
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _view_query(self):
+        Total = self.env["dso.ageing.total"]
+        amounts = SQL(", ").join(SQL.identifier(name) for name in AMOUNT_FIELDS)
+        changed = self.env["dso.ageing.change"]._changed_customers_sql()
+        # the one-time filters on ``fresh`` are evaluated once per query:
+        # PostgreSQL reads either the stored totals and the changed
+        # customers' items (by the open items' index), or every open item
+        return SQL(
+            """
+            WITH fresh AS (
+                SELECT COALESCE(MIN(date) = CURRENT_DATE, FALSE) AS fresh
+                  FROM dso_ageing_total
+            ), changed AS MATERIALIZED (%(changed)s),
+            rows AS (
+                SELECT company_id, partner_id, %(amounts)s
+                  FROM dso_ageing_total
+                 WHERE (SELECT fresh FROM fresh)
+                   AND COALESCE(partner_id, 0) NOT IN (SELECT * FROM changed)
+                 UNION ALL
+                SELECT * FROM (%(changed_sums)s) changed_sums
+                 WHERE (SELECT fresh FROM fresh)
+                 UNION ALL
+                SELECT * FROM (%(all_sums)s) all_sums
+                 WHERE NOT (SELECT fresh FROM fresh)
+            )
+            SELECT rows.company_id::bigint * 4294967296 + COALESCE(rows.partner_id, 0) AS id,
+                   rows.company_id,
+                   rows.partner_id,
+                   customer.user_id,
+                   company.currency_id,
+                   %(amounts)s
+              FROM rows
+              JOIN res_company company ON company.id = rows.company_id
+         LEFT JOIN res_partner customer ON customer.id = rows.partner_id
+            """,
+            changed=changed,
+            amounts=amounts,
+            changed_sums=Total._customers_sums_query(SQL("SELECT * FROM changed")),
+            all_sums=Total._sums_query(),
+        )
+
+    def init(self):
+        drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._view_query(),
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_open_items(self):
+        """The customer's open items in the ageing of the open items."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dso_contacts.dso_ageing_report_action"
+        )
+        Report = self.env["dso.ageing.report"]
+        domain = [("company_id", "=", self.company_id.id)]
+        if self.partner_id:
+            domain += Report._customer_domain(self.partner_id)
+        else:
+            domain.append(("line_partner_id", "=", False))
+        action.update(
+            {
+                "name": self.env._(
+                    "Open items of %(customer)s",
+                    customer=self.partner_id.display_name or self.env._("no customer"),
+                ),
+                "domain": domain,
+                "context": {},
+            }
+        )
+        return action
