@@ -38,3 +38,4 @@ from . import test_reminder_both_channels
 from . import test_cockpit_figures
 from . import test_work_today
 from . import test_dashboard
+from . import test_ageing_totals
