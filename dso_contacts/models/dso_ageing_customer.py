@@ -149,9 +149,10 @@ class DsoAgeingCustomer(models.Model):
         action.update(
             {
                 "name": self.env._(
-                    "Open items of %(customer)s",
-                    customer=self.partner_id.display_name or self.env._("no customer"),
-                ),
+                    "Open items of %(customer)s", customer=self.partner_id.display_name
+                )
+                if self.partner_id
+                else self.env._("Open items"),
                 "domain": domain,
                 "context": {},
             }

@@ -41,14 +41,15 @@ class DsoAgeingTotal(models.Model):
     )
     date = fields.Date(required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    amount_not_due = fields.Monetary(readonly=True)
-    amount_period_1 = fields.Monetary(readonly=True)
-    amount_period_2 = fields.Monetary(readonly=True)
-    amount_period_3 = fields.Monetary(readonly=True)
-    amount_period_4 = fields.Monetary(readonly=True)
-    amount_credit = fields.Monetary(readonly=True)
-    amount_residual = fields.Monetary(readonly=True)
-    amount_overdue = fields.Monetary(readonly=True)
+    # the labels of the ageing by customer's columns
+    amount_not_due = fields.Monetary(string="Not Due", readonly=True)
+    amount_period_1 = fields.Monetary(string="Period 1", readonly=True)
+    amount_period_2 = fields.Monetary(string="Period 2", readonly=True)
+    amount_period_3 = fields.Monetary(string="Period 3", readonly=True)
+    amount_period_4 = fields.Monetary(string="Period 4", readonly=True)
+    amount_credit = fields.Monetary(string="Open Credits", readonly=True)
+    amount_residual = fields.Monetary(string="Open Amount", readonly=True)
+    amount_overdue = fields.Monetary(string="Overdue", readonly=True)
 
     def init(self):
         # one row per company and customer (the items without partner in a

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+LIMIT_FIELDS = frozenset({"dso_ageing_limit_1", "dso_ageing_limit_2", "dso_ageing_limit_3"})
+
 
 class ResCompany(models.Model):
     """The collection cockpit's settings: the limits of the ageing buckets
@@ -47,6 +49,14 @@ class ResCompany(models.Model):
                         company=company.display_name,
                     )
                 )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if LIMIT_FIELDS.intersection(vals):
+            # every stored total of the company is in other buckets now: they
+            # are computed again (one SQL statement, a settings change is rare)
+            self.env["dso.ageing.total"]._refresh(full=True)
+        return res
 
     def _dso_ageing_bucket_labels(self):
         """Labels of the ageing buckets for this company's limits."""

@@ -318,6 +318,10 @@ class TestAgeingTotals(FiguresCommon):
             rows.mapped("amount_overdue"), sorted(rows.mapped("amount_overdue"))[::-1]
         )
         self.company_a.dso_ageing_limit_1 = 15
+        # the stored totals follow the new limits
+        self.assertFalse(self._changed())
+        ageing = self.assertAgeingIsLedger()
+        self.assertEqual(ageing[self.company_a.id, self.beta_twin.id][2][1:3], [0.0, 210.0])
         labels = Customers.fields_get(["amount_period_1", "amount_period_4"], ["string"])
         self.assertEqual(labels["amount_period_1"]["string"], "1-15 days")
         self.assertEqual(labels["amount_period_4"]["string"], "Over 90 days")
