@@ -16,6 +16,14 @@ times on each, as a Billing user (record rules applied):
   opens it: the groups' ``web_read_group``, then a plain page);
 - the company DSO (standard, 90 days) and the countback DSO;
 - the customer form's figures (DSO and ageing of one customer);
+- the ageing by customer (``dso.ageing.customer``, from the stored totals):
+  its list as the menu opens it (``web_search_read``, the view's order, 80
+  rows), its pivot (salesperson x bucket), the same list with 1,000
+  customers changed since the last refresh (read live), and the scheduled
+  action's refresh: in full (the first run of a day) and after 1,000
+  changed customers;
+- the dashboard's ageing alone (its buckets and top 10 overdue customers,
+  from the ageing by customer);
 - a monthly snapshot (every scope, with the ageing at the month's end).
 
 Prints the median of the runs (ms), the 1M/100k ratio and the target
@@ -445,15 +453,70 @@ def worker_measure(env, args, odoo):
         customer.invalidate_recordset()
         return customer.dso_dso, customer.dso_amount_period_1
 
+    Customers = env["dso.ageing.customer"].with_user(user)
+    Totals = env["dso.ageing.total"]
+    customer_amounts = [*BUCKET_FIELDS.values(), "amount_overdue", "amount_residual"]
+
+    def customers_list():
+        # as the web client opens the list: the view's order, 80 rows, the
+        # fields of the list (and the count, the page being full)
+        return Customers.web_search_read(
+            [],
+            {
+                "company_id": {"fields": {"display_name": {}}},
+                "partner_id": {"fields": {"display_name": {}}},
+                "user_id": {"fields": {"display_name": {}}},
+                "currency_id": {"fields": {}},
+                **{name: {} for name in customer_amounts},
+            },
+            order="amount_overdue desc, amount_residual desc, id",
+            limit=80,
+        )
+
+    def customers_pivot():
+        # the pivot as it opens: the total, then the salespeople's rows, the
+        # view's measures
+        measures = [f"{name}:sum" for name in customer_amounts]
+        Customers.read_group([], measures, [], lazy=False)
+        return Customers.read_group([], measures, ["user_id"], lazy=False)
+
+    company = env.ref("base.main_company")
+
+    def dashboard_ageing():
+        # the dashboard's buckets and top 10, without the DSO engine's part
+        domain = [("company_id", "=", company.id)]
+        Customers._read_group(domain, [], [f"{name}:sum" for name in BUCKET_FIELDS.values()])
+        return Customers._read_group(
+            [*domain, ("partner_id", "!=", False), ("amount_overdue", "!=", 0)],
+            ["partner_id"],
+            ["amount_overdue:sum"],
+            order="amount_overdue:sum desc",
+            limit=10,
+        )
+
+    def once(function):
+        t0 = time.perf_counter()
+        result = function()
+        env.invalidate_all()
+        return (time.perf_counter() - t0) * 1000, result
+
     timings = {}
     results = {}
     runs = args.runs
     load_before = os.getloadavg()
+    # the first run of the day's scheduled action (the build wrote the items
+    # by SQL: nothing is stored yet)
+    timings["refresh of the stored totals, in full (once)"], _count = once(
+        lambda: Totals._refresh(full=True)
+    )
     for label, function in (
+        ("ageing by customer: list as the menu opens it (80 rows)", customers_list),
+        ("ageing by customer: pivot salesperson x bucket", customers_pivot),
+        ("dashboard's ageing and top 10 from the stored totals", dashboard_ageing),
         ("ageing pivot: customer x bucket (4 read_group)", lambda: pivot("partner_id")),
         ("ageing pivot: salesperson x bucket (4 read_group)", lambda: pivot("user_id")),
-        ("ageing list as the menu opens it (80 customer groups)", list_grouped),
-        ("ageing list: first page of 80 items", list_page),
+        ("open items grouped by customer (80 groups, the former opening)", list_grouped),
+        ("open items: first page of 80 (the Open items menu)", list_page),
         ("company DSO 90 days (standard + countback)", lambda: Engine._figures(today, 90)),
         ("DSO 90 days per salesperson", lambda: Engine._figures(today, 90, "salesperson")),
         (
@@ -464,6 +527,15 @@ def worker_measure(env, args, odoo):
         ("collection dashboard (menu and form)", dashboard),
     ):
         timings[label], results[label] = _median_ms(env, function, runs)
+    # 1,000 customers changed since the last refresh: read live by the list,
+    # then refreshed by the scheduled action
+    env.cr.execute(
+        "SELECT id FROM res_partner WHERE name LIKE 'Bench customer %%' ORDER BY id LIMIT 1000"
+    )
+    env["dso.ageing.change"]._log_partners([row[0] for row in env.cr.fetchall()])
+    label = "ageing by customer: list, 1,000 customers changed (live)"
+    timings[label], results[label] = _median_ms(env, customers_list, runs)
+    timings["refresh after 1,000 changed customers (once)"], refreshed = once(Totals._refresh)
     Snapshot = env["dso.dso.snapshot"].with_user(manager)
     t0 = time.perf_counter()
     snapshots = Snapshot._take(today.replace(day=1))
@@ -481,6 +553,10 @@ def worker_measure(env, args, odoo):
     )
     ledger = env.cr.fetchone()[0]
     ageing_total = Report.read_group([], measure, [], lazy=False)[0]["amount_residual"]
+    customers_total = Customers.read_group([], measure, [], lazy=False)[0]["amount_residual"]
+    list_rows = results["ageing by customer: list as the menu opens it (80 rows)"]["records"]
+    env.cr.execute("SELECT max(amount_overdue) FROM dso_ageing_total")
+    largest_overdue = env.cr.fetchone()[0]
     company_figures = results["company DSO 90 days (standard + countback)"]
     (values,) = company_figures.values()
     env.cr.execute("SELECT count(*) FROM res_partner WHERE name LIKE 'Bench customer %%'")
@@ -491,6 +567,13 @@ def worker_measure(env, args, odoo):
         "timings": timings,
         "checks": {
             "ageing total = receivable residuals": f"{ageing_total:.2f} = {float(ledger):.2f}",
+            "ageing by customer total = receivable residuals": (
+                f"{customers_total:.2f} = {float(ledger):.2f}"
+            ),
+            "list's first row = largest stored overdue": (
+                f"{list_rows[0]['amount_overdue']:.2f} = {largest_overdue:.2f}"
+            ),
+            "customers refreshed after 1,000 logged": refreshed,
             "company DSO (90 d)": f"{values['dso']:.1f}",
             "company countback DSO": f"{values['countback_dso']}",
             "snapshot rows": len(snapshots),
