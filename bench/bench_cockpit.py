@@ -150,7 +150,7 @@ def print_size(size, result):
     )
     for label, value in result["timings"].items():
         verdict = "ok" if value < TARGET_MS else "MISSED"
-        log(f"  {label:<58} {value:9.1f}  {verdict}")
+        log(f"  {label:<66} {value:9.1f}  {verdict}")
     for label, value in result["checks"].items():
         log(f"  check: {label}: {value}")
 
@@ -161,7 +161,7 @@ def print_summary(sizes, results):
     small, big = (results[size]["timings"] for size in sizes)
     log(f"\n{sizes[1]:,}/{sizes[0]:,} ratio (time)")
     for label in small:
-        log(f"  {label:<58} {big[label] / small[label]:6.2f}")
+        log(f"  {label:<66} {big[label] / small[label]:6.2f}")
 
 
 # ----------------------------------------------------------------------
