@@ -259,6 +259,61 @@ class TestCockpitFigures(FiguresCommon):
         for key, buckets in ageing.items():
             self.assertAlmostEqual(sum(buckets.values()), receivables[key], places=2)
 
+    def test_receivables_of_today_with_items_dated_after_today(self):
+        """Today's receivables come from the stored ageing totals less the
+        items dated after today: a payment dated next week of an invoice
+        posted before, and an invoice dated next week, change the open
+        residuals but not the receivables at today."""
+        later = self.today + timedelta(days=7)
+        self._pay(self.late, date=later)
+        self._pay(self.in_eur, 100.0, date=later)
+        future = self._invoice(self.beta, later + timedelta(days=30), 90.0)
+        future.button_draft()
+        future.write({"invoice_date": later, "date": later})
+        future.action_post()
+        Engine = (
+            self.env["dso.dso"]
+            .with_user(self.billing)
+            .with_context(allowed_company_ids=(self.company_a + self.company_b).ids)
+        )
+        self.assertTrue(Engine._is_database_today(self.today))
+        figures = Engine._receivables(self.today)
+        for company in self.company_a + self.company_b:
+            [(balance,)] = self.env["account.move.line"]._read_group(
+                [
+                    ("account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("date", "<=", self.today),
+                    ("company_id", "=", company.id),
+                ],
+                [],
+                ["balance:sum"],
+            )
+            self.assertAlmostEqual(figures[company.id, 0], balance, places=2)
+            # the same as the balances summed by customer (read from the items)
+            by_customer = Engine._receivables(self.today, "customer", companies=company)
+            self.assertAlmostEqual(
+                sum(v for (c, _k), v in by_customer.items() if c == company.id),
+                balance,
+                places=2,
+            )
+        self.assertNotAlmostEqual(
+            figures[self.company_a.id, 0],
+            sum(
+                self.env["account.move.line"]
+                .search(
+                    [
+                        ("account_type", "=", "asset_receivable"),
+                        ("parent_state", "=", "posted"),
+                        ("company_id", "=", self.company_a.id),
+                    ]
+                )
+                .mapped("amount_residual")
+            ),
+            places=2,
+            msg="the payments dated after today are not in today's receivables",
+        )
+
     def test_ageing_of_a_past_date(self):
         """Before the payments, the invoices were owed whole."""
         Engine = (
