@@ -44,6 +44,31 @@ class FiguresCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _pay(cls, invoice, amount=None, date=None):
+        """Register a payment of ``invoice`` (in full, or ``amount``) on
+        ``date`` (today), as the invoice's button does."""
+        values = {"payment_date": date or cls.today}
+        if amount:
+            values["amount"] = amount
+        return (
+            cls.env["account.payment.register"]
+            .with_company(invoice.company_id)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(values)
+            ._create_payments()
+        )
+
+    def _as_user(self, model, user=None, companies=None):
+        """``model`` as ``user`` (the Billing user of both companies) with
+        ``companies`` selected in the switcher (both)."""
+        companies = companies or self.company_a + self.company_b
+        return (
+            self.env[model]
+            .with_user(user or self.billing)
+            .with_context(allowed_company_ids=companies.ids)
+        )
+
+    @classmethod
     def _setup_company_b(cls):
         return cls.setup_other_company(name="Company B")["company"]
 

@@ -63,12 +63,7 @@ class TestAgeingTotals(FiguresCommon):
     # ------------------------------------------------------------------
 
     def _customers(self, user=None, companies=None):
-        companies = companies or self.company_a + self.company_b
-        return (
-            self.env["dso.ageing.customer"]
-            .with_user(user or self.billing)
-            .with_context(allowed_company_ids=companies.ids)
-        )
+        return self._as_user("dso.ageing.customer", user, companies)
 
     def _ledger(self):
         """{(company id, customer id): open amount} from Odoo's journal
@@ -135,18 +130,6 @@ class TestAgeingTotals(FiguresCommon):
             SQL("SELECT company_id, partner_id, amount_residual, date FROM dso_ageing_total")
         )
         return {(c, p): (amount, date) for c, p, amount, date in self.env.cr.fetchall()}
-
-    def _pay(self, invoice, amount=None):
-        values = {"payment_date": self.today}
-        if amount:
-            values["amount"] = amount
-        return (
-            self.env["account.payment.register"]
-            .with_company(invoice.company_id)
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create(values)
-            ._create_payments()
-        )
 
     def assertRefreshedIsLedger(self):
         """After the scheduled action: nothing logged, the stored totals

@@ -101,26 +101,8 @@ class TestCockpitFigures(FiguresCommon):
         cls.b_chf = cls._invoice(cls.beta, today - 35 * days, 250.0, company=cls.company_b)
         cls._pay(cls.b_chf, 50.0)
 
-    @classmethod
-    def _pay(cls, invoice, amount=None, date=None):
-        values = {"payment_date": date or cls.today}
-        if amount:
-            values["amount"] = amount
-        return (
-            cls.env["account.payment.register"]
-            .with_company(invoice.company_id)
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create(values)
-            ._create_payments()
-        )
-
     def _report(self, user=None, companies=None):
-        companies = companies or self.company_a + self.company_b
-        return (
-            self.env["dso.ageing.report"]
-            .with_user(user or self.billing)
-            .with_context(allowed_company_ids=companies.ids)
-        )
+        return self._as_user("dso.ageing.report", user, companies)
 
     # ------------------------------------------------------------------
     # Ageing
