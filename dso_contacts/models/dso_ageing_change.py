@@ -59,11 +59,13 @@ class DsoAgeingChange(models.Model):
         )
 
     @api.model
-    def _changed_customers_sql(self):
+    def _changed_customers_sql(self, change_ids=None):
         """SQL of the customers logged (their commercial partners; 0 for the
-        items without partner)."""
+        items without partner), by the log rows ``change_ids`` (all)."""
         return SQL(
             """SELECT DISTINCT COALESCE(p.commercial_partner_id, c.partner_id, 0)
                  FROM dso_ageing_change c
-            LEFT JOIN res_partner p ON p.id = c.partner_id"""
+            LEFT JOIN res_partner p ON p.id = c.partner_id
+                WHERE %s""",
+            SQL("c.id IN %s", change_ids) if change_ids else SQL("TRUE"),
         )

@@ -2,7 +2,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, drop_view_if_exists
 
-from .dso_ageing_report import BUCKET_FIELDS
 from .dso_ageing_total import AMOUNT_FIELDS
 
 
@@ -68,11 +67,7 @@ class DsoAgeingCustomer(models.Model):
         """The bucket columns are labelled with the current company's limits,
         as in the ageing of the open items."""
         result = super().fields_get(allfields=allfields, attributes=attributes)
-        for bucket, label in self.env.company._dso_ageing_bucket_labels():
-            name = BUCKET_FIELDS[bucket]
-            if "string" in result.get(name, {}):
-                result[name]["string"] = label
-        return result
+        return self.env.company._dso_label_bucket_columns(result)
 
     # ------------------------------------------------------------------
     # The view

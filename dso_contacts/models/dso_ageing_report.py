@@ -111,14 +111,7 @@ class DsoAgeingReport(models.Model):
         """The buckets and their columns are labelled with the current
         company's limits (1-30 days ...)."""
         result = super().fields_get(allfields=allfields, attributes=attributes)
-        labels = self.env.company._dso_ageing_bucket_labels()
-        if "selection" in result.get("bucket", {}):
-            result["bucket"]["selection"] = labels
-        for bucket, label in labels:
-            name = BUCKET_FIELDS[bucket]
-            if "string" in result.get(name, {}):
-                result[name]["string"] = label
-        return result
+        return self.env.company._dso_label_bucket_columns(result)
 
     # ------------------------------------------------------------------
     # The view

@@ -177,15 +177,7 @@ class DsoAgeingTotal(models.Model):
             )
             _logger.info("Ageing totals: %s rows computed in full", cr.rowcount)
         elif change_ids:
-            cr.execute(
-                SQL(
-                    """SELECT DISTINCT COALESCE(p.commercial_partner_id, c.partner_id, 0)
-                         FROM dso_ageing_change c
-                    LEFT JOIN res_partner p ON p.id = c.partner_id
-                        WHERE c.id IN %s""",
-                    change_ids,
-                )
-            )
+            cr.execute(self.env["dso.ageing.change"]._changed_customers_sql(change_ids))
             customer_ids = tuple(row[0] for row in cr.fetchall())
             count = len(customer_ids)
             cr.execute(

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_date
+from odoo.tools import format_date
 
 OVERDUE_FIELDS = ("amount_period_1", "amount_period_2", "amount_period_3", "amount_period_4")
 BUCKET_AMOUNTS = ("amount_not_due", *OVERDUE_FIELDS, "amount_credit")
@@ -161,8 +161,7 @@ class DsoCollectionDashboard(models.Model):
         engine = self.env["dso.dso"].with_company(company)
         # the ageing by customer ages on the database's date: on another day
         # (the company's time zone past midnight) the engine ages the items
-        self.env.cr.execute(SQL("SELECT CURRENT_DATE"))
-        stored = self.env.cr.fetchone()[0] == date
+        stored = engine._is_database_today(date)
         figures = engine._figures(date, days, companies=company, ageing=not stored)
         values = dict.fromkeys(
             (

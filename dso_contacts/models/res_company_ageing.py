@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .dso_ageing_report import BUCKET_FIELDS
+
 LIMIT_FIELDS = frozenset({"dso_ageing_limit_1", "dso_ageing_limit_2", "dso_ageing_limit_3"})
 
 
@@ -57,6 +59,18 @@ class ResCompany(models.Model):
             # are computed again (one SQL statement, a settings change is rare)
             self.env["dso.ageing.total"]._refresh(full=True)
         return res
+
+    def _dso_label_bucket_columns(self, fields_info):
+        """Label the bucket amount columns of a ``fields_get`` result (and
+        its ``bucket`` selection, if any) with this company's limits."""
+        labels = self._dso_ageing_bucket_labels()
+        if "selection" in fields_info.get("bucket", {}):
+            fields_info["bucket"]["selection"] = labels
+        for bucket, label in labels:
+            name = BUCKET_FIELDS[bucket]
+            if "string" in fields_info.get(name, {}):
+                fields_info[name]["string"] = label
+        return fields_info
 
     def _dso_ageing_bucket_labels(self):
         """Labels of the ageing buckets for this company's limits."""
