@@ -58,7 +58,7 @@ class DsoAgeingCustomer(models.Model):
             "dso_ageing_limit_2",
             "dso_ageing_limit_3",
         ],
-        "dso.ageing.total": ["company_id", "partner_id", "date", *AMOUNT_FIELDS],
+        "dso.ageing.total": ["company_id", "partner_id", "date", "first_item", *AMOUNT_FIELDS],
         "dso.ageing.change": ["partner_id"],
     }
 
@@ -88,7 +88,7 @@ class DsoAgeingCustomer(models.Model):
                   FROM dso_ageing_total
             ), changed AS MATERIALIZED (%(changed)s),
             rows AS (
-                SELECT company_id, partner_id, %(amounts)s
+                SELECT company_id, partner_id, %(amounts)s, first_item
                   FROM dso_ageing_total
                  WHERE (SELECT fresh FROM fresh)
                    AND COALESCE(partner_id, 0) NOT IN (SELECT * FROM changed)
@@ -99,7 +99,7 @@ class DsoAgeingCustomer(models.Model):
                 SELECT * FROM (%(all_sums)s) all_sums
                  WHERE NOT (SELECT fresh FROM fresh)
             )
-            SELECT rows.company_id::bigint * 4294967296 + COALESCE(rows.partner_id, 0) AS id,
+            SELECT rows.first_item AS id,
                    rows.company_id,
                    rows.partner_id,
                    customer.user_id,

@@ -50,6 +50,10 @@ class DsoAgeingTotal(models.Model):
     amount_credit = fields.Monetary(string="Open Credits", readonly=True)
     amount_residual = fields.Monetary(string="Open Amount", readonly=True)
     amount_overdue = fields.Monetary(string="Overdue", readonly=True)
+    # the customer's open item of the smallest id: the id of its row in the
+    # ageing by customer (an int4, as XML-RPC carries; unique, since an item
+    # has one company and one customer; the same until that item is settled)
+    first_item = fields.Integer(string="Journal Item", readonly=True)
 
     def init(self):
         # one row per company and customer (the items without partner in a
@@ -71,7 +75,8 @@ class DsoAgeingTotal(models.Model):
         """SQL: the open amounts per company and customer by bucket on
         today (``CURRENT_DATE``, as the ageing view), of the open items
         that also match ``where`` (on ``aml`` and its partner ``partner``),
-        columns company_id, partner_id, then ``AMOUNT_FIELDS``."""
+        columns company_id, partner_id, then ``AMOUNT_FIELDS``, then the
+        smallest id of the items (``first_item``)."""
         Report = self.env["dso.ageing.report"]
         bucket = Report._bucket_sql(
             SQL("CURRENT_DATE - COALESCE(aml.date_maturity, aml.date)"),
@@ -92,6 +97,7 @@ class DsoAgeingTotal(models.Model):
                 OVERDUE_BUCKETS,
             )
         )
+        sums.append(SQL("MIN(aml.id)"))
         return SQL(
             """SELECT aml.company_id AS company_id,
                       COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
@@ -161,7 +167,8 @@ class DsoAgeingTotal(models.Model):
         cr.execute(SQL("SELECT id FROM dso_ageing_change"))
         change_ids = tuple(row[0] for row in cr.fetchall())
         columns = SQL(", ").join(
-            SQL.identifier(name) for name in ("company_id", "partner_id", *AMOUNT_FIELDS)
+            SQL.identifier(name)
+            for name in ("company_id", "partner_id", *AMOUNT_FIELDS, "first_item")
         )
         table = SQL.identifier(self._table)
         count = None

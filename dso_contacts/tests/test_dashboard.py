@@ -72,15 +72,9 @@ class TestCollectionDashboard(FiguresCommon, HttpCase):
         self.assertEqual(action["res_model"], "dso.collection.dashboard")
         return Dashboard.browse(action["res_id"])
 
-    def _rpc(self, user, method, args, **kwargs):
+    def _rpc(self, user, method, args, model="dso.collection.dashboard", **kwargs):
         return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname,
-            user.id,
-            user.login,
-            "dso.collection.dashboard",
-            method,
-            args,
-            kwargs,
+            self.env.cr.dbname, user.id, user.login, model, method, args, kwargs
         )
 
     def test_dashboard_shows_the_engine_figures(self):
@@ -231,6 +225,47 @@ class TestCollectionDashboard(FiguresCommon, HttpCase):
         with self.assertRaisesRegex(Fault, "not allowed to modify"):
             self._rpc(self.billing_b, "write", [dashboard_b.ids, {"user_id": self.billing.id}])
         self.assertEqual(dashboard_b.user_id, self.billing_b)
+
+    @mute_logger("odoo.http", "odoo.models")
+    def test_ageing_by_customer_over_xmlrpc_is_of_the_users_companies(self):
+        """A Billing user of company B reads B's ageing by customer over
+        XML-RPC, nothing of A, even asking for A's rows or A in its allowed
+        companies; nobody writes a stored figure."""
+        self.env["dso.ageing.total"]._refresh(full=True)
+        Ageing = self.env["dso.ageing.customer"]
+        row_a = Ageing.search([("company_id", "=", self.company_a.id)], limit=1)
+        self.assertTrue(row_a)
+        rows = self._rpc(
+            self.billing_b,
+            "search_read",
+            [[]],
+            model="dso.ageing.customer",
+            fields=["company_id", "partner_id", "amount_period_1"],
+        )
+        self.assertEqual(
+            [(r["company_id"][0], r["partner_id"][0], r["amount_period_1"]) for r in rows],
+            [(self.company_b.id, self.gamma.id, 9000.0)],
+        )
+        with self.assertRaisesRegex(Fault, "read"):
+            self._rpc(
+                self.billing_b, "read", [row_a.ids, ["amount_residual"]], model=row_a._name
+            )
+        with self.assertRaisesRegex(Fault, "unauthorized or invalid companies"):
+            self._rpc(
+                self.billing_b,
+                "search_read",
+                [[]],
+                model=row_a._name,
+                context={"allowed_company_ids": self.company_a.ids},
+            )
+        for model, method, args in (
+            ("dso.ageing.total", "search_read", [[]]),
+            ("dso.ageing.total", "_refresh", []),
+            ("dso.ageing.customer", "write", [row_a.ids, {"amount_residual": 0}]),
+        ):
+            with self.subTest(model=model, method=method):
+                with self.assertRaises(Fault):
+                    self._rpc(self.billing, method, args, model=model)
 
     def test_dashboard_tour(self):
         self.start_tour(
