@@ -3,7 +3,7 @@
     "name": "Contacts for Collection",
     "summary": "Customer contacts, contact for collection, contact imports "
     "and automatic payment reminders by email and SMS",
-    "version": "18.0.1.7.0",
+    "version": "18.0.1.7.1",
     "category": "Accounting/Accounting",
     "author": "dso_contacts developers",
     "website": "https://github.com/dso-contacts/dso_contacts",

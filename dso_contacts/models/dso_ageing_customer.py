@@ -12,9 +12,9 @@ class DsoAgeingCustomer(models.Model):
     A SQL view over the stored totals (``dso.ageing.total``, about one row
     per customer) for the customers not changed since they were computed,
     and the live sums of the open items for the customers of the change log
-    (every customer when the totals are not of today): its figures are those
-    of the open items at every moment, read from ~100,000 rows rather than
-    1,000,000."""
+    (every customer when no totals are stored for today): its figures are
+    those of the open items at every moment, read from ~100,000 rows rather
+    than 1,000,000."""
 
     _name = "dso.ageing.customer"
     _description = "Ageing by Customer"
@@ -84,13 +84,12 @@ class DsoAgeingCustomer(models.Model):
         return SQL(
             """
             WITH fresh AS (
-                SELECT COALESCE(MIN(date) = CURRENT_DATE, FALSE) AS fresh
-                  FROM dso_ageing_total
+                SELECT %(fresh)s AS fresh
             ), changed AS MATERIALIZED (%(changed)s),
             rows AS (
-                SELECT company_id, partner_id, %(amounts)s, first_item
+                SELECT company_id, partner_id, %(amounts)s, first_item, date
                   FROM dso_ageing_total
-                 WHERE (SELECT fresh FROM fresh)
+                 WHERE (SELECT fresh FROM fresh) AND date = CURRENT_DATE
                    AND COALESCE(partner_id, 0) NOT IN (SELECT * FROM changed)
                  UNION ALL
                 SELECT * FROM (%(changed_sums)s) changed_sums
@@ -109,6 +108,7 @@ class DsoAgeingCustomer(models.Model):
               JOIN res_company company ON company.id = rows.company_id
          LEFT JOIN res_partner customer ON customer.id = rows.partner_id
             """,
+            fresh=Total._fresh_sql(),
             changed=changed,
             amounts=amounts,
             changed_sums=Total._customers_sums_query(SQL("SELECT * FROM changed")),

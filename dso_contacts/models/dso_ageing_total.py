@@ -12,6 +12,9 @@ _logger = logging.getLogger(__name__)
 OVERDUE_BUCKETS = ("1_period", "2_period", "3_period", "4_period")
 # the columns of the totals, in the order of the queries below
 AMOUNT_FIELDS = (*BUCKET_FIELDS.values(), "amount_residual", "amount_overdue")
+# the days after the database's date each refresh stores the totals of
+# (0: today, 1: tomorrow)
+DAYS_AHEAD = (0, 1)
 
 
 class DsoAgeingTotal(models.Model):
@@ -22,11 +25,18 @@ class DsoAgeingTotal(models.Model):
 
     Filled by set-based SQL (one ``INSERT ... SELECT ... GROUP BY`` over the
     open items, the rule of ``dso.ageing.report``), never by a loop over
-    records: in full when the module is installed or updated and when the
-    stored date is not today (the buckets move with the days), and for the
-    customers of the change log (``dso.ageing.change``) by the scheduled
-    action every 10 minutes. Between two refreshes ``dso.ageing.customer``
-    reads the logged customers live, so its figures are never stale."""
+    records: in full when the module is installed or updated and when no
+    totals are stored for tomorrow, and for the customers of the change log
+    (``dso.ageing.change``) by the scheduled action every 10 minutes. Between
+    two refreshes ``dso.ageing.customer`` reads the logged customers live, so
+    its figures are never stale.
+
+    Each refresh stores two sets of rows: the items aged today and the same
+    items aged tomorrow (``DAYS_AHEAD``, one pass over the items). The
+    buckets move with the days; computed ahead, the set of the new day is
+    there at midnight, and the first user of a day reads it as fast as any
+    other (rather than every open item live until the scheduled action's
+    first run of the day)."""
 
     _name = "dso.ageing.total"
     _description = "Ageing: Stored Totals per Customer"
@@ -56,13 +66,14 @@ class DsoAgeingTotal(models.Model):
     first_item = fields.Integer(string="Journal Item", readonly=True)
 
     def init(self):
-        # one row per company and customer (the items without partner in a
-        # row of their own): the refresh deletes and inserts by customer
+        # one row per company, customer and day (the items without partner
+        # in a row of their own): the refresh deletes and inserts by customer
+        self.env.cr.execute(SQL("DROP INDEX IF EXISTS dso_ageing_total_company_partner_uniq"))
         create_unique_index(
             self.env.cr,
-            "dso_ageing_total_company_partner_uniq",
+            "dso_ageing_total_company_partner_date_uniq",
             self._table,
-            ["COALESCE(partner_id, 0)", "company_id"],
+            ["COALESCE(partner_id, 0)", "company_id", "date"],
         )
         self._refresh(full=True)
 
@@ -71,15 +82,17 @@ class DsoAgeingTotal(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _sums_query(self, where=None):
+    def _sums_query(self, where=None, days_ahead=(0,)):
         """SQL: the open amounts per company and customer by bucket on
-        today (``CURRENT_DATE``, as the ageing view), of the open items
-        that also match ``where`` (on ``aml`` and its partner ``partner``),
+        today (``CURRENT_DATE``, as the ageing view) and on each day
+        ``days_ahead`` after it, of the open items that also match ``where``
+        (on ``aml`` and its partner ``partner``), one pass over the items;
         columns company_id, partner_id, then ``AMOUNT_FIELDS``, then the
-        smallest id of the items (``first_item``)."""
+        smallest id of the items (``first_item``), then the day they are
+        aged on (``date``)."""
         Report = self.env["dso.ageing.report"]
         bucket = Report._bucket_sql(
-            SQL("CURRENT_DATE - COALESCE(aml.date_maturity, aml.date)"),
+            SQL("day.date - COALESCE(aml.date_maturity, aml.date)"),
             SQL("aml.amount_residual"),
         )
         sums = [
@@ -101,21 +114,24 @@ class DsoAgeingTotal(models.Model):
         return SQL(
             """SELECT aml.company_id AS company_id,
                       COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
-                      %(sums)s
+                      %(sums)s, day.date AS date
                  FROM account_move_line aml
                  JOIN res_company company ON company.id = aml.company_id
             LEFT JOIN res_partner partner ON partner.id = aml.partner_id
+           CROSS JOIN (SELECT (CURRENT_DATE + ahead)::date AS date
+                         FROM unnest(%(days_ahead)s::int[]) ahead) day
            CROSS JOIN LATERAL (SELECT %(bucket)s AS bucket) b
                 WHERE %(open)s AND %(where)s
-             GROUP BY 1, 2""",
+             GROUP BY 1, 2, day.date""",
             sums=SQL(", ").join(sums),
+            days_ahead=list(days_ahead),
             bucket=bucket,
             open=Report._open_item_where(),
             where=where or SQL("TRUE"),
         )
 
     @api.model
-    def _customers_sums_query(self, customers_sql):
+    def _customers_sums_query(self, customers_sql, days_ahead=(0,)):
         """SQL: ``_sums_query`` of the customers ``customers_sql`` returns
         (0 for the items without partner). By the item's partner, without
         OR, so that PostgreSQL reads the items by the open items' partial
@@ -130,14 +146,16 @@ class DsoAgeingTotal(models.Model):
                     """aml.partner_id IN (SELECT id FROM res_partner
                                           WHERE commercial_partner_id IN (%s))""",
                     customers_sql,
-                )
+                ),
+                days_ahead,
             ),
             without_partner=self._sums_query(
                 SQL(
                     "aml.partner_id IS NULL "
                     "AND EXISTS (SELECT FROM (%s) c(id) WHERE c.id = 0)",
                     customers_sql,
-                )
+                ),
+                days_ahead,
             ),
         )
 
@@ -146,19 +164,24 @@ class DsoAgeingTotal(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _is_fresh(self):
-        """Whether the stored totals were computed today (the database's
-        date, as the ageing view's)."""
-        self.env.cr.execute(
-            SQL("SELECT MIN(date) = CURRENT_DATE FROM %s", SQL.identifier(self._table))
+    def _fresh_sql(self, ahead=0):
+        """SQL: whether totals are stored for the database's date plus
+        ``ahead`` days (0: today, the day the ageing view ages on)."""
+        return SQL(
+            "EXISTS (SELECT FROM dso_ageing_total WHERE date = CURRENT_DATE + %s)", ahead
         )
-        return bool(self.env.cr.fetchone()[0])
+
+    @api.model
+    def _is_fresh(self, ahead=0):
+        self.env.cr.execute(SQL("SELECT %s", self._fresh_sql(ahead)))
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _refresh(self, full=False):
-        """Compute the stored totals again: all of them with ``full`` or
-        when they are not of today, else those of the customers logged
-        since. Returns the number of customers refreshed (None: all)."""
+        """Compute the stored totals again (for each of ``DAYS_AHEAD``): all
+        of them with ``full`` or when none are stored for the last of those
+        days (a new day), else those of the customers logged since. Returns
+        the number of customers refreshed (None: all)."""
         for model in ("account.move.line", "res.partner", "res.company", "dso.ageing.change"):
             self.env[model].flush_model()
         cr = self.env.cr
@@ -168,18 +191,18 @@ class DsoAgeingTotal(models.Model):
         change_ids = tuple(row[0] for row in cr.fetchall())
         columns = SQL(", ").join(
             SQL.identifier(name)
-            for name in ("company_id", "partner_id", *AMOUNT_FIELDS, "first_item")
+            for name in ("company_id", "partner_id", *AMOUNT_FIELDS, "first_item", "date")
         )
         table = SQL.identifier(self._table)
         count = None
-        if full or not self._is_fresh():
+        if full or not self._is_fresh(DAYS_AHEAD[-1]):
             cr.execute(SQL("DELETE FROM %s", table))
             cr.execute(
                 SQL(
-                    "INSERT INTO %s (%s, date) SELECT *, CURRENT_DATE FROM (%s) sums",
+                    "INSERT INTO %s (%s) SELECT * FROM (%s) sums",
                     table,
                     columns,
-                    self._sums_query(),
+                    self._sums_query(days_ahead=DAYS_AHEAD),
                 )
             )
             _logger.info("Ageing totals: %s rows computed in full", cr.rowcount)
@@ -192,11 +215,11 @@ class DsoAgeingTotal(models.Model):
             )
             cr.execute(
                 SQL(
-                    "INSERT INTO %s (%s, date) SELECT *, CURRENT_DATE FROM (%s) sums",
+                    "INSERT INTO %s (%s) SELECT * FROM (%s) sums",
                     table,
                     columns,
                     self._customers_sums_query(
-                        SQL("SELECT unnest(%s::int[])", list(customer_ids))
+                        SQL("SELECT unnest(%s::int[])", list(customer_ids)), DAYS_AHEAD
                     ),
                 )
             )
@@ -211,7 +234,7 @@ class DsoAgeingTotal(models.Model):
     @api.model
     def _cron_refresh(self):
         """The scheduled action: the customers changed since the last run,
-        or everything on the first run of a day."""
+        or everything on the first run of a day (tomorrow's totals)."""
         count = self._refresh()
         _logger.info(
             "Ageing totals refreshed: %s",

@@ -124,12 +124,45 @@ class TestAgeingTotals(FiguresCommon):
         self.env.cr.execute(self.env["dso.ageing.change"]._changed_customers_sql())
         return {row[0] for row in self.env.cr.fetchall()}
 
-    def _stored(self):
+    def _stored(self, ahead=0):
+        """{(company id, customer id): (open amount, date)} of the totals
+        stored for today plus ``ahead`` days."""
         self.env.flush_all()
         self.env.cr.execute(
-            SQL("SELECT company_id, partner_id, amount_residual, date FROM dso_ageing_total")
+            SQL(
+                "SELECT company_id, partner_id, amount_residual, date FROM dso_ageing_total "
+                "WHERE date = CURRENT_DATE + %s",
+                ahead,
+            )
         )
         return {(c, p): (amount, date) for c, p, amount, date in self.env.cr.fetchall()}
+
+    def _stored_buckets(self, ahead):
+        """{(company id, customer id): [bucket amounts]} stored for today
+        plus ``ahead`` days, customers with an open amount."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT company_id, COALESCE(partner_id, 0), %s FROM dso_ageing_total "
+                "WHERE date = CURRENT_DATE + %s AND amount_residual != 0",
+                SQL(", ").join(SQL.identifier(name) for name in BUCKETS),
+                ahead,
+            )
+        )
+        return {(c, p): list(amounts) for c, p, *amounts in self.env.cr.fetchall()}
+
+    def assertStoredAreAgedOn(self, ahead):
+        """The totals stored for today plus ``ahead`` days are the open
+        items aged on that day by the DSO engine (``_ageing_at``)."""
+        date = self.today + timedelta(days=ahead)
+        expected = self.env["dso.dso"]._ageing_at(
+            date, "customer", self.company_a + self.company_b
+        )
+        stored = self._stored_buckets(ahead)
+        self.assertEqual(set(stored), set(expected))
+        for key, amounts in stored.items():
+            for name, amount in zip(BUCKETS, amounts, strict=True):
+                self.assertAlmostEqual(amount, expected[key][name], places=2, msg=(key, name))
 
     def assertRefreshedIsLedger(self):
         """After the scheduled action: nothing logged, the stored totals
@@ -142,6 +175,14 @@ class TestAgeingTotals(FiguresCommon):
         for key, (amount, date) in stored.items():
             self.assertAlmostEqual(amount, ledger.get(key, 0.0), places=2, msg=key)
             self.assertEqual(date, self.today)
+        # and tomorrow's, computed ahead: the same amounts, aged a day later
+        tomorrow = self._stored(ahead=1)
+        self.assertEqual(set(tomorrow), set(stored))
+        for key, (amount, date) in tomorrow.items():
+            self.assertAlmostEqual(amount, stored[key][0], places=2, msg=key)
+            self.assertEqual(date, self.today + timedelta(days=1))
+        self.assertStoredAreAgedOn(0)
+        self.assertStoredAreAgedOn(1)
         self.assertAgeingIsLedger()
 
     # ------------------------------------------------------------------
@@ -240,21 +281,59 @@ class TestAgeingTotals(FiguresCommon):
         self.assertEqual(self._customers().search([("user_id", "=", self.manager.id)]), row)
 
     def test_day_changed(self):
-        """Totals of another day are not read: the buckets move with the
-        days. The first run of the day computes them all again."""
-        # yesterday's totals, whose buckets are not today's
+        """Totals of other days are not read: the buckets move with the
+        days. With none stored for today (the scheduled action stopped for
+        two days), the ageing reads the items; its first run computes them
+        all again, today's and tomorrow's."""
+        Total = self.env["dso.ageing.total"]
+        # the totals of the day before yesterday and yesterday, whose
+        # buckets are not today's
         self.env.cr.execute(
             SQL(
-                "UPDATE dso_ageing_total SET date = date - 1, amount_period_1 = 0, "
+                "UPDATE dso_ageing_total SET date = date - 2, amount_period_1 = 0, "
                 "amount_period_2 = 0, amount_not_due = amount_residual"
             )
         )
-        self.env["dso.ageing.total"].invalidate_model()
-        self.assertFalse(self.env["dso.ageing.total"]._is_fresh())
+        Total.invalidate_model()
+        self.assertFalse(Total._is_fresh())
         self.assertFalse(self._changed())
         self.assertAgeingIsLedger()
         self.assertRefreshedIsLedger()
-        self.assertTrue(self.env["dso.ageing.total"]._is_fresh())
+        self.assertTrue(Total._is_fresh())
+        self.assertTrue(Total._is_fresh(1))
+
+    def test_new_day_reads_the_totals_computed_the_day_before(self):
+        """Each refresh stores the ageing of tomorrow beside today's: at
+        midnight the new day's totals are there, and the first user of the
+        day reads them rather than every open item."""
+        Total = self.env["dso.ageing.total"]
+        self._invoice(self.beta, self.today, 640.0)
+        self.assertRefreshedIsLedger()
+        beta = self.company_a.id, self.beta.id
+        # the invoice due today is not due today, one day late tomorrow
+        today, tomorrow = self._stored_buckets(0)[beta], self._stored_buckets(1)[beta]
+        self.assertEqual(today[BUCKETS.index("amount_not_due")], 640.0)
+        self.assertEqual(tomorrow[BUCKETS.index("amount_not_due")], 0.0)
+        self.assertEqual(
+            tomorrow[BUCKETS.index("amount_period_1")],
+            today[BUCKETS.index("amount_period_1")] + 640.0,
+        )
+        # midnight: today's rows are yesterday's, tomorrow's are today's
+        self.env.cr.execute(SQL("DELETE FROM dso_ageing_total WHERE date = CURRENT_DATE"))
+        self.env.cr.execute(SQL("UPDATE dso_ageing_total SET date = date - 1"))
+        Total.invalidate_model()
+        self.assertTrue(Total._is_fresh())
+        self.assertFalse(Total._is_fresh(1))
+        # the ageing by customer reads the stored rows (aged on the day they
+        # were computed for), not the items: Beta's invoice is one day late
+        _residual, overdue, buckets = self._ageing()[beta]
+        self.assertEqual(buckets, tomorrow)
+        self.assertEqual(overdue, sum(tomorrow[1:5]))
+        # the day's first scheduled run stores today's and tomorrow's again
+        self.assertEqual(Total._refresh(), None)
+        self.assertTrue(Total._is_fresh(1))
+        self.assertRefreshedIsLedger()
+        self.assertEqual(self._ageing()[beta][2], today)
 
     def test_cron_refreshes_only_the_changed_customers(self):
         self._pay(self.alpha_late)
