@@ -410,6 +410,8 @@ def worker_measure(env, args, odoo):
                 "amount_credit": {},
             },
             limit=80,
+            # as the web client asks it: the count up to 10,000 ("1-80 / 10000+")
+            count_limit=10001,
         )
 
     Dashboard = env["dso.collection.dashboard"].with_user(user)
