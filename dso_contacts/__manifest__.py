@@ -10,6 +10,7 @@
     "license": "LGPL-3",
     "depends": ["account", "sms", "portal"],
     "external_dependencies": {"python": ["phonenumbers", "openpyxl", "xlrd"]},
+    "uninstall_hook": "uninstall_hook",
     "data": [
         "security/dso_contacts_groups.xml",
         "security/ir.model.access.csv",

@@ -39,3 +39,4 @@ from . import test_cockpit_figures
 from . import test_work_today
 from . import test_dashboard
 from . import test_ageing_totals
+from . import test_uninstall
