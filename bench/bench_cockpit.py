@@ -410,7 +410,9 @@ def worker_measure(env, args, odoo):
                 "amount_credit": {},
             },
             limit=80,
-            # as the web client asks it: the count up to 10,000 ("1-80 / 10000+")
+            # as the web client asks it: the list's order (oldest due first),
+            # the count up to 10,000 ("1-80 / 10000+")
+            order="date_maturity ASC, id ASC",
             count_limit=10001,
         )
 

@@ -308,7 +308,22 @@ class TestAgeingTotals(FiguresCommon):
         day reads them rather than every open item."""
         Total = self.env["dso.ageing.total"]
         self._invoice(self.beta, self.today, 640.0)
+        # due a limit's number of days ago: tomorrow in the next bucket
+        company = self.company_a
+        for days in (company.dso_ageing_limit_1, company.dso_ageing_limit_3):
+            self._invoice(self.beta_twin, self.today - timedelta(days=days), 77.0)
+        # the changed customers refreshed (each of their items aged on both
+        # days), then everything (tomorrow's from today's and the items that
+        # change bucket overnight)
         self.assertRefreshedIsLedger()
+        stored = self._stored_buckets(0), self._stored_buckets(1)
+        Total._refresh(full=True)
+        self.assertEqual((self._stored_buckets(0), self._stored_buckets(1)), stored)
+        self.assertStoredAreAgedOn(1)
+        twin = company.id, self.beta_twin.id
+        for name in ("amount_period_2", "amount_period_4"):
+            column = BUCKETS.index(name)
+            self.assertEqual(stored[1][twin][column] - stored[0][twin][column], 77.0)
         beta = self.company_a.id, self.beta.id
         # the invoice due today is not due today, one day late tomorrow
         today, tomorrow = self._stored_buckets(0)[beta], self._stored_buckets(1)[beta]
