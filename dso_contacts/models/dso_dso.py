@@ -181,12 +181,13 @@ class DsoDso(models.AbstractModel):
             SQL(
                 """SELECT company_id, 0, SUM(amount) FROM (
                        SELECT company_id, amount_residual AS amount
-                         FROM dso_ageing_customer WHERE company_id IN %(companies)s
+                         FROM %(ageing)s ageing WHERE company_id IN %(companies)s
                         UNION ALL
                        SELECT aml.company_id, -aml.balance
                          FROM %(line_from)s AND aml.date > %(date)s
                    ) amounts
                    GROUP BY 1""",
+                ageing=self.env["dso.ageing.customer"]._table_sql,
                 companies=tuple(companies.ids),
                 line_from=self._line_from(companies, None),
                 date=date,
