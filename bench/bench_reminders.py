@@ -138,6 +138,18 @@ def copy_db(source, db, dbs):
     run(["createdb", "-T", source, db])
 
 
+def run_on_copy(args, mode, source, dbs, *extra):
+    """``worker_<mode>`` run on a fresh copy of ``source`` (dropped after), with
+    the machine's load read before it."""
+    db = f"{source}_run"
+    copy_db(source, db, dbs)
+    before = load()
+    res = worker(args, mode, db, *extra)
+    res["load"] = before
+    run(["dropdb", "--if-exists", db])
+    return res
+
+
 def load():
     return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
@@ -312,12 +324,8 @@ def bench_engines(args, size, dbs):
     runs = {name: [] for name in sides}
     for round_ in range(1, ENGINE_ROUNDS + 1):
         for name, side_args in sides.items():
-            db = f"{sets[name]}_r{round_}"
-            copy_db(sets[name], db, dbs)
-            res = worker(side_args, "cron", db)
-            res["load"] = load()
+            res = run_on_copy(side_args, "cron", sets[name], dbs)
             runs[name].append(res)
-            run(["dropdb", "--if-exists", db])
             print(
                 f"round {round_}, {name}: {res['seconds']:.1f}s (CPU {res['cpu']:.2f}s), "
                 f"{res['queries']} queries, {res['check']} ({res['load']})",
@@ -427,25 +435,26 @@ def bench_same_job(args, sizes, dbs):
         worker(args, "job_dso_setup", dso_db)
         install_on(oca_args, oca_db, oca.OCA_MODULE)
         worker(oca_args, "oca_setup", oca_db, *(["--oca-pdf"] if args.oca_pdf else []))
-        sides = [("dso", args, dso_db, ()), ("oca", oca_args, oca_db, ())]
+        # (side, its worker's arguments, worker, database, extra worker options)
+        sides = [
+            ("dso", args, "job_dso", dso_db, ()),
+            ("oca", oca_args, "job_oca", oca_db, ()),
+        ]
         if args.job_without_notes:
             # diagnostic: what the note on each customer's chatter costs
-            sides.insert(1, ("dso_nonote", args, dso_db, ("--without-customer-notes",)))
+            sides.insert(
+                1, ("dso_nonote", args, "job_dso", dso_db, ("--without-customer-notes",))
+            )
         runs = {side: [] for side, *_rest in sides}
         for number in range(1, args.rounds + 1):
             # alternated, each run on a fresh copy of its side's database
-            for side, side_args, db, extra in sides:
-                run_db = f"{db}_run"
-                copy_db(db, run_db, dbs)
-                before = load()
-                res = worker(side_args, f"job_{side.split('_')[0]}", run_db, *extra)
-                res["load"] = before
+            for side, side_args, mode, db, extra in sides:
+                res = run_on_copy(side_args, mode, db, dbs, *extra)
                 runs[side].append(res)
-                run(["dropdb", "--if-exists", run_db])
                 print(
                     f"{side} {size}, round {number}/{args.rounds}: {res['seconds']:.1f}s "
                     f"(CPU {res['cpu']:.1f}s), {res['queries'] / size:.1f} queries/customer, "
-                    f"{res['check']} ({before})",
+                    f"{res['check']} ({res['load']})",
                     flush=True,
                 )
         for side, results in runs.items():
